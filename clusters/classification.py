@@ -1,0 +1,127 @@
+"""Classify a cluster by the benchmarks for its type (UNIDO India by default, FAQ Q7-8, Q20).
+
+A pure function of the cluster's type, its current figures and the benchmark rules: no
+database access, so it is tested as a table and reused wherever a classification is shown.
+"""
+
+from dataclasses import dataclass
+
+from common.numbers import format_amount, format_count
+
+from .choices import AMOUNT_MEASURES, ClassificationStatus, ClusterType, Measure
+
+
+@dataclass(frozen=True)
+class BenchmarkRule:
+    """One benchmark: clusters of `cluster_type` qualify when `measure` >= `threshold`."""
+
+    cluster_type: str
+    measure: str
+    threshold: int
+    authority: str = "UNIDO"
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The outcome: a status, the measure, value and threshold it rests on, and why."""
+
+    status: str
+    measure: str
+    value: int | None
+    threshold: int | None
+    reason: str
+
+
+def rules_for(cluster_type, country, rules):
+    """Return the rules that apply to a cluster: its country's if any exist, else the defaults."""
+    of_type = [rule for rule in rules if rule.cluster_type == cluster_type]
+    scoped = [rule for rule in of_type if rule.country and rule.country == country]
+    return scoped or [rule for rule in of_type if not rule.country]
+
+
+def _type_label(cluster_type):
+    return ClusterType(cluster_type).label.lower()
+
+
+def _measure_label(measure):
+    return Measure(measure).label
+
+
+def _value_text(measure, value, country, currency):
+    if measure in AMOUNT_MEASURES:
+        return f"{_measure_label(measure)} of {format_amount(value, currency)}"
+    return f"{format_count(value, country)} {_measure_label(measure)}"
+
+
+def _threshold_text(measure, threshold, country, currency):
+    if measure in AMOUNT_MEASURES:
+        return format_amount(threshold, currency)
+    return format_count(threshold, country)
+
+
+def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
+    """Classify a cluster of `cluster_type` with current `figures` ({measure: value or None}).
+
+    `rules` are all benchmark rules; the ones for the type and country are chosen here. Any
+    rule met qualifies; none met with a known measure makes a potential cluster; no known
+    measure is insufficient data; no rule at all is no benchmark.
+    """
+    applicable = rules_for(cluster_type, country, rules)
+    type_label = _type_label(cluster_type)
+    if not applicable:
+        return Classification(
+            status=ClassificationStatus.NO_BENCHMARK,
+            measure="",
+            value=None,
+            threshold=None,
+            reason=f"No benchmark is set for {type_label} clusters, so it is not classified.",
+        )
+    known = [(rule, figures.get(rule.measure)) for rule in applicable]
+    known = [(rule, value) for rule, value in known if value is not None]
+    for rule, value in known:
+        if value >= rule.threshold:
+            return Classification(
+                status=ClassificationStatus.QUALIFIES,
+                measure=rule.measure,
+                value=value,
+                threshold=rule.threshold,
+                reason=(
+                    f"{_value_text(rule.measure, value, country, currency)} ≥ "
+                    f"{_threshold_text(rule.measure, rule.threshold, country, currency)}: "
+                    f"a {type_label} cluster by the {rule.authority} benchmark."
+                ),
+            )
+    unknown = [rule for rule in applicable if figures.get(rule.measure) is None]
+    if known:
+        rule, value = known[0]
+        reason = (
+            f"{_value_text(rule.measure, value, country, currency)} < "
+            f"{_threshold_text(rule.measure, rule.threshold, country, currency)}: "
+            f"a potential {type_label} cluster, below the {rule.authority} benchmark."
+        )
+        if unknown:
+            missing = ", ".join(_measure_label(rule.measure) for rule in unknown)
+            reason += f" Not recorded, so not tested: {missing}."
+        return Classification(
+            status=ClassificationStatus.POTENTIAL,
+            measure=rule.measure,
+            value=value,
+            threshold=rule.threshold,
+            reason=reason,
+        )
+    needed = " or ".join(
+        f"{_measure_label(rule.measure)} (≥ "
+        f"{_threshold_text(rule.measure, rule.threshold, country, currency)})"
+        for rule in applicable
+    )
+    return Classification(
+        status=ClassificationStatus.INSUFFICIENT_DATA,
+        measure=applicable[0].measure,
+        value=None,
+        threshold=applicable[0].threshold,
+        reason=(
+            f"Not classified: the {type_label} benchmark needs the number of {needed}, "
+            "which is not recorded."
+        ),
+    )

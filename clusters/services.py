@@ -1,0 +1,364 @@
+"""Writes to clusters, their figures and benchmarks: every path (admin, site, importers,
+API) goes through these functions, so the rules hold whichever way data comes in."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from common.text import collapse_spaces, normalise
+
+from . import regions as indian_regions
+from .choices import AMOUNT_MEASURES, Measure
+from .classification import BenchmarkRule, classify
+from .models import Benchmark, Cluster, ClusterFigure, Region, Sector
+
+IDENTITY_FIELDS = ("product", "place", "region", "country")
+FISCAL_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+# Regions and sectors -------------------------------------------------------------------
+
+
+def region_lookup(*, state, country="IN"):
+    """Return the region `state` names in `country`, None for a blank state.
+
+    An Indian state must be one of the 36 (common spellings accepted): raise
+    ValidationError otherwise. Another country's region that is not yet known returns an
+    unsaved Region, created by `region_get_or_create`.
+    """
+    state = collapse_spaces(state)
+    if not state:
+        return None
+    country = (country or "IN").upper()
+    if country == "IN":
+        official = indian_regions.official_indian_name(state)
+        if official is None:
+            raise ValidationError(
+                _("'%(state)s' is not a state or union territory of India.") % {"state": state}
+            )
+        return Region.objects.get(country="IN", name=official)
+    existing = Region.objects.filter(country=country, name__iexact=state).first()
+    return existing or Region(country=country, name=state, kind=Region.Kind.REGION)
+
+
+def region_get_or_create(*, state, country="IN"):
+    """Return the region `state` names in `country`, creating another country's on first use."""
+    region = region_lookup(state=state, country=country)
+    if region is not None and region.pk is None:
+        region.slug = unique_slug(Region, f"{region.name}-{region.country}")
+        region.full_clean()
+        region.save()
+    return region
+
+
+def sector_get_or_create(*, name):
+    """Return the sector called `name` (any case), creating it on first use; None if blank."""
+    name = collapse_spaces(name)
+    if not name:
+        return None
+    sector = Sector.objects.filter(name__iexact=name).first()
+    if sector is None:
+        sector = Sector(name=name, slug=unique_slug(Sector, name))
+        sector.full_clean()
+        sector.save()
+    return sector
+
+
+def unique_slug(model, text, *, instance=None, max_length=200):
+    """Return a slug for `text` not yet used by another row of `model`."""
+    base = (slugify(text) or model._meta.model_name)[:max_length].strip("-")
+    others = model.objects.exclude(pk=instance.pk) if instance and instance.pk else model.objects
+    slug, number = base, 2
+    while others.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+# Cluster identity ----------------------------------------------------------------------
+
+
+def cluster_identity_key(*, product, place, region, country):
+    """Return the normalised identity of a cluster: product + place + state + country."""
+    region_name = normalise(region.name) if region is not None else ""
+    return "|".join([(country or "IN").upper(), region_name, normalise(place), normalise(product)])
+
+
+def cluster_find(*, product, place, region, country="IN"):
+    """Return the cluster with this identity, or None."""
+    key = cluster_identity_key(product=product, place=place, region=region, country=country)
+    return Cluster.objects.filter(identity_key=key).first()
+
+
+def _duplicate_error(existing):
+    return ValidationError(
+        {
+            "product": _(
+                "The cluster “%(cluster)s” (%(url)s) already has this product and place; "
+                "edit that record instead of creating a second."
+            )
+            % {"cluster": existing, "url": existing.get_absolute_url()}
+        },
+        code="duplicate",
+    )
+
+
+def _assign_identity(cluster):
+    cluster.product = collapse_spaces(cluster.product)
+    cluster.place = collapse_spaces(cluster.place)
+    cluster.country = (cluster.country or "IN").upper()
+    cluster.identity_key = cluster_identity_key(
+        product=cluster.product, place=cluster.place, region=cluster.region, country=cluster.country
+    )
+    duplicate = Cluster.objects.filter(identity_key=cluster.identity_key)
+    if cluster.pk:
+        duplicate = duplicate.exclude(pk=cluster.pk)
+    existing = duplicate.first()
+    if existing is not None:
+        raise _duplicate_error(existing)
+
+
+# Clusters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a set of figures comes from: year, source, whether estimated, currency."""
+
+    year: str = ""
+    source: str = ""
+    estimated: bool = False
+    currency: str = "INR"
+
+
+@transaction.atomic
+def cluster_create(*, product, place, cluster_type, figures=None, provenance=None, **fields):
+    """Create a cluster with its first `figures`, refusing a second record for a product and place."""
+    provenance = provenance or Provenance()
+    figures = {measure: value for measure, value in (figures or {}).items() if value is not None}
+    cluster = Cluster(product=product, place=place, cluster_type=cluster_type, **fields)
+    _assign_identity(cluster)
+    cluster.slug = unique_slug(Cluster, f"{cluster.product} {cluster.place}")
+    for measure, value in figures.items():
+        setattr(cluster, measure, value)
+    if any(measure in AMOUNT_MEASURES for measure in figures):
+        cluster.currency = provenance.currency
+    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster.full_clean()
+    cluster.save()
+    for measure, value in figures.items():
+        _figure_create(cluster=cluster, measure=measure, value=value, provenance=provenance)
+    return cluster
+
+
+def _figure_create(*, cluster, measure, value, provenance):
+    figure = ClusterFigure(
+        cluster=cluster,
+        measure=measure,
+        value=value,
+        year=provenance.year,
+        source=provenance.source,
+        estimated=provenance.estimated,
+        currency=provenance.currency if measure in AMOUNT_MEASURES else "",
+    )
+    figure.full_clean()
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def cluster_update(*, cluster, data):
+    """Set the fields in `data` on `cluster`; return whether anything changed."""
+    changed = [name for name, value in data.items() if getattr(cluster, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(cluster, name, data[name])
+    if set(changed) & set(IDENTITY_FIELDS):
+        _assign_identity(cluster)
+    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster.full_clean()
+    cluster.save()
+    return True
+
+
+# Figures ---------------------------------------------------------------------------------
+
+
+def year_sort_key(year):
+    """Return a sortable key for '2016' or the fiscal year '2015-16' (its first year); 0 if blank."""
+    match = FISCAL_YEAR.match(year or "")
+    return int(match.group(1)) if match else 0
+
+
+def validate_year(year):
+    """Return `year` as stored ('2016' or fiscal '2015-16'); raise ValidationError if implausible."""
+    year = collapse_spaces(year)
+    if not year:
+        return ""
+    match = FISCAL_YEAR.match(year)
+    if not match:
+        raise ValidationError(_("'%(year)s' is not a year such as 2016 or 2015-16.") % {"year": year})
+    first = int(match.group(1))
+    if not 1900 <= first <= 2100:
+        raise ValidationError(_("%(year)s is not a plausible year.") % {"year": year})
+    if match.group(2) is not None and int(match.group(2)) != (first + 1) % 100:
+        raise ValidationError(
+            _("%(year)s is not a fiscal year: the second part must be the next year (%(first)s-%(next)02d).")
+            % {"year": year, "first": first, "next": (first + 1) % 100}
+        )
+    return year
+
+
+@transaction.atomic
+def cluster_record_figures(*, cluster, values, provenance):
+    """Record the figures in `values` ({measure: value}) with their `provenance`.
+
+    A figure already recorded for the same measure, year and source is updated in place;
+    a value equal to the cluster's current one is a restatement and adds nothing. Return
+    whether anything changed; the cluster's current values and classification follow.
+    """
+    values = {measure: value for measure, value in values.items() if value is not None}
+    changed = False
+    existing = {
+        (figure.measure, figure.year, figure.source): figure
+        for figure in cluster.figures.filter(measure__in=list(values))
+    }
+    for measure, value in values.items():
+        currency = provenance.currency if measure in AMOUNT_MEASURES else ""
+        figure = existing.get((measure, provenance.year, provenance.source))
+        if figure is not None:
+            wanted = (value, provenance.estimated, currency)
+            if (figure.value, figure.estimated, figure.currency) != wanted:
+                figure.value, figure.estimated, figure.currency = wanted
+                figure.full_clean()
+                figure.save()
+                changed = True
+        elif getattr(cluster, measure) != value:
+            _figure_create(cluster=cluster, measure=measure, value=value, provenance=provenance)
+            changed = True
+    if changed:
+        cluster_refresh_current_figures(cluster=cluster)
+    return changed
+
+
+def current_figure_records(figures):
+    """Return {measure: figure} for the newest figure of each measure among `figures`."""
+    current = {}
+    for figure in figures:
+        best = current.get(figure.measure)
+        if best is None or (year_sort_key(figure.year), figure.pk) > (
+            year_sort_key(best.year),
+            best.pk,
+        ):
+            current[figure.measure] = figure
+    return current
+
+
+def cluster_refresh_current_figures(*, cluster):
+    """Set the cluster's current value of each measure from its figures and reclassify it."""
+    current = current_figure_records(cluster.figures.all())
+    for measure in Measure.values:
+        figure = current.get(measure)
+        setattr(cluster, measure, figure.value if figure else None)
+    amounts = [current[m] for m in AMOUNT_MEASURES if m in current]
+    if amounts:
+        cluster.currency = amounts[0].currency or cluster.currency
+    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster.full_clean()
+    cluster.save()
+
+
+# Classification --------------------------------------------------------------------------
+
+
+def benchmark_rules():
+    """Return every benchmark as a plain rule for `classify`."""
+    return [
+        BenchmarkRule(
+            cluster_type=b.cluster_type,
+            measure=b.measure,
+            threshold=b.threshold,
+            authority=b.authority,
+            country=b.country,
+        )
+        for b in Benchmark.objects.order_by("pk")
+    ]
+
+
+def cluster_apply_classification(*, cluster, rules):
+    """Set the classification fields of `cluster` (unsaved); return whether they changed."""
+    result = classify(
+        cluster.cluster_type,
+        cluster.current_figures(),
+        rules,
+        country=cluster.country,
+        currency=cluster.currency,
+    )
+    values = {
+        "classification_status": result.status,
+        "classification_measure": result.measure,
+        "classification_value": result.value,
+        "classification_threshold": result.threshold,
+        "classification_reason": result.reason,
+    }
+    changed = any(getattr(cluster, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(cluster, name, value)
+    return changed
+
+
+@transaction.atomic
+def clusters_reclassify(*, queryset=None, batch_size=1000):
+    """Recompute the classification of the clusters in `queryset` (all by default).
+
+    Return how many changed. Runs after a benchmark changes; `manage.py classify_clusters`
+    and the admin action call it too.
+    """
+    from simple_history.utils import bulk_update_with_history
+
+    rules = benchmark_rules()
+    queryset = (queryset if queryset is not None else Cluster.objects.all()).order_by("pk")
+    fields = [
+        "classification_status",
+        "classification_measure",
+        "classification_value",
+        "classification_threshold",
+        "classification_reason",
+    ]
+    changed_total, batch = 0, []
+    for cluster in queryset.iterator(chunk_size=batch_size):
+        if cluster_apply_classification(cluster=cluster, rules=rules):
+            batch.append(cluster)
+        if len(batch) >= batch_size:
+            bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size)
+            changed_total += len(batch)
+            batch = []
+    if batch:
+        bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size)
+        changed_total += len(batch)
+    return changed_total
+
+
+@transaction.atomic
+def benchmark_save(*, benchmark):
+    """Validate and save a benchmark, then reclassify the clusters of its type."""
+    benchmark.full_clean()
+    previous_type = None
+    if benchmark.pk:
+        previous_type = Benchmark.objects.filter(pk=benchmark.pk).values_list("cluster_type", flat=True).first()
+    benchmark.save()
+    types = {benchmark.cluster_type, previous_type} - {None}
+    return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type__in=types))
+
+
+@transaction.atomic
+def benchmark_delete(*, benchmark):
+    """Delete a benchmark and reclassify the clusters of its type."""
+    cluster_type = benchmark.cluster_type
+    benchmark.delete()
+    return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type=cluster_type))

@@ -1,0 +1,18 @@
+"""Text normalisation used for identities (duplicate detection) and slugs."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def collapse_spaces(value):
+    """Return `value` trimmed, with every run of white space turned into one space."""
+    return _SPACES.sub(" ", value or "").strip()
+
+
+def normalise(value):
+    """Return `value` compared the way identities compare: no case, accents or extra spaces."""
+    decomposed = unicodedata.normalize("NFKD", collapse_spaces(value))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()

@@ -1,0 +1,96 @@
+"""Stakeholder kinds, their roles, and relationship types (FAQ Q3-4, Q24-26)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SUPPLIER = "supplier", _("Supplier")
+    INSTITUTION = "institution", _("Institution")
+    ASSOCIATION = "association", _("Association")
+    BDS_PROVIDER = "bds_provider", _("BDS provider")
+
+
+class Role(models.TextChoices):
+    # enterprise
+    MANUFACTURER = "manufacturer", _("Manufacturer")
+    EXPORTER = "exporter", _("Exporter")
+    BUYER = "buyer", _("Buyer")
+    SUB_CONTRACTOR = "sub_contractor", _("Sub-contractor")
+    HOUSEHOLD_UNIT = "household_unit", _("Household unit")
+    # supplier
+    RAW_MATERIAL = "raw_material", _("Raw material")
+    MACHINERY = "machinery", _("Machinery")
+    ENERGY = "energy", _("Energy")
+    TRANSPORT = "transport", _("Transport")
+    # institution
+    TRAINING = "training", _("Training")
+    TECHNICAL = "technical", _("Technical")
+    FINANCIAL = "financial", _("Financial")
+    GOVERNMENT = "government", _("Government")
+    REGULATORY = "regulatory", _("Regulatory")
+    # association
+    INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
+    CHAMBER = "chamber", _("Chamber")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    SELF_HELP_GROUP = "self_help_group", _("Self-help group")
+    NGO = "ngo", _("NGO")
+    # BDS provider
+    CONSULTANCY = "consultancy", _("Consultancy")
+    MARKETING = "marketing", _("Marketing")
+    TECHNOLOGY = "technology", _("Technology")
+    TESTING_CERTIFICATION = "testing_certification", _("Testing and certification")
+
+
+ROLES_BY_KIND = {
+    Kind.ENTERPRISE: (
+        Role.MANUFACTURER,
+        Role.EXPORTER,
+        Role.BUYER,
+        Role.SUB_CONTRACTOR,
+        Role.HOUSEHOLD_UNIT,
+    ),
+    Kind.SUPPLIER: (Role.RAW_MATERIAL, Role.MACHINERY, Role.ENERGY, Role.TRANSPORT),
+    Kind.INSTITUTION: (
+        Role.TRAINING,
+        Role.TECHNICAL,
+        Role.FINANCIAL,
+        Role.GOVERNMENT,
+        Role.REGULATORY,
+    ),
+    Kind.ASSOCIATION: (
+        Role.INDUSTRY_ASSOCIATION,
+        Role.CHAMBER,
+        Role.COOPERATIVE,
+        Role.SELF_HELP_GROUP,
+        Role.NGO,
+    ),
+    Kind.BDS_PROVIDER: (
+        Role.CONSULTANCY,
+        Role.MARKETING,
+        Role.TECHNOLOGY,
+        Role.TESTING_CERTIFICATION,
+        Role.TRAINING,
+        Role.FINANCIAL,
+    ),
+}
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+class RelationshipType(models.TextChoices):
+    SUPPLIES = "supplies", _("supplies")
+    BUYS_FROM = "buys_from", _("buys from")
+    SUBCONTRACTS_TO = "subcontracts_to", _("subcontracts to")
+    FINANCES = "finances", _("finances")
+    TRAINS = "trains", _("trains")
+    REGULATES = "regulates", _("regulates")
+    SERVES = "serves", _("serves")
+    MEMBER_OF = "member_of", _("is a member of")
+    COLLABORATES = "collaborates", _("collaborates with")

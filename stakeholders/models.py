@@ -1,0 +1,135 @@
+"""Stakeholders of clusters, their memberships and the relationships among them."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Cluster, Region
+from common.history import RegistryHistory
+from common.models import TimeStampedModel
+
+from .choices import Kind, RelationshipType, Role, SizeClass
+
+
+class Stakeholder(TimeStampedModel):
+    """Anyone who takes part in a cluster's life: an enterprise, supplier, institution,
+    association or business development service (BDS) provider (FAQ Q3-4).
+
+    Its identity for de-duplication is the normalised name, the kind and the state where
+    given (`identity_key`, unique); one record serves every cluster it belongs to.
+    """
+
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role, blank=True, db_index=True)
+    identity_key = models.CharField(max_length=400, editable=False)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("state / region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stakeholders",
+    )
+    country = models.CharField(_("country"), max_length=2, default="IN")
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    size_class = models.CharField(
+        _("size class"), max_length=10, choices=SizeClass, blank=True, help_text=_("enterprises")
+    )
+    services_offered = models.TextField(
+        _("services offered"), blank=True, help_text=_("BDS providers")
+    )
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    clusters = models.ManyToManyField(
+        Cluster, through="ClusterMembership", related_name="stakeholders"
+    )
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity_key"],
+                name="stakeholder_unique_name_kind_state",
+                violation_error_message=_(
+                    "A stakeholder with this name and kind exists in this state."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stakeholders:stakeholder_detail", kwargs={"slug": self.slug})
+
+
+class ClusterMembership(TimeStampedModel):
+    """Record that a stakeholder takes part in a cluster, and where that is known from."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="memberships"
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["cluster", "stakeholder"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "stakeholder"],
+                name="membership_unique",
+                violation_error_message=_("This stakeholder already belongs to this cluster."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stakeholder} in {self.cluster}"
+
+
+class Relationship(TimeStampedModel):
+    """A typed, directed, optionally dated link between two stakeholders of a cluster."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="relationships")
+    source = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="outgoing_relationships"
+    )
+    target = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="incoming_relationships"
+    )
+    kind = models.CharField(_("relationship"), max_length=20, choices=RelationshipType)
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    provenance = models.CharField(_("source"), max_length=500, blank=True)
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["cluster", "source", "kind", "target"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="relationship_no_self_link",
+                violation_error_message=_("A stakeholder cannot have a relationship with itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "source", "target", "kind"],
+                name="relationship_unique",
+                violation_error_message=_("This relationship is recorded already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="relationship_until_after_since",
+                violation_error_message=_("'Until' must not be before 'since'."),
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "kind"], name="relationship_target_idx")]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
