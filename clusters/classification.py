@@ -44,6 +44,20 @@ def _type_label(cluster_type):
     return ClusterType(cluster_type).label.lower()
 
 
+def _with_article(phrase):
+    return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
+
+
+_NEEDS = {
+    Measure.ENTERPRISES: "the number of enterprises",
+    Measure.LOOMS: "the number of looms",
+    Measure.ARTISANS: "the number of artisans",
+    Measure.EMPLOYMENT: "the employment",
+    Measure.TURNOVER: "the annual turnover",
+    Measure.EXPORTS: "the annual exports",
+}
+
+
 def _measure_label(measure):
     return Measure(measure).label
 
@@ -89,7 +103,7 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
                 reason=(
                     f"{_value_text(rule.measure, value, country, currency)} ≥ "
                     f"{_threshold_text(rule.measure, rule.threshold, country, currency)}: "
-                    f"a {type_label} cluster by the {rule.authority} benchmark."
+                    f"{_with_article(type_label)} cluster by the {rule.authority} benchmark."
                 ),
             )
     unknown = [rule for rule in applicable if figures.get(rule.measure) is None]
@@ -111,7 +125,7 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
             reason=reason,
         )
     needed = " or ".join(
-        f"{_measure_label(rule.measure)} (≥ "
+        f"{_NEEDS[rule.measure]} (≥ "
         f"{_threshold_text(rule.measure, rule.threshold, country, currency)})"
         for rule in applicable
     )
@@ -121,7 +135,7 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
         value=None,
         threshold=applicable[0].threshold,
         reason=(
-            f"Not classified: the {type_label} benchmark needs the number of {needed}, "
-            "which is not recorded."
+            f"Not classified: the {type_label} benchmark needs {needed}, "
+            "which is not recorded (blank is unknown, not zero)."
         ),
     )

@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from common.history import RegistryHistory
 
+from common.history import RegistryHistory
 from common.models import TimeStampedModel
 from common.numbers import format_amount, format_count
 

@@ -202,13 +202,17 @@ def validate_year(year):
         return ""
     match = FISCAL_YEAR.match(year)
     if not match:
-        raise ValidationError(_("'%(year)s' is not a year such as 2016 or 2015-16.") % {"year": year})
+        raise ValidationError(
+            _("'%(year)s' is not a year such as 2016 or 2015-16.") % {"year": year}
+        )
     first = int(match.group(1))
     if not 1900 <= first <= 2100:
         raise ValidationError(_("%(year)s is not a plausible year.") % {"year": year})
     if match.group(2) is not None and int(match.group(2)) != (first + 1) % 100:
         raise ValidationError(
-            _("%(year)s is not a fiscal year: the second part must be the next year (%(first)s-%(next)02d).")
+            _(
+                "%(year)s is not a fiscal year: the second part must be the next year (%(first)s-%(next)02d)."
+            )
             % {"year": year, "first": first, "next": (first + 1) % 100}
         )
     return year
@@ -350,7 +354,9 @@ def benchmark_save(*, benchmark):
     benchmark.full_clean()
     previous_type = None
     if benchmark.pk:
-        previous_type = Benchmark.objects.filter(pk=benchmark.pk).values_list("cluster_type", flat=True).first()
+        previous_type = (
+            Benchmark.objects.filter(pk=benchmark.pk).values_list("cluster_type", flat=True).first()
+        )
     benchmark.save()
     types = {benchmark.cluster_type, previous_type} - {None}
     return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type__in=types))

@@ -1,0 +1,187 @@
+"""Import clusters from the contract's cluster CSV/XLSX format (see docs/formats.md)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from common.forms import (
+    MAX_AMOUNT,
+    CodeChoiceField,
+    CodeField,
+    CoordinateField,
+    WholeNumberField,
+    YesNoField,
+)
+from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
+from common.text import collapse_spaces
+
+from . import services
+from .choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
+
+CLUSTER_COLUMNS = (
+    "product",
+    "place",
+    "district",
+    "state",
+    "country",
+    "cluster_type",
+    "sector",
+    "enterprise_count",
+    "loom_count",
+    "artisan_count",
+    "employment",
+    "annual_turnover",
+    "annual_exports",
+    "currency",
+    "figures_year",
+    "estimated",
+    "source",
+    "origin",
+    "structure",
+    "stage",
+    "latitude",
+    "longitude",
+    "description",
+    "exporting",
+)
+REQUIRED_COLUMNS = ("product", "place", "cluster_type")
+DESCRIPTOR_FIELDS = (
+    "district",
+    "origin",
+    "structure",
+    "stage",
+    "latitude",
+    "longitude",
+    "description",
+    "exporting",
+)
+
+
+class ClusterImportForm(forms.Form):
+    """Validate one row of a cluster file."""
+
+    product = forms.CharField(max_length=200)
+    place = forms.CharField(max_length=200)
+    district = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(max_length=100, required=False)
+    country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
+    cluster_type = CodeChoiceField(choices=ClusterType.choices, noun="cluster type", required=True)
+    sector = forms.CharField(max_length=100, required=False)
+    enterprise_count = WholeNumberField()
+    loom_count = WholeNumberField()
+    artisan_count = WholeNumberField()
+    employment = WholeNumberField()
+    annual_turnover = WholeNumberField(maximum=MAX_AMOUNT, noun="amount")
+    annual_exports = WholeNumberField(maximum=MAX_AMOUNT, noun="amount")
+    currency = CodeField(length=3, default="INR", noun="ISO 4217 currency code")
+    figures_year = forms.CharField(max_length=20, required=False)
+    estimated = YesNoField()
+    source = forms.CharField(max_length=500, required=False)
+    origin = CodeChoiceField(choices=Origin.choices, noun="origin")
+    structure = CodeChoiceField(choices=Structure.choices, noun="structure")
+    stage = CodeChoiceField(choices=Stage.choices, noun="life-cycle stage")
+    latitude = CoordinateField(limit=90)
+    longitude = CoordinateField(limit=180)
+    description = forms.CharField(required=False)
+    exporting = YesNoField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].error_messages["required"] = "the product is missing"
+        self.fields["place"].error_messages["required"] = "the place is missing"
+        self.fields["cluster_type"].error_messages["required"] = "the cluster type is missing"
+
+    def clean_figures_year(self):
+        try:
+            return services.validate_year(self.cleaned_data["figures_year"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("product", "place", "district", "sector", "source"):
+            if name in cleaned:
+                cleaned[name] = collapse_spaces(cleaned[name])
+        if "country" in cleaned and "state" in cleaned:
+            try:
+                cleaned["region"] = services.region_lookup(
+                    state=cleaned["state"], country=cleaned["country"]
+                )
+            except ValidationError as exc:
+                self.add_error("state", exc.messages[0])
+        return cleaned
+
+
+def row_figures(cleaned):
+    """Return {measure: value} of the figures a valid row gives (blank ones left out)."""
+    return {m: cleaned[m] for m in Measure.values if cleaned.get(m) is not None}
+
+
+def row_provenance(cleaned):
+    """Return the provenance a row gives its figures."""
+    return services.Provenance(
+        year=cleaned["figures_year"],
+        source=cleaned["source"],
+        estimated=bool(cleaned["estimated"]),
+        currency=cleaned["currency"],
+    )
+
+
+class ClusterImporter(RowImporter):
+    """Create or update clusters by identity (product + place + state + country).
+
+    New clusters get `status` and `agency`; existing ones keep theirs. A blank cell leaves
+    the stored value alone (blank is unknown), so a partial file never erases data.
+    """
+
+    columns = CLUSTER_COLUMNS
+    required = REQUIRED_COLUMNS
+    form_class = ClusterImportForm
+    label = "clusters"
+
+    def __init__(self, *, agency=None, status=PublicationStatus.PUBLISHED):
+        self.agency = agency
+        self.status = status
+
+    def identity(self, cleaned):
+        return services.cluster_identity_key(
+            product=cleaned["product"],
+            place=cleaned["place"],
+            region=cleaned["region"],
+            country=cleaned["country"],
+        )
+
+    def apply(self, cleaned):
+        region = services.region_get_or_create(state=cleaned["state"], country=cleaned["country"])
+        sector = services.sector_get_or_create(name=cleaned["sector"])
+        existing = services.cluster_find(
+            product=cleaned["product"],
+            place=cleaned["place"],
+            region=region,
+            country=cleaned["country"],
+        )
+        descriptors = {
+            name: cleaned[name] for name in DESCRIPTOR_FIELDS if cleaned[name] not in ("", None)
+        }
+        if existing is None:
+            services.cluster_create(
+                product=cleaned["product"],
+                place=cleaned["place"],
+                region=region,
+                country=cleaned["country"],
+                cluster_type=cleaned["cluster_type"],
+                sector=sector,
+                agency=self.agency,
+                status=self.status,
+                figures=row_figures(cleaned),
+                provenance=row_provenance(cleaned),
+                **descriptors,
+            )
+            return CREATED
+        data = {"cluster_type": cleaned["cluster_type"], **descriptors}
+        if sector is not None:
+            data["sector"] = sector
+        changed = services.cluster_update(cluster=existing, data=data)
+        changed |= services.cluster_record_figures(
+            cluster=existing, values=row_figures(cleaned), provenance=row_provenance(cleaned)
+        )
+        return UPDATED if changed else UNCHANGED

@@ -1,0 +1,153 @@
+"""Form fields that read spreadsheet cells the way people write them, with clear messages."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_GROUPING = re.compile(r"^\d{1,3}(,\d{2,3})+$")
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0"}
+MAX_COUNT = 100_000_000
+MAX_AMOUNT = 10**17
+
+
+def parse_whole_number(text):
+    """Return the whole number in `text` ('12000', '12,000', '12,00,000', '1200.0'), or raise."""
+    text = text.strip().replace(" ", "")
+    if _GROUPING.match(text):
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(text)
+    return int(number)
+
+
+class WholeNumberField(forms.CharField):
+    """A non-negative whole number; blank is unknown (None), never zero."""
+
+    def __init__(self, *, maximum=MAX_COUNT, noun="count", **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.maximum = maximum
+        self.noun = noun
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_whole_number(value)
+        except ValueError:
+            raise ValidationError(
+                _("'%(value)s' is not a %(noun)s: use a whole number of 0 or more.")
+                % {"value": value, "noun": self.noun},
+                code="invalid",
+            ) from None
+        if number < 0:
+            raise ValidationError(
+                _("%(value)s is negative: a %(noun)s is 0 or more.")
+                % {"value": value, "noun": self.noun},
+                code="negative",
+            )
+        if number > self.maximum:
+            raise ValidationError(
+                _("%(value)s is implausibly large for a %(noun)s.")
+                % {"value": value, "noun": self.noun},
+                code="too_large",
+            )
+        return number
+
+
+class YesNoField(forms.CharField):
+    """'yes' / 'no' (also true/false, 1/0); blank is None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").lower()
+        if not value:
+            return None
+        if value in YES:
+            return True
+        if value in NO:
+            return False
+        raise ValidationError(_("'%(value)s' is not yes or no.") % {"value": value}, code="invalid")
+
+
+class CodeChoiceField(forms.CharField):
+    """One of a fixed set of codes (case-insensitive), with the list in the error message."""
+
+    def __init__(self, *, choices, noun, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.codes = [value for value, _label in choices]
+        self.noun = noun
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip().lower()
+        if not value:
+            return ""
+        if value not in self.codes:
+            raise ValidationError(
+                _("'%(value)s' is not a %(noun)s; use one of: %(codes)s.")
+                % {"value": value, "noun": self.noun, "codes": ", ".join(self.codes)},
+                code="invalid_choice",
+            )
+        return value
+
+
+class CoordinateField(forms.CharField):
+    """A latitude or longitude in decimal degrees within +/- `limit`; blank is None."""
+
+    def __init__(self, *, limit, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValidationError(
+                _("'%(value)s' is not a number of degrees.") % {"value": value}, code="invalid"
+            ) from None
+        if not number.is_finite() or abs(number) > self.limit:
+            raise ValidationError(
+                _("%(value)s is outside -%(limit)s to %(limit)s degrees.")
+                % {"value": value, "limit": self.limit},
+                code="out_of_range",
+            )
+        return number.quantize(Decimal("0.000001"))
+
+
+class CodeField(forms.CharField):
+    """An upper-case code of `length` letters (ISO country or currency), `default` if blank."""
+
+    def __init__(self, *, length, default, noun, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.length = length
+        self.default = default
+        self.noun = noun
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip().upper()
+        if not value:
+            return self.default
+        if len(value) != self.length or not value.isalpha() or not value.isascii():
+            raise ValidationError(
+                _("'%(value)s' is not an %(noun)s.") % {"value": value, "noun": self.noun},
+                code="invalid",
+            )
+        return value

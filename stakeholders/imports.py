@@ -1,0 +1,288 @@
+"""Import stakeholders (with their cluster memberships) and relationships (docs/formats.md)."""
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clusters import services as cluster_services
+from common.forms import CodeChoiceField, CodeField
+from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
+from common.text import collapse_spaces
+
+from . import services
+from .choices import Kind, RelationshipType, Role
+from .models import Relationship
+
+STAKEHOLDER_COLUMNS = (
+    "name",
+    "kind",
+    "role",
+    "cluster_product",
+    "cluster_place",
+    "cluster_state",
+    "cluster_district",
+    "cluster_country",
+    "place",
+    "state",
+    "website",
+    "email",
+    "phone",
+    "source",
+)
+RELATIONSHIP_COLUMNS = (
+    "source_name",
+    "source_kind",
+    "target_name",
+    "target_kind",
+    "relationship",
+    "cluster_product",
+    "cluster_place",
+    "cluster_state",
+    "since",
+    "until",
+    "source",
+)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def parse_partial_date(text):
+    """Return the date in '2015', '2015-06' or '2015-06-30' (first day where partial), or raise."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise ValidationError(f"'{text}' is not a date such as 2015 or 2015-06-30.")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    if not 1800 <= year <= 2100:
+        raise ValidationError(f"{text} is not a plausible year.")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a valid date.") from None
+
+
+class PartialDateField(forms.CharField):
+    """A year, year-month or full date; blank is None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_partial_date(value) if value else None
+
+
+class ClusterReferenceForm(forms.Form):
+    """The columns that name a cluster by its identity; `clean` finds it."""
+
+    cluster_product = forms.CharField(max_length=200)
+    cluster_place = forms.CharField(max_length=200)
+    cluster_state = forms.CharField(max_length=100, required=False)
+    cluster_country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster_product"].error_messages["required"] = (
+            "the cluster's product is missing"
+        )
+        self.fields["cluster_place"].error_messages["required"] = "the cluster's place is missing"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not {"cluster_product", "cluster_place", "cluster_state"} <= set(cleaned):
+            return cleaned
+        country = cleaned.get("cluster_country", "IN")
+        try:
+            region = cluster_services.region_lookup(state=cleaned["cluster_state"], country=country)
+        except ValidationError as exc:
+            self.add_error("cluster_state", exc.messages[0])
+            return cleaned
+        cluster = None
+        if region is None or region.pk is not None:
+            cluster = cluster_services.cluster_find(
+                product=cleaned["cluster_product"],
+                place=cleaned["cluster_place"],
+                region=region,
+                country=country,
+            )
+        if cluster is None:
+            where = ", ".join(filter(None, [cleaned["cluster_place"], cleaned["cluster_state"]]))
+            self.add_error(
+                "cluster_product",
+                f"no cluster '{cleaned['cluster_product']}' in {where} is registered: "
+                "import the cluster first",
+            )
+        cleaned["cluster"] = cluster
+        return cleaned
+
+
+class StakeholderImportForm(ClusterReferenceForm):
+    """Validate one row of a stakeholder file."""
+
+    name = forms.CharField(max_length=300)
+    kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    role = CodeChoiceField(choices=Role.choices, noun="role")
+    cluster_district = forms.CharField(max_length=100, required=False)
+    place = forms.CharField(max_length=200, required=False)
+    state = forms.CharField(max_length=100, required=False)
+    website = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=50, required=False)
+    source = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = "the name is missing"
+        self.fields["kind"].error_messages["required"] = "the kind is missing"
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("name", "place", "phone", "source"):
+            if name in cleaned:
+                cleaned[name] = collapse_spaces(cleaned[name])
+        if cleaned.get("kind") and cleaned.get("role"):
+            try:
+                services.validate_role(kind=cleaned["kind"], role=cleaned["role"])
+            except ValidationError as exc:
+                self.add_error("role", exc.messages[0])
+        if "state" in cleaned:
+            try:
+                cleaned["region"] = cluster_services.region_lookup(state=cleaned["state"])
+            except ValidationError as exc:
+                self.add_error("state", exc.messages[0])
+        return cleaned
+
+
+class StakeholderImporter(RowImporter):
+    """Create or update stakeholders by identity and link each to its row's cluster.
+
+    The same stakeholder on several rows is one record with several memberships; a blank
+    cell leaves the stored value alone.
+    """
+
+    columns = STAKEHOLDER_COLUMNS
+    required = ("name", "kind", "cluster_product", "cluster_place")
+    form_class = StakeholderImportForm
+    label = "stakeholders"
+
+    def identity(self, cleaned):
+        key = services.stakeholder_identity_key(
+            name=cleaned["name"], kind=cleaned["kind"], region=cleaned["region"]
+        )
+        return key, cleaned["cluster"].pk
+
+    def apply(self, cleaned):
+        region = cleaned["region"]
+        details = {
+            name: cleaned[name]
+            for name in ("role", "place", "website", "email", "phone")
+            if cleaned[name]
+        }
+        stakeholder = services.stakeholder_find(
+            name=cleaned["name"], kind=cleaned["kind"], region=region
+        )
+        outcome = UNCHANGED
+        if stakeholder is None:
+            stakeholder = services.stakeholder_create(
+                name=cleaned["name"],
+                kind=cleaned["kind"],
+                region=region,
+                source=cleaned["source"],
+                **details,
+            )
+            outcome = CREATED
+        elif services.stakeholder_update(stakeholder=stakeholder, data=details):
+            outcome = UPDATED
+        _membership, linked = services.stakeholder_link_to_cluster(
+            stakeholder=stakeholder, cluster=cleaned["cluster"], source=cleaned["source"]
+        )
+        if linked and outcome == UNCHANGED:
+            outcome = UPDATED
+        return outcome
+
+
+class RelationshipImportForm(ClusterReferenceForm):
+    """Validate one row of a relationship file."""
+
+    source_name = forms.CharField(max_length=300)
+    source_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    target_name = forms.CharField(max_length=300)
+    target_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    relationship = CodeChoiceField(
+        choices=RelationshipType.choices, noun="relationship type", required=True
+    )
+    since = PartialDateField()
+    until = PartialDateField()
+    source = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        cluster = cleaned.get("cluster")
+        for end in ("source", "target"):
+            name, kind = cleaned.get(f"{end}_name"), cleaned.get(f"{end}_kind")
+            if cluster is None or not name or not kind:
+                continue
+            member = services.stakeholder_in_cluster(cluster=cluster, name=name, kind=kind)
+            if member is None:
+                self.add_error(
+                    f"{end}_name",
+                    f"no {Kind(kind).label.lower()} '{name}' belongs to the cluster {cluster}",
+                )
+            cleaned[f"{end}_stakeholder"] = member
+        source, target = cleaned.get("source_stakeholder"), cleaned.get("target_stakeholder")
+        if source is not None and source == target:
+            self.add_error("target_name", "a stakeholder cannot have a relationship with itself")
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "'until' is before 'since'")
+        return cleaned
+
+    def clean_source(self):
+        return collapse_spaces(self.cleaned_data["source"])
+
+
+class RelationshipImporter(RowImporter):
+    """Create or update relationships between stakeholders who belong to the cluster."""
+
+    columns = RELATIONSHIP_COLUMNS
+    required = (
+        "source_name",
+        "source_kind",
+        "target_name",
+        "target_kind",
+        "relationship",
+        "cluster_product",
+        "cluster_place",
+    )
+    form_class = RelationshipImportForm
+    label = "relationships"
+
+    def identity(self, cleaned):
+        return (
+            cleaned["cluster"].pk,
+            cleaned["source_stakeholder"].pk,
+            cleaned["target_stakeholder"].pk,
+            cleaned["relationship"],
+        )
+
+    def apply(self, cleaned):
+        existing = Relationship.objects.filter(
+            cluster=cleaned["cluster"],
+            source=cleaned["source_stakeholder"],
+            target=cleaned["target_stakeholder"],
+            kind=cleaned["relationship"],
+        ).first()
+        dates = {name: cleaned[name] for name in ("since", "until") if cleaned[name] is not None}
+        if existing is None:
+            services.relationship_create(
+                cluster=cleaned["cluster"],
+                source=cleaned["source_stakeholder"],
+                target=cleaned["target_stakeholder"],
+                kind=cleaned["relationship"],
+                provenance=cleaned["source"],
+                **dates,
+            )
+            return CREATED
+        changed = services.relationship_update(relationship=existing, data=dates)
+        return UPDATED if changed else UNCHANGED

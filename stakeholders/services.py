@@ -1,0 +1,169 @@
+"""Writes to stakeholders, their cluster memberships and relationships."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusters.services import unique_slug
+from common.text import collapse_spaces, normalise
+
+from .choices import ROLES_BY_KIND, Kind
+from .models import ClusterMembership, Relationship, Stakeholder
+
+IDENTITY_FIELDS = ("name", "kind", "region")
+
+
+def stakeholder_identity_key(*, name, kind, region):
+    """Return the normalised identity of a stakeholder: kind + name (+ state where given)."""
+    region_part = f"{region.country}:{normalise(region.name)}" if region is not None else ""
+    return f"{kind}|{normalise(name)}|{region_part}"
+
+
+def stakeholder_identity_prefix(*, name, kind):
+    """Return the identity prefix shared by every stakeholder of this name and kind."""
+    return f"{kind}|{normalise(name)}|"
+
+
+def stakeholder_find(*, name, kind, region=None):
+    """Return the stakeholder with this identity, or None."""
+    key = stakeholder_identity_key(name=name, kind=kind, region=region)
+    return Stakeholder.objects.filter(identity_key=key).first()
+
+
+def validate_role(*, kind, role):
+    """Raise ValidationError unless `role` is blank or one of the roles of `kind`."""
+    if role and role not in ROLES_BY_KIND[Kind(kind)]:
+        allowed = ", ".join(ROLES_BY_KIND[Kind(kind)])
+        raise ValidationError(
+            _("'%(role)s' is not a role of a %(kind)s; use one of: %(allowed)s.")
+            % {"role": role, "kind": Kind(kind).label.lower(), "allowed": allowed}
+        )
+
+
+def _assign_identity(stakeholder):
+    stakeholder.name = collapse_spaces(stakeholder.name)
+    stakeholder.identity_key = stakeholder_identity_key(
+        name=stakeholder.name, kind=stakeholder.kind, region=stakeholder.region
+    )
+    others = Stakeholder.objects.filter(identity_key=stakeholder.identity_key)
+    if stakeholder.pk:
+        others = others.exclude(pk=stakeholder.pk)
+    existing = others.first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "name": _(
+                    "The stakeholder “%(name)s” (%(url)s) already has this name and kind; "
+                    "link that record instead of creating a second."
+                )
+                % {"name": existing, "url": existing.get_absolute_url()}
+            },
+            code="duplicate",
+        )
+
+
+def _validate(stakeholder):
+    try:
+        validate_role(kind=stakeholder.kind, role=stakeholder.role)
+    except ValidationError as exc:
+        raise ValidationError({"role": exc.messages}) from None
+    stakeholder.full_clean()
+
+
+@transaction.atomic
+def stakeholder_create(*, name, kind, **fields):
+    """Create a stakeholder, refusing a second record with the same identity."""
+    stakeholder = Stakeholder(name=name, kind=kind, **fields)
+    _assign_identity(stakeholder)
+    stakeholder.slug = unique_slug(Stakeholder, stakeholder.name)
+    _validate(stakeholder)
+    stakeholder.save()
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_update(*, stakeholder, data):
+    """Set the fields in `data` on `stakeholder`; return whether anything changed."""
+    changed = [name for name, value in data.items() if getattr(stakeholder, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(stakeholder, name, data[name])
+    if set(changed) & set(IDENTITY_FIELDS):
+        _assign_identity(stakeholder)
+    _validate(stakeholder)
+    stakeholder.save()
+    return True
+
+
+@transaction.atomic
+def stakeholder_link_to_cluster(*, stakeholder, cluster, source=""):
+    """Make `stakeholder` a member of `cluster`; return the membership and whether it is new."""
+    membership = ClusterMembership.objects.filter(cluster=cluster, stakeholder=stakeholder).first()
+    if membership is not None:
+        return membership, False
+    membership = ClusterMembership(cluster=cluster, stakeholder=stakeholder, source=source)
+    membership.full_clean()
+    membership.save()
+    return membership, True
+
+
+def stakeholder_in_cluster(*, cluster, name, kind):
+    """Return the member of `cluster` with this name and kind, or None."""
+    prefix = stakeholder_identity_prefix(name=name, kind=kind)
+    return (
+        Stakeholder.objects.filter(identity_key__startswith=prefix, memberships__cluster=cluster)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _validate_relationship(relationship):
+    errors = {}
+    if relationship.source_id == relationship.target_id:
+        errors["target"] = _("A stakeholder cannot have a relationship with itself.")
+    members = set(
+        ClusterMembership.objects.filter(
+            cluster_id=relationship.cluster_id,
+            stakeholder_id__in=[relationship.source_id, relationship.target_id],
+        ).values_list("stakeholder_id", flat=True)
+    )
+    for end in ("source", "target"):
+        if getattr(relationship, f"{end}_id") not in members:
+            errors[end] = _("%(name)s does not belong to the cluster %(cluster)s.") % {
+                "name": getattr(relationship, end),
+                "cluster": relationship.cluster,
+            }
+    if errors:
+        raise ValidationError(errors)
+    relationship.full_clean()
+
+
+@transaction.atomic
+def relationship_create(*, cluster, source, target, kind, since=None, until=None, provenance=""):
+    """Record that `source` `kind` `target` in `cluster`; both must belong to it."""
+    relationship = Relationship(
+        cluster=cluster,
+        source=source,
+        target=target,
+        kind=kind,
+        since=since,
+        until=until,
+        provenance=provenance,
+    )
+    _validate_relationship(relationship)
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_update(*, relationship, data):
+    """Set the fields in `data` on `relationship`; return whether anything changed."""
+    changed = [name for name, value in data.items() if getattr(relationship, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(relationship, name, data[name])
+    _validate_relationship(relationship)
+    relationship.save()
+    return True
