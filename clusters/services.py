@@ -107,19 +107,26 @@ def _duplicate_error(existing):
     )
 
 
+def cluster_validate_identity(*, product, place, region, country, exclude_pk=None):
+    """Raise ValidationError naming the existing cluster if this identity is taken."""
+    key = cluster_identity_key(product=product, place=place, region=region, country=country)
+    existing = Cluster.objects.filter(identity_key=key).exclude(pk=exclude_pk).first()
+    if existing is not None:
+        raise _duplicate_error(existing)
+    return key
+
+
 def _assign_identity(cluster):
     cluster.product = collapse_spaces(cluster.product)
     cluster.place = collapse_spaces(cluster.place)
     cluster.country = (cluster.country or "IN").upper()
-    cluster.identity_key = cluster_identity_key(
-        product=cluster.product, place=cluster.place, region=cluster.region, country=cluster.country
+    cluster.identity_key = cluster_validate_identity(
+        product=cluster.product,
+        place=cluster.place,
+        region=cluster.region,
+        country=cluster.country,
+        exclude_pk=cluster.pk,
     )
-    duplicate = Cluster.objects.filter(identity_key=cluster.identity_key)
-    if cluster.pk:
-        duplicate = duplicate.exclude(pk=cluster.pk)
-    existing = duplicate.first()
-    if existing is not None:
-        raise _duplicate_error(existing)
 
 
 # Clusters --------------------------------------------------------------------------------
@@ -184,6 +191,19 @@ def cluster_update(*, cluster, data):
     cluster.full_clean()
     cluster.save()
     return True
+
+
+@transaction.atomic
+def cluster_save(*, cluster):
+    """Validate and save a cluster edited as a whole (the admin's form); derive its identity,
+    slug and classification. Return the cluster."""
+    _assign_identity(cluster)
+    if not cluster.slug:
+        cluster.slug = unique_slug(Cluster, f"{cluster.product} {cluster.place}")
+    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster.full_clean()
+    cluster.save()
+    return cluster
 
 
 # Figures ---------------------------------------------------------------------------------

@@ -110,9 +110,14 @@ STORAGES = {
 
 LOGIN_URL = "/admin/login/"
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# E-mail goes to the console unless DJANGO_EMAIL_BACKEND names another backend (e.g. SMTP).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+    }
+}
 
 # Simple-history: who made a change is taken from the request by its middleware; imports
 # run from the command line set it explicitly.

@@ -42,13 +42,18 @@ def validate_role(*, kind, role):
 
 def _assign_identity(stakeholder):
     stakeholder.name = collapse_spaces(stakeholder.name)
-    stakeholder.identity_key = stakeholder_identity_key(
-        name=stakeholder.name, kind=stakeholder.kind, region=stakeholder.region
+    stakeholder.identity_key = stakeholder_validate_identity(
+        name=stakeholder.name,
+        kind=stakeholder.kind,
+        region=stakeholder.region,
+        exclude_pk=stakeholder.pk,
     )
-    others = Stakeholder.objects.filter(identity_key=stakeholder.identity_key)
-    if stakeholder.pk:
-        others = others.exclude(pk=stakeholder.pk)
-    existing = others.first()
+
+
+def stakeholder_validate_identity(*, name, kind, region, exclude_pk=None):
+    """Return the identity key; raise ValidationError naming the record that already has it."""
+    key = stakeholder_identity_key(name=name, kind=kind, region=region)
+    existing = Stakeholder.objects.filter(identity_key=key).exclude(pk=exclude_pk).first()
     if existing is not None:
         raise ValidationError(
             {
@@ -60,6 +65,7 @@ def _assign_identity(stakeholder):
             },
             code="duplicate",
         )
+    return key
 
 
 def _validate(stakeholder):
@@ -79,6 +85,22 @@ def stakeholder_create(*, name, kind, **fields):
     _validate(stakeholder)
     stakeholder.save()
     return stakeholder
+
+
+@transaction.atomic
+def stakeholder_save(*, stakeholder):
+    """Validate and save a stakeholder edited as a whole (the admin's form)."""
+    _assign_identity(stakeholder)
+    if not stakeholder.slug:
+        stakeholder.slug = unique_slug(Stakeholder, stakeholder.name)
+    _validate(stakeholder)
+    stakeholder.save()
+    return stakeholder
+
+
+def relationship_validate(*, relationship):
+    """Raise ValidationError unless both ends belong to the cluster, differ, and are new."""
+    _validate_relationship(relationship)
 
 
 @transaction.atomic

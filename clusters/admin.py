@@ -1,0 +1,259 @@
+"""The curators' workbench for clusters, their figures, benchmarks, regions, sectors, agencies."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.history import change_set
+from stakeholders.models import ClusterMembership
+
+from . import services
+from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
+
+CLASSIFICATION_FIELDS = (
+    "classification_status",
+    "classification_reason",
+    "classification_measure",
+    "classification_value",
+    "classification_threshold",
+)
+CURRENT_FIGURE_FIELDS = (
+    "enterprise_count",
+    "loom_count",
+    "artisan_count",
+    "employment",
+    "annual_turnover",
+    "annual_exports",
+    "currency",
+)
+
+
+class ClusterFigureInline(admin.TabularInline):
+    model = ClusterFigure
+    fields = ("measure", "value", "currency", "year", "source", "estimated")
+    extra = 0
+
+
+class ClusterMembershipInline(admin.TabularInline):
+    model = ClusterMembership
+    fields = ("stakeholder", "source")
+    autocomplete_fields = ("stakeholder",)
+    extra = 0
+
+
+class ClusterAdminForm(forms.ModelForm):
+    """Check the product-and-place identity before saving, so a duplicate is a form error."""
+
+    class Meta:
+        model = Cluster
+        fields = (
+            "product",
+            "place",
+            "district",
+            "region",
+            "country",
+            "cluster_type",
+            "sector",
+            "agency",
+            "status",
+            "origin",
+            "structure",
+            "stage",
+            "exporting",
+            "description",
+            "latitude",
+            "longitude",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            services.cluster_validate_identity(
+                product=cleaned.get("product", ""),
+                place=cleaned.get("place", ""),
+                region=cleaned.get("region"),
+                country=cleaned.get("country") or "IN",
+                exclude_pk=self.instance.pk,
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("product", exc.messages)) from None
+        return cleaned
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    form = ClusterAdminForm
+    list_display = (
+        "product",
+        "place",
+        "region",
+        "cluster_type",
+        "classification_badge",
+        "classification_reason",
+        "enterprise_count",
+        "loom_count",
+        "status",
+        "agency",
+    )
+    list_filter = (
+        "cluster_type",
+        "classification_status",
+        "status",
+        ("region", admin.RelatedOnlyFieldListFilter),
+        ("sector", admin.RelatedOnlyFieldListFilter),
+        ("agency", admin.RelatedOnlyFieldListFilter),
+        "country",
+    )
+    search_fields = ("product", "place", "district", "slug")
+    autocomplete_fields = ("region", "sector", "agency")
+    list_select_related = ("region", "sector", "agency")
+    readonly_fields = (*CURRENT_FIGURE_FIELDS, *CLASSIFICATION_FIELDS, "slug", "created", "updated")
+    fieldsets = (
+        (None, {"fields": ("product", "place", "district", "region", "country", "slug")}),
+        (_("Type and ownership"), {"fields": ("cluster_type", "sector", "agency", "status")}),
+        (_("Classification"), {"fields": CLASSIFICATION_FIELDS}),
+        (
+            _("Current figures (from the figures below)"),
+            {"fields": CURRENT_FIGURE_FIELDS},
+        ),
+        (
+            _("Descriptors"),
+            {
+                "fields": (
+                    "origin",
+                    "structure",
+                    "stage",
+                    "exporting",
+                    "description",
+                    "latitude",
+                    "longitude",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created", "updated")}),
+    )
+    inlines = (ClusterFigureInline, ClusterMembershipInline)
+    actions = ("reclassify",)
+    show_full_result_count = False
+    list_per_page = 50
+
+    @admin.display(description=_("classification"), ordering="classification_status")
+    def classification_badge(self, obj):
+        return format_html(
+            '<span class="badge badge-{}" title="{}">{}</span>',
+            obj.classification_status,
+            obj.classification_reason,
+            obj.get_classification_status_display(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user):
+            services.cluster_save(cluster=obj)
+
+    def save_related(self, request, form, formsets, change):
+        with change_set(user=request.user):
+            super().save_related(request, form, formsets, change)
+            services.cluster_refresh_current_figures(cluster=form.instance)
+
+    @admin.action(description=_("Recompute the classification of the selected clusters"))
+    def reclassify(self, request, queryset):
+        with change_set(user=request.user, reason="reclassify (admin)"):
+            changed = services.clusters_reclassify(queryset=queryset)
+        self.message_user(
+            request,
+            _("%(changed)d of %(total)d cluster(s) changed classification.")
+            % {"changed": changed, "total": queryset.count()},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ClusterFigure)
+class ClusterFigureAdmin(SimpleHistoryAdmin):
+    list_display = ("cluster", "measure", "value", "currency", "year", "source", "estimated")
+    list_filter = ("measure", "estimated", "year")
+    search_fields = ("cluster__product", "cluster__place", "source")
+    autocomplete_fields = ("cluster",)
+    list_select_related = ("cluster",)
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user):
+            super().save_model(request, obj, form, change)
+            services.cluster_refresh_current_figures(cluster=obj.cluster)
+
+    def delete_model(self, request, obj):
+        cluster = obj.cluster
+        with change_set(user=request.user):
+            super().delete_model(request, obj)
+            services.cluster_refresh_current_figures(cluster=cluster)
+
+    def delete_queryset(self, request, queryset):
+        clusters = list(Cluster.objects.filter(figures__in=queryset).distinct())
+        with change_set(user=request.user):
+            super().delete_queryset(request, queryset)
+            for cluster in clusters:
+                services.cluster_refresh_current_figures(cluster=cluster)
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(SimpleHistoryAdmin):
+    list_display = ("cluster_type", "measure", "threshold", "country", "authority", "source")
+    list_filter = ("cluster_type", "measure", "country")
+    search_fields = ("authority", "source")
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user, reason="benchmark changed"):
+            changed = services.benchmark_save(benchmark=obj)
+        self.message_user(request, _("%(n)d cluster(s) reclassified.") % {"n": changed})
+
+    def delete_model(self, request, obj):
+        with change_set(user=request.user, reason="benchmark deleted"):
+            services.benchmark_delete(benchmark=obj)
+
+    def delete_queryset(self, request, queryset):
+        with change_set(user=request.user, reason="benchmarks deleted"):
+            for benchmark in queryset:
+                services.benchmark_delete(benchmark=benchmark)
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "country", "code", "kind")
+    list_filter = ("country", "kind")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class AgencyEditorInline(admin.TabularInline):
+    model = AgencyEditor
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "slug", "website", "email")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (AgencyEditorInline,)
+
+
+@admin.register(AgencyEditor)
+class AgencyEditorAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "agency")
+    list_filter = (("agency", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("user__username", "user__email", "agency__name")
+    autocomplete_fields = ("user", "agency")
+    list_select_related = ("user", "agency")

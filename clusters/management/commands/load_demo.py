@@ -1,0 +1,70 @@
+"""manage.py load_demo: the demo data and accounts `make run` starts with (loaded once)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from clusters import accounts
+from clusters.imports import ClusterImporter
+from clusters.models import Agency
+from stakeholders.imports import RelationshipImporter, StakeholderImporter
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+DEMO_AGENCY = {"name": "Demo Implementing Agency", "slug": "demo-agency"}
+DEMO_ACCOUNTS = (
+    ("admin", "admin-demo-2026", "administrator: everything"),
+    ("curator", "curator-demo-2026", "curator: reviews and publishes, edits benchmarks"),
+    ("editor", "editor-demo-2026", "agency editor of the Demo Implementing Agency"),
+)
+# (importer, file) in order: clusters before the stakeholders and relationships that name them.
+DEMO_FILES = (
+    ("clusters", "clusters_india_profiles.csv"),
+    ("clusters", "faq_clusters.csv"),
+    ("stakeholders", "stakeholders_india_profiles.csv"),
+    ("stakeholders", "faq_stakeholders.csv"),
+    ("relationships", "faq_relationships.csv"),
+)
+
+
+class Command(BaseCommand):
+    help = "Load the demo clusters, stakeholders and accounts, unless they are loaded already."
+
+    def handle(self, *args, **options):
+        if Agency.objects.filter(slug=DEMO_AGENCY["slug"]).exists():
+            self.stdout.write("Demo data is loaded already.")
+        else:
+            self.load()
+        self.stdout.write("\nDemo accounts (sign in at http://127.0.0.1:8000/admin/):")
+        for username, password, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<8} password {password:<20} {role}")
+
+    @transaction.atomic
+    def load(self):
+        agency = Agency.objects.create(**DEMO_AGENCY)
+        importers = {
+            "clusters": ClusterImporter(agency=agency),
+            "stakeholders": StakeholderImporter(),
+            "relationships": RelationshipImporter(),
+        }
+        for kind, name in DEMO_FILES:
+            result = importers[kind].run(FIXTURES / name, reason=f"load_demo {name}")
+            if result.errors:
+                raise CommandError(
+                    f"{name}: " + "; ".join(str(error) for error in result.errors[:5])
+                )
+            self.stdout.write(f"{name}: {result.summary()}")
+        users = get_user_model().objects
+        admin_name, admin_password, _role = DEMO_ACCOUNTS[0]
+        users.create_superuser(admin_name, f"{admin_name}@example.org", admin_password)
+        accounts.curator_create(
+            username=DEMO_ACCOUNTS[1][0], password=DEMO_ACCOUNTS[1][1], email="curator@example.org"
+        )
+        accounts.agency_editor_create(
+            username=DEMO_ACCOUNTS[2][0],
+            password=DEMO_ACCOUNTS[2][1],
+            agency=agency,
+            email="editor@example.org",
+        )

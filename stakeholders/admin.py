@@ -1,0 +1,160 @@
+"""The curators' workbench for stakeholders, memberships and relationships.
+
+The stakeholder and relationship tables grow to a million rows: their lists never run an
+unfiltered COUNT(*) (EstimatedCountPaginator, show_full_result_count off) and join what
+they show (list_select_related).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import EstimatedCountPaginator
+from common.history import change_set
+
+from . import services
+from .models import ClusterMembership, Relationship, Stakeholder
+
+
+class MembershipInline(admin.TabularInline):
+    model = ClusterMembership
+    fields = ("cluster", "source")
+    autocomplete_fields = ("cluster",)
+    extra = 0
+
+
+class RelationshipForm(forms.ModelForm):
+    """Check membership of both ends, self-links and duplicates as the services do."""
+
+    class Meta:
+        model = Relationship
+        fields = ("cluster", "source", "target", "kind", "since", "until", "provenance")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        candidate = Relationship(
+            pk=self.instance.pk, **{name: cleaned.get(name) for name in self.Meta.fields}
+        )
+        try:
+            services.relationship_validate(relationship=candidate)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        return cleaned
+
+
+class OutgoingRelationshipInline(admin.TabularInline):
+    model = Relationship
+    form = RelationshipForm
+    fk_name = "source"
+    fields = ("kind", "target", "cluster", "since", "until", "provenance")
+    autocomplete_fields = ("target", "cluster")
+    extra = 0
+    verbose_name = _("relationship from this stakeholder")
+    verbose_name_plural = _("relationships from this stakeholder")
+
+
+class IncomingRelationshipInline(admin.TabularInline):
+    model = Relationship
+    form = RelationshipForm
+    fk_name = "target"
+    fields = ("source", "kind", "cluster", "since", "until", "provenance")
+    autocomplete_fields = ("source", "cluster")
+    extra = 0
+    verbose_name = _("relationship to this stakeholder")
+    verbose_name_plural = _("relationships to this stakeholder")
+
+
+class StakeholderAdminForm(forms.ModelForm):
+    """Check identity and role-for-kind before saving, so they are form errors."""
+
+    class Meta:
+        model = Stakeholder
+        fields = (
+            "name",
+            "kind",
+            "role",
+            "place",
+            "region",
+            "country",
+            "website",
+            "email",
+            "phone",
+            "size_class",
+            "services_offered",
+            "description",
+            "source",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            services.validate_role(kind=cleaned["kind"], role=cleaned.get("role", ""))
+        except ValidationError as exc:
+            self.add_error("role", exc.messages[0])
+        try:
+            services.stakeholder_validate_identity(
+                name=cleaned["name"],
+                kind=cleaned["kind"],
+                region=cleaned.get("region"),
+                exclude_pk=self.instance.pk,
+            )
+        except ValidationError as exc:
+            self.add_error("name", exc.message_dict["name"][0])
+        return cleaned
+
+
+@admin.register(Stakeholder)
+class StakeholderAdmin(SimpleHistoryAdmin):
+    form = StakeholderAdminForm
+    list_display = ("name", "kind", "role", "place", "region", "website")
+    list_filter = ("kind", "role", ("region", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("name", "slug", "place")
+    autocomplete_fields = ("region",)
+    list_select_related = ("region",)
+    readonly_fields = ("slug", "created", "updated")
+    inlines = (MembershipInline, OutgoingRelationshipInline, IncomingRelationshipInline)
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user):
+            services.stakeholder_save(stakeholder=obj)
+
+    def save_related(self, request, form, formsets, change):
+        with change_set(user=request.user):
+            super().save_related(request, form, formsets, change)
+
+
+@admin.register(ClusterMembership)
+class ClusterMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("stakeholder", "stakeholder_kind", "cluster", "source")
+    list_filter = ("stakeholder__kind",)
+    search_fields = ("stakeholder__name", "cluster__product", "cluster__place")
+    autocomplete_fields = ("cluster", "stakeholder")
+    list_select_related = ("stakeholder", "cluster")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    @admin.display(description=_("kind"), ordering="stakeholder__kind")
+    def stakeholder_kind(self, obj):
+        return obj.stakeholder.get_kind_display()
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(SimpleHistoryAdmin):
+    form = RelationshipForm
+    list_display = ("source", "kind", "target", "cluster", "since", "until")
+    list_filter = ("kind", "source__kind", "target__kind")
+    search_fields = ("source__name", "target__name", "cluster__product", "cluster__place")
+    autocomplete_fields = ("cluster", "source", "target")
+    list_select_related = ("source", "target", "cluster")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
