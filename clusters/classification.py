@@ -59,7 +59,8 @@ _NEEDS = {
 
 
 def _measure_label(measure):
-    return Measure(measure).label
+    # str(): the label is lazy, and str.join refuses lazy strings.
+    return str(Measure(measure).label)
 
 
 def _value_text(measure, value, country, currency):

@@ -1,8 +1,12 @@
 """The one FilterSet for clusters: it serves the public list, the exports and the API."""
 
 import django_filters as filters
-from django.db.models import Q
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from .choices import (
     ARTISAN_TYPES,
@@ -14,6 +18,7 @@ from .choices import (
     Structure,
 )
 from .models import Agency, Cluster, Region, Sector
+from .selectors import with_figures_year
 
 ORDERING_FIELDS = (
     ("product", "product"),
@@ -21,7 +26,71 @@ ORDERING_FIELDS = (
     ("enterprise_count", "enterprise_count"),
     ("employment", "employment"),
     ("annual_turnover", "turnover"),
+    ("loom_count", "loom_count"),
+    ("cluster_type", "cluster_type"),
+    ("classification_status", "classification_status"),
+    ("region__name", "state"),
+    ("figures_year", "year"),
 )
+# Sorting by classification goes from the strongest status to the weakest, not by spelling.
+CLASSIFICATION_RANK = Case(
+    *(
+        When(classification_status=value, then=Value(rank))
+        for rank, value in enumerate(ClassificationStatus.values)
+    ),
+    default=Value(len(ClassificationStatus.values)),
+    output_field=IntegerField(),
+)
+TRUE_WORDS = {"true", "yes", "1", "on"}
+FALSE_WORDS = {"false", "no", "0", "off"}
+
+
+class StrictBooleanField(forms.CharField):
+    """yes/no, true/false, 1/0; blank is None and anything else is an error (never ignored)."""
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        value = (super().to_python(value) or "").strip().lower()
+        if not value:
+            return None
+        if value in TRUE_WORDS:
+            return True
+        if value in FALSE_WORDS:
+            return False
+        raise ValidationError(
+            _("'%(value)s' is not yes or no (use true or false)."),
+            code="invalid",
+            params={"value": value},
+        )
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    """A BooleanFilter that rejects a value it does not understand instead of ignoring it."""
+
+    field_class = StrictBooleanField
+
+
+class ClusterOrderingFilter(filters.OrderingFilter):
+    """Sort with unknown values last in either direction and the primary key as tie-break,
+    so that pages of a sorted list never repeat or skip a row."""
+
+    def get_ordering_value(self, param):
+        name = super().get_ordering_value(param)
+        descending = name.startswith("-")
+        name = name.removeprefix("-")
+        expression = CLASSIFICATION_RANK if name == "classification_status" else F(name)
+        if descending:
+            return expression.desc(nulls_last=True)
+        return expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        params = [param for param in value if param not in EMPTY_VALUES]
+        if any(param.removeprefix("-") == "year" for param in params):
+            qs = with_figures_year(qs)
+        return qs.order_by(*(self.get_ordering_value(param) for param in params), "pk")
 
 
 class ClusterFilterSet(filters.FilterSet):
@@ -29,7 +98,7 @@ class ClusterFilterSet(filters.FilterSet):
 
     q = filters.CharFilter(method="search", label=_("Search"))
     cluster_type = filters.MultipleChoiceFilter(choices=ClusterType.choices, label=_("Type"))
-    artisan = filters.BooleanFilter(method="filter_artisan", label=_("Artisan cluster"))
+    artisan = StrictBooleanFilter(method="filter_artisan", label=_("Artisan cluster"))
     classification_status = filters.MultipleChoiceFilter(
         choices=ClassificationStatus.choices, label=_("Classification")
     )
@@ -45,7 +114,16 @@ class ClusterFilterSet(filters.FilterSet):
     state_id = filters.ModelMultipleChoiceFilter(
         field_name="region", queryset=Region.objects.all(), label=_("State (id)")
     )
-    country = filters.CharFilter(field_name="country", lookup_expr="iexact", label=_("Country"))
+    country = filters.CharFilter(
+        field_name="country",
+        lookup_expr="iexact",
+        label=_("Country"),
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{2}$", _("Use a two-letter ISO country code, such as IN or IT.")
+            )
+        ],
+    )
     agency = filters.ModelMultipleChoiceFilter(
         queryset=Agency.objects.all(), to_field_name="slug", label=_("Agency")
     )
@@ -73,23 +151,26 @@ class ClusterFilterSet(filters.FilterSet):
     origin = filters.ChoiceFilter(choices=Origin.choices, label=_("Origin"))
     structure = filters.ChoiceFilter(choices=Structure.choices, label=_("Structure"))
     stage = filters.ChoiceFilter(choices=Stage.choices, label=_("Life-cycle stage"))
-    exporting = filters.BooleanFilter(label=_("Exporting"))
+    exporting = StrictBooleanFilter(label=_("Exporting"))
     publication_status = filters.MultipleChoiceFilter(
         field_name="status", choices=PublicationStatus.choices, label=_("Publication status")
     )
-    ordering = filters.OrderingFilter(fields=ORDERING_FIELDS, label=_("Sort by"))
+    ordering = ClusterOrderingFilter(fields=ORDERING_FIELDS, label=_("Sort by"))
 
     class Meta:
         model = Cluster
         fields = []
 
     def search(self, queryset, name, value):
-        """Match every word of `value` in the product, place, district or description."""
+        """Match every word of `value` in the product, place, district, state, sector or
+        description."""
         for word in value.split():
             queryset = queryset.filter(
                 Q(product__icontains=word)
                 | Q(place__icontains=word)
                 | Q(district__icontains=word)
+                | Q(region__name__icontains=word)
+                | Q(sector__name__icontains=word)
                 | Q(description__icontains=word)
             )
         return queryset
@@ -107,3 +188,4 @@ class ClusterFilterSet(filters.FilterSet):
         return [
             f"{name}: {message}" for name, messages in self.errors.items() for message in messages
         ]
+

@@ -1,9 +1,65 @@
-"""Reads of clusters: the querysets every page, export and API list starts from."""
+"""Reads of clusters: the querysets every page, export and API list starts from.
 
-from django.db.models import Prefetch
+Each function returns what one page needs in a fixed number of queries, whatever the
+number of rows: joins and prefetches live here, never in views or templates.
+"""
 
-from .choices import PublicationStatus
-from .models import Cluster, ClusterFigure
+import operator
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from stakeholders.choices import Kind, Role
+from stakeholders.models import ClusterMembership, Relationship
+
+from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
+from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, Sector
+from .services import current_figure_records
+
+TOP_STATES = 10
+SIMILAR_LIMIT = 6
+# Words too common in product names to make two clusters similar.
+_PRODUCT_STOPWORDS = {
+    "and",
+    "the",
+    "of",
+    "for",
+    "with",
+    "other",
+    "products",
+    "product",
+    "items",
+    "goods",
+    "works",
+    "ware",
+    "based",
+    "allied",
+    "industry",
+    "industries",
+    "units",
+    "cluster",
+}
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _published(queryset):
+    return queryset.filter(status=PublicationStatus.PUBLISHED)
 
 
 def cluster_list(*, published_only=True):
@@ -19,3 +75,353 @@ def cluster_export_list(*, published_only=True):
     return cluster_list(published_only=published_only).prefetch_related(
         Prefetch("figures", queryset=ClusterFigure.objects.order_by("pk"))
     )
+
+
+def with_figures_year(queryset):
+    """Annotate `figures_year` and `figures_estimated`: the year of the newest figure and
+    whether it is an estimate (newest as `current_figure_records` sees it)."""
+    if "figures_year" in queryset.query.annotations:
+        return queryset
+    newest = ClusterFigure.objects.filter(cluster=OuterRef("pk")).order_by(
+        Substr("year", 1, 4).desc(), "-pk"
+    )
+    return queryset.annotate(
+        figures_year=Subquery(newest.values("year")[:1]),
+        figures_estimated=Subquery(newest.values("estimated")[:1]),
+    )
+
+
+def cluster_table(*, published_only=True):
+    """Return clusters for the public list: a row's joins plus the year of its figures."""
+    return with_figures_year(cluster_list(published_only=published_only))
+
+
+# Filter options ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The choices the cluster filter form offers: only those with a published cluster."""
+
+    sectors: list
+    states: list
+    agencies: list
+
+
+def _with_published_clusters(model, field_name):
+    clusters = _published(Cluster.objects.filter(**{field_name: OuterRef("pk")}))
+    return model.objects.filter(Exists(clusters))
+
+
+def cluster_filter_options():
+    """Return the sectors, states and agencies that have at least one published cluster."""
+    return FilterOptions(
+        sectors=list(_with_published_clusters(Sector, "sector").only("pk", "name", "slug")),
+        states=list(
+            _with_published_clusters(Region, "region").only("pk", "name", "slug", "country")
+        ),
+        agencies=list(_with_published_clusters(Agency, "agency").only("pk", "name", "slug")),
+    )
+
+
+def cluster_facet_counts(queryset, field_name):
+    """Return {value: number of clusters} of `field_name` over `queryset`."""
+    rows = queryset.order_by().values_list(field_name).annotate(n=Count("pk"))
+    return dict(rows)
+
+
+# Profile ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FigureLine:
+    """A measure on a profile: its current record and every record (the history)."""
+
+    measure: str
+    label: str
+    value: int | None
+    current: ClusterFigure | None
+    records: list = field(default_factory=list)
+
+    @property
+    def is_amount(self):
+        """Return whether the measure is a money amount."""
+        return self.measure in (Measure.TURNOVER, Measure.EXPORTS)
+
+    @property
+    def sources_disagree(self):
+        """Return whether the records of this measure give different values."""
+        return len({record.value for record in self.records}) > 1
+
+
+@dataclass
+class RoleGroup:
+    """The members of one kind that share a role."""
+
+    role: str
+    label: str
+    stakeholders: list
+
+
+@dataclass
+class KindGroup:
+    """A cluster's stakeholders of one kind, by role."""
+
+    kind: str
+    label: str
+    count: int
+    roles: list
+
+
+@dataclass
+class ClusterProfile:
+    """Everything the public profile of a cluster shows."""
+
+    cluster: Cluster
+    figures: list
+    unknown_measures: list
+    stakeholder_groups: list
+    missing_kinds: list
+    stakeholder_count: int
+    relationships: list
+    similar: list
+
+
+def _figure_lines(cluster):
+    records = list(cluster.figures.all())
+    current = current_figure_records(records)
+    lines, unknown = [], []
+    for measure in Measure:
+        of_measure = [record for record in records if record.measure == measure]
+        value = getattr(cluster, measure.value)
+        if value is None and not of_measure:
+            unknown.append(measure.label)
+            continue
+        lines.append(
+            FigureLine(
+                measure=measure.value,
+                label=measure.label,
+                value=value if value is not None else current[measure.value].value,
+                current=current.get(measure.value),
+                records=of_measure,
+            )
+        )
+    return lines, unknown
+
+
+def _stakeholder_groups(memberships):
+    role_labels = dict(Role.choices)
+    groups, missing = [], []
+    for kind in Kind:
+        members = [m.stakeholder for m in memberships if m.stakeholder.kind == kind]
+        if not members:
+            missing.append(kind.label)
+            groups.append(KindGroup(kind=kind.value, label=kind.label, count=0, roles=[]))
+            continue
+        by_role = {}
+        for stakeholder in members:
+            by_role.setdefault(stakeholder.role, []).append(stakeholder)
+        roles = [
+            RoleGroup(role=role, label=role_labels.get(role, "Role not recorded"), stakeholders=s)
+            for role, s in sorted(by_role.items(), key=lambda item: (not item[0], item[0]))
+        ]
+        groups.append(KindGroup(kind=kind.value, label=kind.label, count=len(members), roles=roles))
+    return groups, missing
+
+
+def cluster_profile(*, slug):
+    """Return the ClusterProfile of the published cluster `slug`, or None if there is none.
+
+    Five queries whatever the cluster's size: the cluster, its figures, its members, its
+    relationships and the similar clusters.
+    """
+    cluster = (
+        cluster_list()
+        .prefetch_related(
+            Prefetch("figures", queryset=ClusterFigure.objects.order_by("measure", "-year", "-pk")),
+            Prefetch(
+                "memberships",
+                queryset=ClusterMembership.objects.select_related("stakeholder__region").order_by(
+                    "stakeholder__name", "stakeholder__pk"
+                ),
+            ),
+            Prefetch(
+                "relationships",
+                queryset=Relationship.objects.select_related("source", "target").order_by(
+                    "source__name", "kind", "target__name", "pk"
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if cluster is None:
+        return None
+    figures, unknown = _figure_lines(cluster)
+    memberships = list(cluster.memberships.all())
+    groups, missing = _stakeholder_groups(memberships)
+    return ClusterProfile(
+        cluster=cluster,
+        figures=figures,
+        unknown_measures=unknown,
+        stakeholder_groups=groups,
+        missing_kinds=missing,
+        stakeholder_count=len(memberships),
+        relationships=list(cluster.relationships.all()),
+        similar=similar_clusters(cluster=cluster),
+    )
+
+
+def product_words(product):
+    """Return the distinctive words of a product name ('Brass and bell metal' -> brass, bell, metal)."""
+    words = [word.casefold() for word in _WORD.findall(product or "")]
+    return [word for word in dict.fromkeys(words) if word not in _PRODUCT_STOPWORDS]
+
+
+def similar_clusters(*, cluster, limit=SIMILAR_LIMIT):
+    """Return up to `limit` published clusters elsewhere making a like product or in the same
+    sector: those sharing a product word first, the largest first within each group."""
+    words = product_words(cluster.product)
+    same_product = Q()
+    for word in words:
+        same_product |= Q(product__icontains=word)
+    conditions = [same_product] if words else []
+    if cluster.sector_id:
+        conditions.append(Q(sector_id=cluster.sector_id))
+    if not conditions:
+        return []
+    candidates = reduce(operator.or_, conditions)
+    return list(
+        cluster_list()
+        .filter(candidates)
+        .exclude(pk=cluster.pk)
+        .exclude(place__iexact=cluster.place, region_id=cluster.region_id)
+        .annotate(
+            shares_product=Case(
+                When(same_product, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+            if words
+            else Value(0)
+        )
+        .order_by(
+            "-shares_product", F("enterprise_count").desc(nulls_last=True), "product", "pk"
+        )[:limit]
+    )
+
+
+# Statistics -------------------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    """The headline numbers of the published registry."""
+
+    clusters: int
+    enterprises: int
+    looms: int
+    employment: int
+    qualifies: int
+    potential: int
+    insufficient_data: int
+    no_benchmark: int
+    with_enterprises: int
+    with_employment: int
+
+
+def registry_totals():
+    """Return the headline totals of published clusters (one query)."""
+    published = Q(status=PublicationStatus.PUBLISHED)
+    status = ClassificationStatus
+    values = Cluster.objects.aggregate(
+        clusters=Count("pk", filter=published),
+        enterprises=Sum("enterprise_count", filter=published, default=0),
+        looms=Sum("loom_count", filter=published, default=0),
+        employment=Sum("employment", filter=published, default=0),
+        with_enterprises=Count("enterprise_count", filter=published),
+        with_employment=Count("employment", filter=published),
+        **{
+            value: Count("pk", filter=published & Q(classification_status=value))
+            for value in status.values
+        },
+    )
+    return Totals(**values)
+
+
+@dataclass
+class TypeStatusRow:
+    """The number of published clusters of one type in each classification status."""
+
+    cluster_type: str
+    label: str
+    counts: dict
+    total: int
+
+    def cells(self):
+        """Return the counts in the order of the classification statuses."""
+        return [self.counts.get(value, 0) for value in ClassificationStatus.values]
+
+
+def clusters_by_type_and_status():
+    """Return a TypeStatusRow for each cluster type (one query)."""
+    rows = (
+        _published(Cluster.objects)
+        .order_by()
+        .values_list("cluster_type", "classification_status")
+        .annotate(n=Count("pk"))
+    )
+    table = {}
+    for cluster_type, status, n in rows:
+        table.setdefault(cluster_type, {})[status] = n
+    return [
+        TypeStatusRow(
+            cluster_type=value,
+            label=label,
+            counts=table.get(value, {}),
+            total=sum(table.get(value, {}).values()),
+        )
+        for value, label in ClusterType.choices
+    ]
+
+
+@dataclass(frozen=True)
+class StateCount:
+    """A state (or None where not recorded) and a number of clusters."""
+
+    name: str
+    slug: str
+    count: int
+
+
+def _by_state(queryset, limit):
+    rows = (
+        queryset.order_by()
+        .values_list("region__name", "region__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "region__name")
+    )
+    if limit:
+        rows = rows[:limit]
+    return [StateCount(name=name or "", slug=slug or "", count=n) for name, slug, n in rows]
+
+
+def clusters_by_state(*, limit=TOP_STATES):
+    """Return the states with the most published clusters, largest first (one query)."""
+    return _by_state(_published(Cluster.objects), limit)
+
+
+def potential_clusters_by_state(*, limit=None):
+    """Return the number of published potential clusters in each state (one query)."""
+    return _by_state(
+        _published(Cluster.objects).filter(classification_status=ClassificationStatus.POTENTIAL),
+        limit,
+    )
+
+
+def benchmark_list():
+    """Return the benchmarks in force, the defaults first."""
+    return list(Benchmark.objects.order_by("country", "cluster_type", "measure"))
+
+
+def recently_updated_clusters(*, limit=6):
+    """Return the published clusters changed most recently."""
+    return list(cluster_list().order_by("-updated", "-pk")[:limit])

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.history import current_change_set
 from common.text import collapse_spaces, normalise
 
 from . import regions as indian_regions
@@ -354,16 +355,22 @@ def clusters_reclassify(*, queryset=None, batch_size=1000):
         "classification_threshold",
         "classification_reason",
     ]
+    # The bulk helper takes the user from the change set but not its reason: pass both.
+    changes = current_change_set()
+    history = {
+        "default_user": changes.user if changes else None,
+        "default_change_reason": changes.reason if changes else None,
+    }
     changed_total, batch = 0, []
     for cluster in queryset.iterator(chunk_size=batch_size):
         if cluster_apply_classification(cluster=cluster, rules=rules):
             batch.append(cluster)
         if len(batch) >= batch_size:
-            bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size)
+            bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size, **history)
             changed_total += len(batch)
             batch = []
     if batch:
-        bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size)
+        bulk_update_with_history(batch, Cluster, fields, batch_size=batch_size, **history)
         changed_total += len(batch)
     return changed_total
 

@@ -9,6 +9,7 @@ Writing neutralises cells a spreadsheet would execute as a formula.
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -149,3 +150,29 @@ def iter_csv(rows, columns):
     yield writer.writerow(columns)
     for row in rows:
         yield writer.writerow([_csv_value(row.get(name)) for name in columns])
+
+
+def write_xlsx(rows, columns, stream, *, title="Sheet"):
+    """Write dict `rows` as an XLSX workbook with `columns` to a binary `stream`.
+
+    The workbook is write-only (rows go to disk as they come, so memory stays flat) and
+    every cell is neutralised, so text such as '=HYPERLINK(...)' is never run as a formula.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_xlsx_value(row.get(name)) for name in columns])
+    workbook.save(stream)
+
+
+def _xlsx_value(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (bool, int, float)):
+        return value
+    return neutralise_cell(str(value))

@@ -21,3 +21,75 @@ def curator_client(client, curator):
     """Return a test client logged in as a curator."""
     client.force_login(curator)
     return client
+
+
+# Fixtures for the registry core (imports, services, classification) ---------------------
+
+CLUSTERS_CSV = FIXTURES / "clusters_india_profiles.csv"
+STAKEHOLDERS_CSV = FIXTURES / "stakeholders_india_profiles.csv"
+
+
+@pytest.fixture
+def india_clusters(db):
+    """Import the 15 Indian cluster profiles of fixtures/ and return the import result."""
+    from clusters.imports import ClusterImporter
+
+    result = ClusterImporter().run(CLUSTERS_CSV)
+    assert result.ok, result.errors
+    return result
+
+
+@pytest.fixture
+def india_stakeholders(india_clusters):
+    """Import the stakeholders of fixtures/ (after the clusters); return the import result."""
+    from stakeholders.imports import StakeholderImporter
+
+    result = StakeholderImporter().run(STAKEHOLDERS_CSV)
+    assert result.ok, result.errors
+    return result
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Return a function that writes text (UTF-8) or bytes to a file and returns its path."""
+
+    def write(content, name="data.csv"):
+        path = tmp_path / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def row_counts(db):
+    """Return a function counting the rows of every registry table and its history.
+
+    Compare its result before and after an operation to show that nothing was written.
+    """
+    from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, Region, Sector
+    from stakeholders.models import ClusterMembership, Relationship, Stakeholder
+
+    models = (
+        Agency,
+        Benchmark,
+        Cluster,
+        ClusterFigure,
+        Region,
+        Sector,
+        Stakeholder,
+        ClusterMembership,
+        Relationship,
+    )
+
+    def count():
+        counts = {}
+        for model in models:
+            counts[model.__name__] = model.objects.count()
+            counts[f"{model.__name__} history"] = model.history.count()
+        return counts
+
+    return count

@@ -125,3 +125,34 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
                 stakeholder=kwargs[end], cluster=kwargs["cluster"]
             )
         return stakeholder_services.relationship_create(**kwargs)
+
+
+def foreign_region(name="Lombardy", country="IT"):
+    """Return another country's region, created through the services on first use."""
+    return cluster_services.region_get_or_create(state=name, country=country)
+
+
+class ClusterFigureFactory(factory.django.DjangoModelFactory):
+    """Record one figure through cluster_record_figures, so the current values follow."""
+
+    cluster = factory.SubFactory(ClusterFactory)
+    measure = "enterprise_count"
+    value = 100
+    year = ""
+    source = factory.Sequence(lambda n: f"Source {n}")
+    estimated = False
+    currency = "INR"
+
+    class Meta:
+        model = "clusters.ClusterFigure"
+
+    @classmethod
+    def _create(cls, model_class, *, cluster, measure, value, **provenance):
+        cluster_services.cluster_record_figures(
+            cluster=cluster,
+            values={measure: value},
+            provenance=cluster_services.Provenance(**provenance),
+        )
+        return cluster.figures.get(
+            measure=measure, year=provenance["year"], source=provenance["source"]
+        )

@@ -1,0 +1,178 @@
+"""Small horizontal bar charts drawn on the server as inline SVG (no JavaScript, no CDN).
+
+Every chart is decoration over a table that carries the same numbers: the SVG is labelled
+for screen readers with a title and a description, and the page shows the table beside it.
+Colours come from the stylesheet through CSS classes, so the palette lives in one place.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from common.numbers import format_count
+
+WIDTH = 640
+LABEL_WIDTH = 190
+VALUE_WIDTH = 64
+BAR_HEIGHT = 22
+GAP = 10
+LABEL_CHARACTERS = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, its value and an optional CSS class for its colour."""
+
+    label: str
+    value: int
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One part of a stacked bar: its series name, value and CSS class."""
+
+    label: str
+    value: int
+    css_class: str
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    """One stacked bar: a label and its segments, drawn left to right."""
+
+    label: str
+    segments: tuple
+
+    @property
+    def total(self):
+        """Return the sum of the segments."""
+        return sum(segment.value for segment in self.segments)
+
+
+def _short(label):
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+
+
+def _svg(chart_id, title, description, height, body):
+    return format_html(
+        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" width="100%" role="img" '
+        'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMinYMin meet" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+        id=chart_id,
+        w=WIDTH,
+        h=height,
+        title=title,
+        desc=description,
+        body=body,
+    )
+
+
+def _join(parts):
+    # Every part comes from format_html (escaped); conditional_escape keeps it that way.
+    return mark_safe("".join(conditional_escape(part) for part in parts))
+
+
+def _label(y, label):
+    return format_html(
+        '<text class="chart__label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">'
+        "<title>{}</title>{}</text>",
+        LABEL_WIDTH - 8,
+        y,
+        label,
+        _short(label),
+    )
+
+
+def _height(rows):
+    return max(len(rows), 1) * (BAR_HEIGHT + GAP) + GAP
+
+
+def _scale(maximum):
+    available = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    return available / maximum if maximum else 0
+
+
+def bar_chart(*, chart_id, title, description, bars):
+    """Return an SVG horizontal bar chart of `bars` (a list of Bar), largest value fills the width."""
+    scale = _scale(max((bar.value for bar in bars), default=0))
+    parts = []
+    for index, bar in enumerate(bars):
+        top = GAP + index * (BAR_HEIGHT + GAP)
+        middle = top + BAR_HEIGHT / 2
+        width = round(bar.value * scale, 1)
+        parts.append(_label(middle, bar.label))
+        parts.append(
+            format_html(
+                '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}" rx="2">'
+                "<title>{}: {}</title></rect>",
+                bar.css_class,
+                LABEL_WIDTH,
+                top,
+                width,
+                BAR_HEIGHT,
+                bar.label,
+                format_count(bar.value),
+            )
+        )
+        parts.append(
+            format_html(
+                '<text class="chart__value" x="{}" y="{}" dominant-baseline="middle">{}</text>',
+                LABEL_WIDTH + width + 6,
+                middle,
+                format_count(bar.value),
+            )
+        )
+    if not bars:
+        parts.append(
+            format_html(
+                '<text class="chart__label" x="{}" y="{}" dominant-baseline="middle">{}</text>',
+                LABEL_WIDTH,
+                GAP + BAR_HEIGHT / 2,
+                "No data",
+            )
+        )
+    return _svg(chart_id, title, description, _height(bars), _join(parts))
+
+
+def stacked_bar_chart(*, chart_id, title, description, bars):
+    """Return an SVG chart of horizontal stacked bars (a list of StackedBar)."""
+    scale = _scale(max((bar.total for bar in bars), default=0))
+    parts = []
+    for index, bar in enumerate(bars):
+        top = GAP + index * (BAR_HEIGHT + GAP)
+        middle = top + BAR_HEIGHT / 2
+        parts.append(_label(middle, bar.label))
+        x = LABEL_WIDTH
+        for segment in bar.segments:
+            if not segment.value:
+                continue
+            width = round(segment.value * scale, 1)
+            parts.append(
+                format_html(
+                    '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{}, {}: {}</title></rect>",
+                    segment.css_class,
+                    round(x, 1),
+                    top,
+                    width,
+                    BAR_HEIGHT,
+                    bar.label,
+                    segment.label,
+                    format_count(segment.value),
+                )
+            )
+            x += width
+        parts.append(
+            format_html(
+                '<text class="chart__value" x="{}" y="{}" dominant-baseline="middle">{}</text>',
+                round(x + 6, 1),
+                middle,
+                format_count(bar.total),
+            )
+        )
+    return _svg(chart_id, title, description, _height(bars), _join(parts))

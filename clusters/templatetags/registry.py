@@ -1,0 +1,170 @@
+"""Template tags for the registry's public pages: Indian number formats, badges, sorting.
+
+    {% load registry %}
+    {{ cluster.employment|as_count:cluster.country }}     12,00,000
+    {{ cluster.annual_turnover|as_amount:cluster.currency }}   ₹1,350 crore
+    {% status_badge cluster.classification_status %}
+    {% kind_badge stakeholder.kind %}
+    {% figure_value figure %}                              ≈3,200 (estimated)
+"""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, ClusterType, Measure
+from common.numbers import format_amount, format_count
+from stakeholders.choices import Kind, RelationshipType, Role
+
+register = template.Library()
+
+_STATUS_LABELS = dict(ClassificationStatus.choices)
+_KIND_LABELS = dict(Kind.choices)
+_ROLE_LABELS = dict(Role.choices)
+_TYPE_LABELS = dict(ClusterType.choices)
+_MEASURE_LABELS = dict(Measure.choices)
+_RELATIONSHIP_LABELS = dict(RelationshipType.choices)
+# A shape as well as a colour, so that the status reads without colour too.
+_STATUS_SYMBOLS = {
+    ClassificationStatus.QUALIFIES: "✓",
+    ClassificationStatus.POTENTIAL: "◐",
+    ClassificationStatus.INSUFFICIENT_DATA: "?",
+    ClassificationStatus.NO_BENCHMARK: "–",
+}
+
+
+@register.filter
+def as_count(value, country="IN"):
+    """Return a count with the digit grouping readers in `country` expect (Indian by default)."""
+    if value is None or value == "":
+        return ""
+    return format_count(value, country or "IN")
+
+
+@register.filter
+def as_amount(value, currency="INR"):
+    """Return a money amount: lakh / crore for rupees, ISO code and groups of three otherwise."""
+    if value is None or value == "":
+        return ""
+    return format_amount(value, currency or "INR")
+
+
+@register.filter
+def status_label(value):
+    """Return the readable label of a classification status."""
+    return _STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def kind_label(value):
+    """Return the readable label of a stakeholder kind."""
+    return _KIND_LABELS.get(value, value)
+
+
+@register.filter
+def role_label(value):
+    """Return the readable label of a stakeholder role."""
+    return _ROLE_LABELS.get(value, value)
+
+
+@register.filter
+def type_label(value):
+    """Return the readable label of a cluster type."""
+    return _TYPE_LABELS.get(value, value)
+
+
+@register.filter
+def measure_label(value):
+    """Return the readable label of a measure."""
+    return _MEASURE_LABELS.get(value, value)
+
+
+@register.filter
+def relationship_label(value):
+    """Return the readable label of a relationship type ('buys from')."""
+    return _RELATIONSHIP_LABELS.get(value, value)
+
+
+@register.filter
+def css_token(value):
+    """Return `value` as a CSS class fragment ('insufficient_data' -> 'insufficient-data')."""
+    return str(value or "").replace("_", "-")
+
+
+@register.simple_tag
+def status_badge(status, reason=""):
+    """Return the classification badge: a symbol and the status in words, the reason as title."""
+    css = css_token(status)
+    label = _STATUS_LABELS.get(status, status)
+    symbol = _STATUS_SYMBOLS.get(status, "")
+    if reason:
+        return format_html(
+            '<span class="badge badge--{}" title="{}"><span aria-hidden="true">{}</span> {}</span>',
+            css,
+            reason,
+            symbol,
+            label,
+        )
+    return format_html(
+        '<span class="badge badge--{}"><span aria-hidden="true">{}</span> {}</span>',
+        css,
+        symbol,
+        label,
+    )
+
+
+@register.simple_tag
+def kind_badge(kind):
+    """Return a stakeholder kind as a coloured badge with its name."""
+    return format_html(
+        '<span class="kind kind--{}"><span class="kind__dot" aria-hidden="true"></span>{}</span>',
+        css_token(kind),
+        _KIND_LABELS.get(kind, kind),
+    )
+
+
+def _format_measure(measure, value, currency, country):
+    if measure in AMOUNT_MEASURES:
+        return format_amount(value, currency or "INR")
+    return format_count(value, country or "IN")
+
+
+@register.simple_tag
+def figure_value(figure, country="IN", currency="INR"):
+    """Return a ClusterFigure's value formatted, marked ≈ and 'estimated' when it is one."""
+    text = _format_measure(figure.measure, figure.value, figure.currency or currency, country)
+    if figure.estimated:
+        return format_html(
+            '<span class="estimate"><abbr title="{}">≈</abbr>{}</span>', _("estimated"), text
+        )
+    return text
+
+
+@register.simple_tag
+def measure_value(measure, value, country="IN", currency="INR"):
+    """Return a current value of `measure` formatted (count or amount)."""
+    if value is None:
+        return ""
+    return _format_measure(measure, value, currency, country)
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context, param, label, numeric=False):
+    """Return a sortable column header: a link that sorts by `param`, then reverses it."""
+    request = context["request"]
+    current = request.GET.get("ordering", "")
+    if current == param:
+        direction, next_value = "ascending", f"-{param}"
+    elif current == f"-{param}":
+        direction, next_value = "descending", param
+    else:
+        direction, next_value = "", f"-{param}" if numeric else param
+    query = request.GET.copy()
+    query["ordering"] = next_value
+    query.pop("page", None)
+    return {
+        "label": label,
+        "direction": direction,
+        "url": "?" + query.urlencode(),
+        "numeric": numeric,
+    }
