@@ -7,7 +7,14 @@ from django.db import transaction
 from .models import AgencyEditor
 
 CURATORS_GROUP = "Curators"
+EDITORS_GROUP = "Agency editors"
 CURATED_APPS = ("clusters", "stakeholders")
+# What an agency editor may touch in the admin; the policies narrow it to their agency.
+EDITOR_PERMISSIONS = [
+    f"{verb}_{model}"
+    for model in ("cluster", "clusterfigure", "stakeholder", "clustermembership", "relationship")
+    for verb in ("view", "add", "change", "delete")
+]
 
 
 def curators_group():
@@ -15,6 +22,17 @@ def curators_group():
     group, _created = Group.objects.get_or_create(name=CURATORS_GROUP)
     permissions = Permission.objects.filter(content_type__app_label__in=CURATED_APPS)
     group.permissions.add(*permissions)
+    return group
+
+
+def editors_group():
+    """Return the Agency editors group with the model permissions editors need."""
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=CURATED_APPS, codename__in=EDITOR_PERMISSIONS
+        )
+    )
     return group
 
 
@@ -30,8 +48,11 @@ def curator_create(*, username, password, email=""):
 
 @transaction.atomic
 def agency_editor_create(*, username, password, agency, email=""):
-    """Create an editor who maintains the clusters of `agency`."""
-    user = get_user_model().objects.create_user(username=username, password=password, email=email)
+    """Create an editor who maintains the clusters of `agency` (on the site and the admin)."""
+    user = get_user_model().objects.create_user(
+        username=username, password=password, email=email, is_staff=True
+    )
+    user.groups.add(editors_group())
     AgencyEditor.objects.create(user=user, agency=agency)
     return user
 

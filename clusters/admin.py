@@ -3,15 +3,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import PolicyAdminMixin
 from common.history import change_set
+from common.permissions import editor_agency_id, is_curator
+from stakeholders import merging
 from stakeholders.models import ClusterMembership
 
-from . import services
+from . import services, workflow
+from .choices import PublicationStatus
 from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
+from .permissions import cluster_policy, figure_policy
 
 CLASSIFICATION_FIELDS = (
     "classification_status",
@@ -68,10 +74,25 @@ class ClusterAdminForm(forms.ModelForm):
             "longitude",
         )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        try:
+            services.check_version(
+                model=Cluster,
+                pk=self.instance.pk,
+                expected_version=cleaned.get("version"),
+                label=_("cluster"),
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
         try:
             services.cluster_validate_identity(
                 product=cleaned.get("product", ""),
@@ -86,7 +107,8 @@ class ClusterAdminForm(forms.ModelForm):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = cluster_policy
     form = ClusterAdminForm
     list_display = (
         "product",
@@ -138,9 +160,22 @@ class ClusterAdmin(SimpleHistoryAdmin):
         (_("Record"), {"fields": ("created", "updated")}),
     )
     inlines = (ClusterFigureInline, ClusterMembershipInline)
-    actions = ("reclassify",)
+    actions = ("reclassify", "publish", "merge")
     show_full_result_count = False
     list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if is_curator(request.user):
+            return fields
+        return (*fields, "status", "agency")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_curator(request.user):
+            actions.pop("publish", None)
+            actions.pop("merge", None)
+        return actions
 
     @admin.display(description=_("classification"), ordering="classification_status")
     def classification_badge(self, obj):
@@ -152,6 +187,8 @@ class ClusterAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if not change and not is_curator(request.user):
+            obj.agency_id = editor_agency_id(request.user)
         with change_set(user=request.user):
             services.cluster_save(cluster=obj)
 
@@ -171,9 +208,56 @@ class ClusterAdmin(SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description=_("Approve and publish the selected submitted clusters"))
+    def publish(self, request, queryset):
+        published = 0
+        for cluster in queryset.filter(status=PublicationStatus.SUBMITTED):
+            workflow.cluster_transition(
+                cluster=cluster, action=workflow.Action.APPROVED, user=request.user
+            )
+            published += 1
+        self.message_user(request, _("%(n)d cluster(s) published.") % {"n": published})
+
+    @admin.action(description=_("Merge the two selected duplicate clusters"))
+    def merge(self, request, queryset):
+        return merge_action(self, request, queryset, merging.cluster_merge, "cluster")
+
+
+def merge_action(model_admin, request, queryset, merge, noun):
+    """Ask which of two selected duplicates survives, then merge the other into it."""
+    records = list(queryset[:3])
+    if len(records) != 2:
+        model_admin.message_user(
+            request, _("Select exactly two records to merge."), messages.WARNING
+        )
+        return None
+    if request.POST.get("survivor"):
+        survivor = next((r for r in records if str(r.pk) == request.POST["survivor"]), None)
+        if survivor is None:
+            model_admin.message_user(request, _("Choose one of the two records."), messages.ERROR)
+            return None
+        duplicate = records[1] if survivor is records[0] else records[0]
+        record = merge(survivor=survivor, duplicate=duplicate, user=request.user)
+        model_admin.message_user(request, str(record), messages.SUCCESS)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/merge_confirm.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": _("Merge duplicate %(noun)ss") % {"noun": noun},
+            "records": records,
+            "noun": noun,
+            "action": request.POST.get("action"),
+            "opts": model_admin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
 
 @admin.register(ClusterFigure)
-class ClusterFigureAdmin(SimpleHistoryAdmin):
+class ClusterFigureAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = figure_policy
     list_display = ("cluster", "measure", "value", "currency", "year", "source", "estimated")
     list_filter = ("measure", "estimated", "year")
     search_fields = ("cluster__product", "cluster__place", "source")

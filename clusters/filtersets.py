@@ -188,4 +188,3 @@ class ClusterFilterSet(filters.FilterSet):
         return [
             f"{name}: {message}" for name, messages in self.errors.items() for message in messages
         ]
-

@@ -179,10 +179,17 @@ class Cluster(TimeStampedModel):
     classification_value = models.PositiveBigIntegerField(null=True, blank=True)
     classification_threshold = models.PositiveBigIntegerField(null=True, blank=True)
     classification_reason = models.CharField(_("classification reason"), max_length=300)
+    # Raised by every save through the services; a form sends back the version it showed,
+    # and a save from a stale form is refused instead of overwriting someone's change.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = RegistryHistory()
 
     class Meta:
         ordering = ["product", "place"]
+        permissions = [
+            ("publish_cluster", _("Can publish, reject and archive clusters")),
+            ("merge_cluster", _("Can merge duplicate clusters")),
+        ]
         indexes = [
             models.Index(fields=["status", "cluster_type"], name="cluster_status_type_idx"),
             models.Index(fields=["enterprise_count"], name="cluster_enterprises_idx"),
@@ -283,3 +290,53 @@ class Benchmark(TimeStampedModel):
     def __str__(self):
         scope = self.country or _("default")
         return f"{self.get_cluster_type_display()}: {self.get_measure_display()} ≥ {self.threshold} ({scope})"
+
+
+class ClusterReview(models.Model):
+    """One step of a cluster's publication workflow: submitted, approved, rejected..."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Returned to draft")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored to draft")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.cluster}: {self.get_action_display()}"
+
+
+class MergeRecord(models.Model):
+    """Record that a duplicate cluster or stakeholder was merged into a survivor."""
+
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("Cluster")
+        STAKEHOLDER = "stakeholder", _("Stakeholder")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    survivor_id = models.PositiveBigIntegerField(_("survivor id"))
+    survivor_label = models.CharField(_("survivor"), max_length=400)
+    merged_id = models.PositiveBigIntegerField(_("merged id"))
+    merged_label = models.CharField(_("merged record"), max_length=400)
+    moved = models.JSONField(_("what moved"), default=dict)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.merged_label} merged into {self.survivor_label}"

@@ -303,9 +303,9 @@ def similar_clusters(*, cluster, limit=SIMILAR_LIMIT):
             if words
             else Value(0)
         )
-        .order_by(
-            "-shares_product", F("enterprise_count").desc(nulls_last=True), "product", "pk"
-        )[:limit]
+        .order_by("-shares_product", F("enterprise_count").desc(nulls_last=True), "product", "pk")[
+            :limit
+        ]
     )
 
 

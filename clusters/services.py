@@ -130,6 +130,39 @@ def _assign_identity(cluster):
     )
 
 
+class StaleEdit(ValidationError):
+    """The record changed since the form that edits it was opened."""
+
+
+def _persist(cluster):
+    """Validate and save `cluster`, raising its version (the optimistic lock)."""
+    cluster.full_clean()
+    if cluster.pk:
+        cluster.version += 1
+    cluster.save()
+
+
+def check_version(*, model, pk, expected_version, label):
+    """Raise StaleEdit unless the stored row `pk` of `model` still has `expected_version`.
+
+    Locks the row for the rest of the transaction, so two saves cannot both pass the check.
+    """
+    if expected_version is None or pk is None:
+        return
+    current = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)
+    stored = current.first()
+    if stored is not None and stored != int(expected_version):
+        raise StaleEdit(
+            _(
+                "Someone else saved this %(label)s after you opened it, so your changes were "
+                "not saved (yours were made on version %(yours)s; it is now version "
+                "%(stored)s). Reload the page to see their changes, then make yours again."
+            )
+            % {"label": label, "yours": expected_version, "stored": stored},
+            code="stale",
+        )
+
+
 # Clusters --------------------------------------------------------------------------------
 
 
@@ -156,8 +189,7 @@ def cluster_create(*, product, place, cluster_type, figures=None, provenance=Non
     if any(measure in AMOUNT_MEASURES for measure in figures):
         cluster.currency = provenance.currency
     cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
-    cluster.full_clean()
-    cluster.save()
+    _persist(cluster)
     for measure, value in figures.items():
         _figure_create(cluster=cluster, measure=measure, value=value, provenance=provenance)
     return cluster
@@ -179,8 +211,15 @@ def _figure_create(*, cluster, measure, value, provenance):
 
 
 @transaction.atomic
-def cluster_update(*, cluster, data):
-    """Set the fields in `data` on `cluster`; return whether anything changed."""
+def cluster_update(*, cluster, data, expected_version=None):
+    """Set the fields in `data` on `cluster`; return whether anything changed.
+
+    With `expected_version` (the version the editing form showed), refuse with StaleEdit if
+    someone saved the cluster in between.
+    """
+    check_version(
+        model=Cluster, pk=cluster.pk, expected_version=expected_version, label=_("cluster")
+    )
     changed = [name for name, value in data.items() if getattr(cluster, name) != value]
     if not changed:
         return False
@@ -189,21 +228,22 @@ def cluster_update(*, cluster, data):
     if set(changed) & set(IDENTITY_FIELDS):
         _assign_identity(cluster)
     cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
-    cluster.full_clean()
-    cluster.save()
+    _persist(cluster)
     return True
 
 
 @transaction.atomic
-def cluster_save(*, cluster):
+def cluster_save(*, cluster, expected_version=None):
     """Validate and save a cluster edited as a whole (the admin's form); derive its identity,
     slug and classification. Return the cluster."""
+    check_version(
+        model=Cluster, pk=cluster.pk, expected_version=expected_version, label=_("cluster")
+    )
     _assign_identity(cluster)
     if not cluster.slug:
         cluster.slug = unique_slug(Cluster, f"{cluster.product} {cluster.place}")
     cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
-    cluster.full_clean()
-    cluster.save()
+    _persist(cluster)
     return cluster
 
 
@@ -294,8 +334,7 @@ def cluster_refresh_current_figures(*, cluster):
     if amounts:
         cluster.currency = amounts[0].currency or cluster.currency
     cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
-    cluster.full_clean()
-    cluster.save()
+    _persist(cluster)
 
 
 # Classification --------------------------------------------------------------------------

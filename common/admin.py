@@ -40,3 +40,36 @@ def table_row_estimate(model, using="default"):
     if row is None or row[0] < 0:
         return None
     return int(row[0])
+
+
+class PolicyAdminMixin:
+    """Let a model's permission policy decide what an admin user sees and may change.
+
+    A curator sees everything; an agency editor with admin access sees only the rows the
+    policy gives them (their agency's), and any other row is simply not found.
+    """
+
+    policy = None
+
+    def get_queryset(self, request):
+        from .permissions import CHANGE, is_curator
+
+        queryset = super().get_queryset(request)
+        if is_curator(request.user):
+            return queryset
+        allowed = self.policy.instances_user_has_permission_for(request.user, CHANGE)
+        return queryset.filter(pk__in=allowed.values("pk"))
+
+    def _allowed(self, request, action, obj):
+        return obj is None or self.policy.user_has_permission_for_instance(
+            request.user, action, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed(request, "delete", obj)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._allowed(request, "change", obj)

@@ -1,8 +1,13 @@
 """The site's URLs."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from clusters.views import HomeView
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("clusters.urls")),
+    path("stakeholders/", include("stakeholders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import EstimatedCountPaginator
+from clusters.admin import merge_action
+from common.admin import EstimatedCountPaginator, PolicyAdminMixin
 from common.history import change_set
+from common.permissions import is_curator
 
-from . import services
+from . import merging, services
 from .models import ClusterMembership, Relationship, Stakeholder
+from .permissions import membership_policy, relationship_policy, stakeholder_policy
 
 
 class MembershipInline(admin.TabularInline):
@@ -110,7 +113,8 @@ class StakeholderAdminForm(forms.ModelForm):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(SimpleHistoryAdmin):
+class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = stakeholder_policy
     form = StakeholderAdminForm
     list_display = ("name", "kind", "role", "place", "region", "website")
     list_filter = ("kind", "role", ("region", admin.RelatedOnlyFieldListFilter))
@@ -123,6 +127,18 @@ class StakeholderAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    actions = ("merge",)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_curator(request.user):
+            actions.pop("merge", None)
+        return actions
+
+    @admin.action(description=_("Merge the two selected duplicate stakeholders"))
+    def merge(self, request, queryset):
+        return merge_action(self, request, queryset, merging.stakeholder_merge, "stakeholder")
+
     def save_model(self, request, obj, form, change):
         with change_set(user=request.user):
             services.stakeholder_save(stakeholder=obj)
@@ -133,7 +149,8 @@ class StakeholderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(SimpleHistoryAdmin):
+class ClusterMembershipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = membership_policy
     list_display = ("stakeholder", "stakeholder_kind", "cluster", "source")
     list_filter = ("stakeholder__kind",)
     search_fields = ("stakeholder__name", "cluster__product", "cluster__place")
@@ -148,7 +165,8 @@ class ClusterMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(SimpleHistoryAdmin):
+class RelationshipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = relationship_policy
     form = RelationshipForm
     list_display = ("source", "kind", "target", "cluster", "since", "until")
     list_filter = ("kind", "source__kind", "target__kind")

@@ -49,10 +49,12 @@ class Stakeholder(TimeStampedModel):
     clusters = models.ManyToManyField(
         Cluster, through="ClusterMembership", related_name="stakeholders"
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = RegistryHistory()
 
     class Meta:
         ordering = ["name", "id"]
+        permissions = [("merge_stakeholder", _("Can merge duplicate stakeholders"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["identity_key"],

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clusters.services import unique_slug
+from clusters.services import check_version, unique_slug
 from common.text import collapse_spaces, normalise
 
 from .choices import ROLES_BY_KIND, Kind
@@ -83,6 +83,8 @@ def stakeholder_create(*, name, kind, **fields):
     _assign_identity(stakeholder)
     stakeholder.slug = unique_slug(Stakeholder, stakeholder.name)
     _validate(stakeholder)
+    if stakeholder.pk:
+        stakeholder.version += 1
     stakeholder.save()
     return stakeholder
 
@@ -94,6 +96,8 @@ def stakeholder_save(*, stakeholder):
     if not stakeholder.slug:
         stakeholder.slug = unique_slug(Stakeholder, stakeholder.name)
     _validate(stakeholder)
+    if stakeholder.pk:
+        stakeholder.version += 1
     stakeholder.save()
     return stakeholder
 
@@ -104,8 +108,17 @@ def relationship_validate(*, relationship):
 
 
 @transaction.atomic
-def stakeholder_update(*, stakeholder, data):
-    """Set the fields in `data` on `stakeholder`; return whether anything changed."""
+def stakeholder_update(*, stakeholder, data, expected_version=None):
+    """Set the fields in `data` on `stakeholder`; return whether anything changed.
+
+    With `expected_version`, refuse with StaleEdit if someone saved it in between.
+    """
+    check_version(
+        model=Stakeholder,
+        pk=stakeholder.pk,
+        expected_version=expected_version,
+        label=_("stakeholder"),
+    )
     changed = [name for name, value in data.items() if getattr(stakeholder, name) != value]
     if not changed:
         return False
@@ -114,6 +127,8 @@ def stakeholder_update(*, stakeholder, data):
     if set(changed) & set(IDENTITY_FIELDS):
         _assign_identity(stakeholder)
     _validate(stakeholder)
+    if stakeholder.pk:
+        stakeholder.version += 1
     stakeholder.save()
     return True
 

@@ -1,11 +1,11 @@
 """Template tags for the registry's public pages: Indian number formats, badges, sorting.
 
-    {% load registry %}
-    {{ cluster.employment|as_count:cluster.country }}     12,00,000
-    {{ cluster.annual_turnover|as_amount:cluster.currency }}   ₹1,350 crore
-    {% status_badge cluster.classification_status %}
-    {% kind_badge stakeholder.kind %}
-    {% figure_value figure %}                              ≈3,200 (estimated)
+{% load registry %}
+{{ cluster.employment|as_count:cluster.country }}     12,00,000
+{{ cluster.annual_turnover|as_amount:cluster.currency }}   ₹1,350 crore
+{% status_badge cluster.classification_status %}
+{% kind_badge stakeholder.kind %}
+{% figure_value figure %}                              ≈3,200 (estimated)
 """
 
 from django import template

@@ -1,0 +1,84 @@
+"""The FilterSet for stakeholders: the public list (and later the API) uses it."""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from clusters.choices import PublicationStatus
+from clusters.models import Cluster, Region
+
+from .choices import Kind, Role
+from .models import ClusterMembership, Stakeholder
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Order by the chosen fields, then the primary key, so pages never repeat a row."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
+def _published_clusters():
+    return Cluster.objects.filter(status=PublicationStatus.PUBLISHED)
+
+
+class StakeholderFilterSet(filters.FilterSet):
+    """Filter stakeholders by the contract's names (`q`, `kind`, `role`, `cluster`, `state`);
+    a foreign key by slug or, as `<name>_id`, by id. Only published clusters can be named."""
+
+    q = filters.CharFilter(method="search", label=_("Search"))
+    kind = filters.MultipleChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    role = filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
+    cluster = filters.ModelChoiceFilter(
+        queryset=_published_clusters(),
+        to_field_name="slug",
+        method="filter_cluster",
+        label=_("Cluster"),
+    )
+    cluster_id = filters.ModelChoiceFilter(
+        queryset=_published_clusters(), method="filter_cluster", label=_("Cluster (id)")
+    )
+    state = filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        method="filter_state",
+        label=_("State"),
+    )
+    state_id = filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), method="filter_state", label=_("State (id)")
+    )
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("role", "role")), label=_("Sort by")
+    )
+
+    class Meta:
+        model = Stakeholder
+        fields = []
+
+    def search(self, queryset, name, value):
+        """Match every word of `value` in the name, place, services offered or description."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(place__icontains=word)
+                | Q(services_offered__icontains=word)
+                | Q(description__icontains=word)
+            )
+        return queryset
+
+    def filter_cluster(self, queryset, name, value):
+        """Keep the members of the (published) cluster `value`."""
+        members = ClusterMembership.objects.filter(stakeholder=OuterRef("pk"), cluster=value)
+        return queryset.filter(Exists(members))
+
+    def filter_state(self, queryset, name, value):
+        """Keep stakeholders located in `value` or serving a published cluster there."""
+        serving = ClusterMembership.objects.filter(
+            stakeholder=OuterRef("pk"),
+            cluster__region=value,
+            cluster__status=PublicationStatus.PUBLISHED,
+        )
+        return queryset.filter(Q(region=value) | Exists(serving))
