@@ -1,7 +1,7 @@
 """Import clusters from the contract's cluster CSV/XLSX format (see docs/formats.md)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from common.forms import (
     MAX_AMOUNT,
@@ -11,11 +11,14 @@ from common.forms import (
     WholeNumberField,
     YesNoField,
 )
-from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
+from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowImporter
+from common.permissions import CHANGE, editor_agency_id, is_curator
 from common.text import collapse_spaces
 
 from . import services
 from .choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
+from .models import Agency
+from .permissions import cluster_policy
 
 CLUSTER_COLUMNS = (
     "product",
@@ -138,9 +141,18 @@ class ClusterImporter(RowImporter):
     form_class = ClusterImportForm
     label = "clusters"
 
-    def __init__(self, *, agency=None, status=PublicationStatus.PUBLISHED):
+    def __init__(self, *, agency=None, status=PublicationStatus.PUBLISHED, user=None):
+        """An import by `user` (an agency editor) creates drafts of their own agency and may
+        update only their agency's clusters; without a user it is an operator's import."""
+        self.user = user
         self.agency = agency
         self.status = status
+        if user is not None and not is_curator(user):
+            agency_id = editor_agency_id(user)
+            if agency_id is None:
+                raise PermissionDenied("only agency editors and curators may import clusters")
+            self.agency = Agency.objects.get(pk=agency_id)
+            self.status = PublicationStatus.DRAFT
 
     def identity(self, cleaned):
         return services.cluster_identity_key(
@@ -177,6 +189,14 @@ class ClusterImporter(RowImporter):
                 **descriptors,
             )
             return CREATED
+        if self.user is not None and not cluster_policy.user_has_permission_for_instance(
+            self.user, CHANGE, existing
+        ):
+            raise RowApplyError(
+                "product",
+                "a cluster with this product and place is maintained by another agency; "
+                "you cannot change it",
+            )
         data = {"cluster_type": cleaned["cluster_type"], **descriptors}
         if sector is not None:
             data["sector"] = sector

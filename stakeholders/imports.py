@@ -7,8 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from clusters import services as cluster_services
+from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
-from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
+from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowImporter
+from common.permissions import CHANGE
 from common.text import collapse_spaces
 
 from . import services
@@ -154,7 +156,24 @@ class StakeholderImportForm(ClusterReferenceForm):
         return cleaned
 
 
-class StakeholderImporter(RowImporter):
+class ClusterScopedImporter(RowImporter):
+    """An importer whose rows add to a cluster: a user may only add to clusters they edit."""
+
+    def __init__(self, *, user=None):
+        self.user = user
+
+    def check_cluster(self, cluster):
+        """Raise RowApplyError unless the importing user may edit `cluster`."""
+        if self.user is not None and not cluster_policy.user_has_permission_for_instance(
+            self.user, CHANGE, cluster
+        ):
+            raise RowApplyError(
+                "cluster_product",
+                f"you may not change the cluster {cluster}: it is another agency's",
+            )
+
+
+class StakeholderImporter(ClusterScopedImporter):
     """Create or update stakeholders by identity and link each to its row's cluster.
 
     The same stakeholder on several rows is one record with several memberships; a blank
@@ -166,6 +185,13 @@ class StakeholderImporter(RowImporter):
     form_class = StakeholderImportForm
     label = "stakeholders"
 
+    def _may_edit(self, stakeholder):
+        from .permissions import stakeholder_policy
+
+        return self.user is None or stakeholder_policy.user_has_permission_for_instance(
+            self.user, CHANGE, stakeholder
+        )
+
     def identity(self, cleaned):
         key = services.stakeholder_identity_key(
             name=cleaned["name"], kind=cleaned["kind"], region=cleaned["region"]
@@ -173,6 +199,7 @@ class StakeholderImporter(RowImporter):
         return key, cleaned["cluster"].pk
 
     def apply(self, cleaned):
+        self.check_cluster(cleaned["cluster"])
         region = cleaned["region"]
         details = {
             name: cleaned[name]
@@ -192,7 +219,9 @@ class StakeholderImporter(RowImporter):
                 **details,
             )
             outcome = CREATED
-        elif services.stakeholder_update(stakeholder=stakeholder, data=details):
+        elif self._may_edit(stakeholder) and services.stakeholder_update(
+            stakeholder=stakeholder, data=details
+        ):
             outcome = UPDATED
         _membership, linked = services.stakeholder_link_to_cluster(
             stakeholder=stakeholder, cluster=cleaned["cluster"], source=cleaned["source"]
@@ -242,7 +271,7 @@ class RelationshipImportForm(ClusterReferenceForm):
         return collapse_spaces(self.cleaned_data["source"])
 
 
-class RelationshipImporter(RowImporter):
+class RelationshipImporter(ClusterScopedImporter):
     """Create or update relationships between stakeholders who belong to the cluster."""
 
     columns = RELATIONSHIP_COLUMNS
@@ -267,6 +296,7 @@ class RelationshipImporter(RowImporter):
         )
 
     def apply(self, cleaned):
+        self.check_cluster(cleaned["cluster"])
         existing = Relationship.objects.filter(
             cluster=cleaned["cluster"],
             source=cleaned["source_stakeholder"],
