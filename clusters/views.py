@@ -150,11 +150,12 @@ class FilteredListView(TemplateView):
         filterset = self.filterset_class(data, queryset=self.get_queryset())
         valid = filterset.is_valid()
         chips = active_filters(data, filterset, self.get_value_labels())
-        page, count, suggestions = None, 0, []
+        page, count, suggestions, page_range = None, 0, [], []
         if valid:
             paginator = Paginator(filterset.qs, self.paginate_by)
             page = paginator.get_page(data.get("page"))
             count = paginator.count
+            page_range = list(paginator.get_elided_page_range(page.number, on_ends=1))
             if not count and chips:
                 suggestions = self.relax_suggestions(data, chips)
         context.update(
@@ -162,6 +163,7 @@ class FilteredListView(TemplateView):
             filter_errors=[] if valid else filter_errors(filterset),
             chips=chips,
             page_obj=page,
+            page_range=page_range,
             results=list(page.object_list) if page else [],
             result_count=count,
             suggestions=suggestions,
