@@ -102,14 +102,22 @@ class ClusterFilterSet(filters.FilterSet):
     classification_status = filters.MultipleChoiceFilter(
         choices=ClassificationStatus.choices, label=_("Classification")
     )
+    # A slug filter compares the slug: django-filter puts `to_field_name`'s value in the
+    # lookup, so `field_name="region"` would compare an id with "west-bengal".
     sector = filters.ModelMultipleChoiceFilter(
-        queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector")
+        field_name="sector__slug",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        label=_("Sector"),
     )
     sector_id = filters.ModelMultipleChoiceFilter(
         field_name="sector", queryset=Sector.objects.all(), label=_("Sector (id)")
     )
     state = filters.ModelMultipleChoiceFilter(
-        field_name="region", queryset=Region.objects.all(), to_field_name="slug", label=_("State")
+        field_name="region__slug",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        label=_("State"),
     )
     state_id = filters.ModelMultipleChoiceFilter(
         field_name="region", queryset=Region.objects.all(), label=_("State (id)")
@@ -125,7 +133,10 @@ class ClusterFilterSet(filters.FilterSet):
         ],
     )
     agency = filters.ModelMultipleChoiceFilter(
-        queryset=Agency.objects.all(), to_field_name="slug", label=_("Agency")
+        field_name="agency__slug",
+        queryset=Agency.objects.all(),
+        to_field_name="slug",
+        label=_("Agency"),
     )
     agency_id = filters.ModelMultipleChoiceFilter(
         field_name="agency", queryset=Agency.objects.all(), label=_("Agency (id)")

@@ -332,19 +332,20 @@ def registry_totals():
     """Return the headline totals of published clusters (one query)."""
     published = Q(status=PublicationStatus.PUBLISHED)
     status = ClassificationStatus
+    # Aliases carry a prefix: an aggregate may not share a name with a model field.
     values = Cluster.objects.aggregate(
-        clusters=Count("pk", filter=published),
-        enterprises=Sum("enterprise_count", filter=published, default=0),
-        looms=Sum("loom_count", filter=published, default=0),
-        employment=Sum("employment", filter=published, default=0),
-        with_enterprises=Count("enterprise_count", filter=published),
-        with_employment=Count("employment", filter=published),
+        total_clusters=Count("pk", filter=published),
+        total_enterprises=Sum("enterprise_count", filter=published, default=0),
+        total_looms=Sum("loom_count", filter=published, default=0),
+        total_employment=Sum("employment", filter=published, default=0),
+        total_with_enterprises=Count("enterprise_count", filter=published),
+        total_with_employment=Count("employment", filter=published),
         **{
-            value: Count("pk", filter=published & Q(classification_status=value))
+            f"total_{value}": Count("pk", filter=published & Q(classification_status=value))
             for value in status.values
         },
     )
-    return Totals(**values)
+    return Totals(**{name.removeprefix("total_"): value for name, value in values.items()})
 
 
 @dataclass

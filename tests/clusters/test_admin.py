@@ -71,8 +71,6 @@ def test_cluster_list_shows_status_and_reason(curator_client, db):
     assert "70 enterprises &lt; 100" in body or "70 enterprises < 100" in body
 
 
-
-
 @pytest.mark.parametrize(
     "model", ["clusters.cluster", "stakeholders.stakeholder", "stakeholders.relationship"]
 )

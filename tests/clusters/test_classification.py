@@ -88,7 +88,9 @@ def test_stored_cluster_is_classified_by_the_migrated_benchmarks(
             Measure.ENTERPRISES,
             id="enterprises-met",
         ),
-        pytest.param({"enterprise_count": 120}, QUALIFIES, Measure.ENTERPRISES, id="only-one-known"),
+        pytest.param(
+            {"enterprise_count": 120}, QUALIFIES, Measure.ENTERPRISES, id="only-one-known"
+        ),
         pytest.param(
             {"enterprise_count": 60, "annual_turnover": 50_000_000},
             POTENTIAL,

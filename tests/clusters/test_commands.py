@@ -161,7 +161,9 @@ def test_unknown_status_is_refused(db):
 
 def test_unknown_columns_are_warned_about_on_stderr(db, write_file):
     """The command names the columns it ignored and imports the rest."""
-    path = write_file("product,place,state,cluster_type,colour\nHosiery,Ludhiana,Punjab,industrial,blue\n")
+    path = write_file(
+        "product,place,state,cluster_type,colour\nHosiery,Ludhiana,Punjab,industrial,blue\n"
+    )
 
     out, err = command("import_clusters", str(path))
 
@@ -219,6 +221,31 @@ def test_export_filter_by_state(india_clusters):
     rows = export_rows("state=west-bengal")
 
     assert sorted(row["place"] for row in rows) == ["Ghruni", "Howrah", "Howrah", "Phulia"]
+
+
+def test_export_filter_by_sector_and_agency_slugs(db):
+    """sector=<slug> and agency=<slug> keep the clusters of that sector and agency."""
+    fmc = AgencyFactory(slug="fmc")
+    ClusterFactory(
+        product="Forgings",
+        place="Pune",
+        sector=services.sector_get_or_create(name="Engineering"),
+        agency=fmc,
+    )
+    ClusterFactory(
+        product="Hosiery", place="Ludhiana", sector=services.sector_get_or_create(name="Textiles")
+    )
+
+    assert [row["place"] for row in export_rows("sector=engineering")] == ["Pune"]
+    assert [row["place"] for row in export_rows("agency=fmc")] == ["Pune"]
+    assert [row["place"] for row in export_rows(f"agency_id={fmc.pk}")] == ["Pune"]
+
+
+def test_export_filter_by_state_id(india_clusters):
+    """state_id=<id> is the same filter as state=<slug>."""
+    rows = export_rows(f"state_id={region('West Bengal').pk}", "cluster_type=handloom")
+
+    assert [row["place"] for row in rows] == ["Phulia"]
 
 
 def test_export_filter_by_classification(india_clusters):

@@ -13,7 +13,6 @@ from tests.conftest import CLUSTERS_CSV
 from tests.factories import AgencyFactory, ClusterFactory, region
 
 
-
 def run(text, **kwargs):
     """Import `text` (a CSV as str, or bytes) and return the result."""
     data = text.encode("utf-8") if isinstance(text, str) else text
@@ -179,7 +178,9 @@ def test_error_rows_are_lines_of_the_file_even_after_blank_lines(db):
 )
 def test_each_column_is_validated(db, column, value, message):
     """Every column of the format is checked and its error names the column."""
-    text = f"product,place,state,cluster_type,{column}\nHosiery,Ludhiana,Punjab,industrial,{value}\n"
+    text = (
+        f"product,place,state,cluster_type,{column}\nHosiery,Ludhiana,Punjab,industrial,{value}\n"
+    )
 
     result = run(text)
 
@@ -299,7 +300,11 @@ def test_descriptors_are_imported(db):
     )
 
     tirupur = cluster("Knitted garments", "Tirupur")
-    assert (tirupur.origin, tirupur.structure, tirupur.stage) == ("natural", "horizontal", "maturity")
+    assert (tirupur.origin, tirupur.structure, tirupur.stage) == (
+        "natural",
+        "horizontal",
+        "maturity",
+    )
     assert tirupur.exporting is True
     assert (tirupur.latitude, tirupur.longitude) == (Decimal("11.108500"), Decimal("77.341100"))
     assert tirupur.description == "Cotton knitwear for export"
@@ -382,7 +387,9 @@ def test_partial_file_adds_a_figure_and_keeps_the_others(india_clusters):
     ludhiana = cluster("Hosiery", "Ludhiana")
     assert ludhiana.employment == 550000
     assert ludhiana.enterprise_count == 12000
-    assert sorted(ludhiana.figures.filter(measure="employment").values_list("value", flat=True)) == [
+    assert sorted(
+        ludhiana.figures.filter(measure="employment").values_list("value", flat=True)
+    ) == [
         500000,
         550000,
     ]
@@ -390,7 +397,9 @@ def test_partial_file_adds_a_figure_and_keeps_the_others(india_clusters):
 
 def test_a_column_left_out_of_the_file_is_left_alone(india_clusters):
     """A file with only some columns updates those and keeps the rest."""
-    result = run("product,place,state,cluster_type,stage\nHosiery,Ludhiana,Punjab,industrial,growth\n")
+    result = run(
+        "product,place,state,cluster_type,stage\nHosiery,Ludhiana,Punjab,industrial,growth\n"
+    )
 
     assert result.summary() == "created 0, updated 1, unchanged 0"
     ludhiana = cluster("Hosiery", "Ludhiana")
@@ -508,9 +517,7 @@ def test_unknown_columns_are_warned_about_and_ignored(db):
     )
 
     assert result.ok
-    assert result.warnings == [
-        "ignored unknown column(s): colour, slug, classification_status"
-    ]
+    assert result.warnings == ["ignored unknown column(s): colour, slug, classification_status"]
     ludhiana = cluster("Hosiery", "Ludhiana")
     assert ludhiana.slug == "hosiery-ludhiana"
     assert ludhiana.classification_status == "insufficient_data"

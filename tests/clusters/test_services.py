@@ -18,7 +18,9 @@ from tests.factories import ClusterFactory, ClusterFigureFactory, foreign_region
 
 def test_identity_ignores_case_and_repeated_spaces(db):
     """'  knitted  GARMENTS' in 'tirupur' is the Knitted garments cluster of Tirupur again."""
-    existing = ClusterFactory(product="Knitted garments", place="Tirupur", region=region("Tamil Nadu"))
+    existing = ClusterFactory(
+        product="Knitted garments", place="Tirupur", region=region("Tamil Nadu")
+    )
 
     with pytest.raises(ValidationError) as caught:
         services.cluster_create(
@@ -51,7 +53,10 @@ def test_identity_ignores_accents(db):
 def test_district_is_not_part_of_the_identity(db):
     """The same product and place with another district is still a duplicate."""
     ClusterFactory(
-        product="Knitted garments", place="Tirupur", district="Tiruppur", region=region("Tamil Nadu")
+        product="Knitted garments",
+        place="Tirupur",
+        district="Tiruppur",
+        region=region("Tamil Nadu"),
     )
 
     with pytest.raises(ValidationError):
@@ -77,7 +82,9 @@ def test_same_product_and_place_in_another_state_is_another_cluster(db):
 def test_same_product_and_place_in_another_country_is_another_cluster(db):
     """A cluster abroad does not clash with an Indian one of the same name."""
     ClusterFactory(product="Knitwear", place="Prato", region=None)
-    ClusterFactory(product="Knitwear", place="Prato", region=foreign_region("Tuscany"), country="IT")
+    ClusterFactory(
+        product="Knitwear", place="Prato", region=foreign_region("Tuscany"), country="IT"
+    )
 
     assert Cluster.objects.filter(product="Knitwear").count() == 2
 
@@ -331,9 +338,7 @@ def test_implausible_years_are_refused(year, message):
         services.validate_year(year)
 
 
-@pytest.mark.parametrize(
-    ("year", "key"), [("2016", 2016), ("2015-16", 2015), ("", 0), ("junk", 0)]
-)
+@pytest.mark.parametrize(("year", "key"), [("2016", 2016), ("2015-16", 2015), ("", 0), ("junk", 0)])
 def test_year_sort_key_orders_fiscal_years_by_their_first_year(year, key):
     """A fiscal year sorts by the year it starts in; blank sorts first."""
     assert services.year_sort_key(year) == key
@@ -368,7 +373,9 @@ def test_unknown_indian_state_is_refused(db):
     """An Indian state that is not one of the 36 raises a clear error and creates nothing."""
     regions = Region.objects.count()
 
-    with pytest.raises(ValidationError, match="'Atlantis' is not a state or union territory of India"):
+    with pytest.raises(
+        ValidationError, match="'Atlantis' is not a state or union territory of India"
+    ):
         services.region_get_or_create(state="Atlantis")
 
     assert Region.objects.count() == regions
