@@ -12,12 +12,12 @@ from django.utils.safestring import mark_safe
 
 from common.numbers import format_count
 
-WIDTH = 640
-LABEL_WIDTH = 190
+WIDTH = 520
+LABEL_WIDTH = 150
 VALUE_WIDTH = 64
 BAR_HEIGHT = 22
 GAP = 10
-LABEL_CHARACTERS = 26
+LABEL_CHARACTERS = 20
 
 
 @dataclass(frozen=True)

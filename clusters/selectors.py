@@ -226,6 +226,8 @@ def _stakeholder_groups(memberships):
             for role, s in sorted(by_role.items(), key=lambda item: (not item[0], item[0]))
         ]
         groups.append(KindGroup(kind=kind.value, label=kind.label, count=len(members), roles=roles))
+    # The kinds present first; the missing ones follow as empty, flagged panels.
+    groups.sort(key=lambda group: group.count == 0)
     return groups, missing
 
 
@@ -273,9 +275,18 @@ def cluster_profile(*, slug):
 
 
 def product_words(product):
-    """Return the distinctive words of a product name ('Brass and bell metal' -> brass, bell, metal)."""
+    """Return the distinctive word stems of a product name, for finding like products.
+
+    A crude stem (the word less its last three letters, at least four kept) lets 'Knitted
+    garments' meet 'Knitwear' and 'Castings' meet 'Casting': ['knit', 'garme'].
+    """
     words = [word.casefold() for word in _WORD.findall(product or "")]
-    return [word for word in dict.fromkeys(words) if word not in _PRODUCT_STOPWORDS]
+    stems = [
+        word[: max(min(len(word), 4), len(word) - 3)]
+        for word in words
+        if word not in _PRODUCT_STOPWORDS
+    ]
+    return list(dict.fromkeys(stems))
 
 
 def similar_clusters(*, cluster, limit=SIMILAR_LIMIT):

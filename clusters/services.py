@@ -233,6 +233,28 @@ def cluster_update(*, cluster, data, expected_version=None):
 
 
 @transaction.atomic
+def cluster_delete(*, cluster):
+    """Delete a draft cluster that was never published (a record entered by mistake).
+
+    A cluster that has been public is archived instead (clusters.workflow), so addresses
+    and citations of it keep working; its history keeps the deleted record either way.
+    """
+    from .choices import PublicationStatus
+    from .models import ClusterReview
+
+    published_once = cluster.reviews.filter(action=ClusterReview.Action.APPROVED).exists()
+    if cluster.status != PublicationStatus.DRAFT or published_once:
+        raise ValidationError(
+            _(
+                "Only a draft that was never published can be deleted; ask a curator to "
+                "archive this cluster instead."
+            ),
+            code="not_deletable",
+        )
+    cluster.delete()
+
+
+@transaction.atomic
 def cluster_save(*, cluster, expected_version=None):
     """Validate and save a cluster edited as a whole (the admin's form); derive its identity,
     slug and classification. Return the cluster."""
@@ -434,3 +456,32 @@ def benchmark_delete(*, benchmark):
     cluster_type = benchmark.cluster_type
     benchmark.delete()
     return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type=cluster_type))
+
+
+class Lookups:
+    """Memoised region and cluster look-ups for one import, so that a file of a hundred
+    thousand rows naming the same few clusters asks the database once per cluster."""
+
+    def __init__(self):
+        self._regions = {}
+        self._clusters = {}
+
+    def region(self, *, state, country="IN"):
+        """Return what region_lookup returns, asking the database once per (state, country)."""
+        key = ((country or "IN").upper(), normalise(state))
+        if key not in self._regions:
+            try:
+                self._regions[key] = region_lookup(state=state, country=country)
+            except ValidationError as exc:
+                self._regions[key] = exc
+        found = self._regions[key]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def cluster(self, *, product, place, region, country="IN"):
+        """Return what cluster_find returns, asking the database once per identity."""
+        key = cluster_identity_key(product=product, place=place, region=region, country=country)
+        if key not in self._clusters:
+            self._clusters[key] = Cluster.objects.filter(identity_key=key).first()
+        return self._clusters[key]

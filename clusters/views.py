@@ -200,12 +200,13 @@ class ClusterListView(FilteredListView):
         }
 
     def facet_counts(self, field_name):
-        """Return {value: count} for a facet over the list filtered by everything else."""
+        """Return {value: count} for a facet over the list filtered by everything else, or
+        None when another filter is invalid (no count is then meaningful)."""
         query = self.request.GET.copy()
         query.pop(field_name, None)
         filterset = self.filterset_class(query, queryset=selectors.cluster_list())
         if not filterset.is_valid():
-            return {}
+            return None
         return selectors.cluster_facet_counts(filterset.qs, field_name)
 
     def get(self, request, *args, **kwargs):
@@ -217,21 +218,18 @@ class ClusterListView(FilteredListView):
         data = self.request.GET
         types = self.facet_counts("cluster_type")
         statuses = self.facet_counts("classification_status")
+
+        def counted(choices, counts, name):
+            selected = data.getlist(name)
+            return [
+                (value, label, None if counts is None else counts.get(value, 0), value in selected)
+                for value, label in choices
+            ]
+
         context.update(
             options=self.options,
-            type_choices=[
-                (value, label, types.get(value, 0), value in data.getlist("cluster_type"))
-                for value, label in ClusterType.choices
-            ],
-            status_choices=[
-                (
-                    value,
-                    label,
-                    statuses.get(value, 0),
-                    value in data.getlist("classification_status"),
-                )
-                for value, label in ClassificationStatus.choices
-            ],
+            type_choices=counted(ClusterType.choices, types, "cluster_type"),
+            status_choices=counted(ClassificationStatus.choices, statuses, "classification_status"),
             origin_choices=Origin.choices,
             structure_choices=Structure.choices,
             stage_choices=Stage.choices,

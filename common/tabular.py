@@ -34,16 +34,23 @@ def normalise_header(name):
     return "_".join((name or "").strip().lower().split())
 
 
+def _is_neutralised(value):
+    """Return whether `value` looks neutralised: quotes, then what would run as a formula."""
+    unquoted = value.lstrip("'")
+    return unquoted != value and unquoted.startswith(FORMULA_PREFIXES)
+
+
 def restore_cell(value):
     """Undo `neutralise_cell`, so that an exported file imports back unchanged."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
+    return value[1:] if _is_neutralised(value) else value
 
 
 def neutralise_cell(value):
-    """Return `value` safe for a spreadsheet: text that would run as a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Return `value` safe for a spreadsheet: text that would run as a formula gets a quote.
+
+    Text that already looks neutralised ("'=x") gets one more, so that restoring gives it back.
+    """
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or _is_neutralised(value)):
         return "'" + value
     return value
 

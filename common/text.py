@@ -1,5 +1,6 @@
 """Text normalisation used for identities (duplicate detection) and slugs."""
 
+import functools
 import re
 import unicodedata
 
@@ -11,6 +12,7 @@ def collapse_spaces(value):
     return _SPACES.sub(" ", value or "").strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(value):
     """Return `value` compared the way identities compare: no case, accents or extra spaces."""
     decomposed = unicodedata.normalize("NFKD", collapse_spaces(value))

@@ -47,8 +47,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "clusters",
     "stakeholders",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +140,47 @@ MAILERS = {
             "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
         ),
     }
+}
+
+# REST API (/api/): tokens for scripts, the session for the browsable API; who may write is
+# decided by our permission policies, the same as on the site (clusters/api/permissions.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an anonymous write is answered 401 with `WWW-Authenticate: Token`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["clusters.api.permissions.PolicyPermission"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "clusters.api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# OpenAPI 3 schema at /api/schema/; Swagger UI and Redoc come from the sidecar package and
+# are served as our own static files (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cluster Registry API",
+    "DESCRIPTION": (
+        "MSME clusters, their figures, stakeholders and relationships. Reads are public "
+        "(published records); writes need a token of an agency editor or a curator."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "clusters.choices.PublicationStatus",
+        "ClassificationStatusEnum": "clusters.choices.ClassificationStatus",
+        "WorkflowActionEnum": "clusters.models.ClusterReview.Action",
+        "StakeholderKindEnum": "stakeholders.choices.Kind",
+        "RelationshipTypeEnum": "stakeholders.choices.RelationshipType",
+        "RegionKindEnum": "clusters.models.Region.Kind",
+    },
 }
 
 # Simple-history: who made a change is taken from the request by its middleware; imports

@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("clusters.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api")),
+    path("accounts/", include("accounts.urls")),
+    path("manage/", include("clusters.editing.urls")),
 ]

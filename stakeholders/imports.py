@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from clusters import services as cluster_services
 from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
-from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowImporter
+from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowError, RowImporter
 from common.permissions import CHANGE
 from common.text import collapse_spaces
 
 from . import services
+from .bulk import DETAIL_FIELDS, StakeholderRow, stakeholders_import_bulk
 from .choices import Kind, RelationshipType, Role
 from .models import Relationship
 
@@ -83,8 +84,9 @@ class ClusterReferenceForm(forms.Form):
     cluster_state = forms.CharField(max_length=100, required=False)
     cluster_country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lookups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.lookups = lookups or cluster_services.Lookups()
         self.fields["cluster_product"].error_messages["required"] = (
             "the cluster's product is missing"
         )
@@ -96,13 +98,13 @@ class ClusterReferenceForm(forms.Form):
             return cleaned
         country = cleaned.get("cluster_country", "IN")
         try:
-            region = cluster_services.region_lookup(state=cleaned["cluster_state"], country=country)
+            region = self.lookups.region(state=cleaned["cluster_state"], country=country)
         except ValidationError as exc:
             self.add_error("cluster_state", exc.messages[0])
             return cleaned
         cluster = None
         if region is None or region.pk is not None:
-            cluster = cluster_services.cluster_find(
+            cluster = self.lookups.cluster(
                 product=cleaned["cluster_product"],
                 place=cleaned["cluster_place"],
                 region=region,
@@ -150,7 +152,7 @@ class StakeholderImportForm(ClusterReferenceForm):
                 self.add_error("role", exc.messages[0])
         if "state" in cleaned:
             try:
-                cleaned["region"] = cluster_services.region_lookup(state=cleaned["state"])
+                cleaned["region"] = self.lookups.region(state=cleaned["state"])
             except ValidationError as exc:
                 self.add_error("state", exc.messages[0])
         return cleaned
@@ -161,6 +163,10 @@ class ClusterScopedImporter(RowImporter):
 
     def __init__(self, *, user=None):
         self.user = user
+        self.lookups = cluster_services.Lookups()
+
+    def form_kwargs(self):
+        return {"lookups": self.lookups}
 
     def check_cluster(self, cluster):
         """Raise RowApplyError unless the importing user may edit `cluster`."""
@@ -198,37 +204,37 @@ class StakeholderImporter(ClusterScopedImporter):
         )
         return key, cleaned["cluster"].pk
 
-    def apply(self, cleaned):
-        self.check_cluster(cleaned["cluster"])
-        region = cleaned["region"]
-        details = {
-            name: cleaned[name]
-            for name in ("role", "place", "website", "email", "phone")
-            if cleaned[name]
-        }
-        stakeholder = services.stakeholder_find(
-            name=cleaned["name"], kind=cleaned["kind"], region=region
-        )
-        outcome = UNCHANGED
-        if stakeholder is None:
-            stakeholder = services.stakeholder_create(
-                name=cleaned["name"],
-                kind=cleaned["kind"],
-                region=region,
-                source=cleaned["source"],
-                **details,
+    def apply_rows(self, valid, result):
+        """Write every valid row in bulk (stakeholders.bulk), refusing clusters the user
+        may not change, row by row."""
+        checked, rows = {}, []
+        for number, cleaned in valid:
+            cluster = cleaned["cluster"]
+            if cluster.pk not in checked:
+                try:
+                    self.check_cluster(cluster)
+                    checked[cluster.pk] = None
+                except RowApplyError as exc:
+                    checked[cluster.pk] = exc
+            if checked[cluster.pk] is not None:
+                exc = checked[cluster.pk]
+                result.errors.append(RowError(number, exc.column, exc.message))
+                continue
+            rows.append(
+                StakeholderRow(
+                    name=cleaned["name"],
+                    kind=cleaned["kind"],
+                    region=cleaned["region"],
+                    cluster=cluster,
+                    source=cleaned["source"],
+                    details={name: cleaned[name] for name in DETAIL_FIELDS if cleaned[name]},
+                    key=self.identity(cleaned)[0],
+                )
             )
-            outcome = CREATED
-        elif self._may_edit(stakeholder) and services.stakeholder_update(
-            stakeholder=stakeholder, data=details
-        ):
-            outcome = UPDATED
-        _membership, linked = services.stakeholder_link_to_cluster(
-            stakeholder=stakeholder, cluster=cleaned["cluster"], source=cleaned["source"]
-        )
-        if linked and outcome == UNCHANGED:
-            outcome = UPDATED
-        return outcome
+        if result.errors:
+            return
+        for outcome in stakeholders_import_bulk(rows, may_edit=self._may_edit):
+            result.count(outcome)
 
 
 class RelationshipImportForm(ClusterReferenceForm):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from clusters.services import check_version, unique_slug
@@ -204,3 +205,24 @@ def relationship_update(*, relationship, data):
     _validate_relationship(relationship)
     relationship.save()
     return True
+
+
+@transaction.atomic
+def relationship_delete(*, relationship):
+    """Delete a relationship (recorded in its history like any other change)."""
+    relationship.delete()
+
+
+@transaction.atomic
+def membership_delete(*, membership):
+    """Remove a stakeholder from a cluster, with its relationships in that cluster (both ends
+    of a relationship must belong to the cluster). Return how many relationships went."""
+    relationships = Relationship.objects.filter(cluster_id=membership.cluster_id).filter(
+        Q(source_id=membership.stakeholder_id) | Q(target_id=membership.stakeholder_id)
+    )
+    removed = 0
+    for relationship in relationships:
+        relationship.delete()
+        removed += 1
+    membership.delete()
+    return removed

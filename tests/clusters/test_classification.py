@@ -4,6 +4,7 @@ below them (Q20), blank as unknown, curators' extra and country-scoped benchmark
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from clusters import services
@@ -339,6 +340,18 @@ def test_moving_a_benchmark_to_another_type_reclassifies_both_types(db):
     service.refresh_from_db()
     assert craft.classification_status == NO_BENCHMARK
     assert service.classification_status == QUALIFIES
+
+
+def test_a_second_benchmark_for_the_same_type_measure_and_country_is_refused(db):
+    """Two thresholds for one measure of one type in one scope would contradict each other."""
+    with pytest.raises(ValidationError, match="A benchmark for this type, measure and country"):
+        services.benchmark_save(
+            benchmark=Benchmark(
+                cluster_type="industrial", measure="enterprise_count", threshold=80, authority="X"
+            )
+        )
+
+    assert Benchmark.objects.filter(cluster_type="industrial").count() == 1
 
 
 def test_deleting_a_benchmark_reclassifies(db):

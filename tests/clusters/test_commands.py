@@ -49,6 +49,15 @@ def test_import_prints_the_summary(db):
     assert Cluster.objects.count() == 15
 
 
+def test_command_import_is_in_the_history_under_the_files_name(db):
+    """Every history row of a command-line import names the command and the file."""
+    command("import_clusters", str(CLUSTERS_CSV))
+
+    reasons = set(Cluster.history.values_list("history_change_reason", flat=True))
+    assert len(reasons) == 1
+    assert reasons.pop().startswith("import_clusters clusters_india_profiles.csv #")
+
+
 def test_reimport_reports_every_row_unchanged(db, row_counts):
     """Importing the same file again prints 'created 0, updated 0, unchanged 15'."""
     command("import_clusters", str(CLUSTERS_CSV))

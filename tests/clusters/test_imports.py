@@ -5,6 +5,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from clusters.imports import CLUSTER_COLUMNS, ClusterImporter
@@ -132,6 +134,21 @@ def test_malformed_file_reports_every_bad_row_by_row_and_column(db, row_counts):
     assert not result.ok
     assert [str(error) for error in result.errors] == EXPECTED_ERRORS
     assert result.summary() == "created 0, updated 0, unchanged 0"
+    assert row_counts() == before
+
+
+def test_malformed_file_through_the_command_exits_with_status_1(db, write_file, row_counts):
+    """manage.py import_clusters prints the same errors to stderr and exits with status 1."""
+    path = write_file(MALFORMED)
+    before = row_counts()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_clusters", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert caught.value.returncode == 1
+    assert str(caught.value) == "10 error(s) in 10 row(s); nothing was written."
+    assert err.getvalue().splitlines() == EXPECTED_ERRORS
     assert row_counts() == before
 
 

@@ -57,7 +57,9 @@ def test_every_row_is_a_membership(india_stakeholders):
 
 def test_memberships_keep_the_rows_source(india_stakeholders):
     """Each membership records the page the row came from."""
-    membership = ClusterMembership.objects.get(stakeholder__name=REA, cluster__product="Auto components")
+    membership = ClusterMembership.objects.get(
+        stakeholder__name=REA, cluster__product="Auto components"
+    )
     assert "id=267" in membership.source
 
 
@@ -111,10 +113,13 @@ def test_blank_cells_do_not_erase_stakeholder_details(india_clusters):
     """A later file without the website keeps the website stored earlier."""
     header = "name,kind,role,cluster_product,cluster_place,cluster_state,website,email\n"
     import_stakeholders(
-        header + "Godrej,enterprise,buyer,Aluminium castings,Rajkot,Gujarat,godrej.com,info@godrej.com\n"
+        header
+        + "Godrej,enterprise,buyer,Aluminium castings,Rajkot,Gujarat,godrej.com,info@godrej.com\n"
     )
 
-    result = import_stakeholders(header + "Godrej,enterprise,,Aluminium castings,Rajkot,Gujarat,,\n")
+    result = import_stakeholders(
+        header + "Godrej,enterprise,,Aluminium castings,Rajkot,Gujarat,,\n"
+    )
 
     assert result.summary() == "created 0, updated 0, unchanged 1"
     godrej = Stakeholder.objects.get(name="Godrej")
@@ -278,7 +283,10 @@ def test_a_new_end_date_updates_the_relationship(india_stakeholders):
 
     assert result.summary() == "created 0, updated 1, unchanged 0"
     member_of = Relationship.objects.get(kind="member_of")
-    assert (member_of.since, member_of.until) == (datetime.date(2010, 1, 1), datetime.date(2020, 1, 1))
+    assert (member_of.since, member_of.until) == (
+        datetime.date(2010, 1, 1),
+        datetime.date(2020, 1, 1),
+    )
 
 
 BAD_RELATIONSHIPS = RELATIONSHIP_HEADER + (

@@ -27,9 +27,7 @@ def test_same_name_and_kind_is_a_duplicate_whatever_the_case_and_spacing(db):
     existing = StakeholderFactory(name="Rajkot Engineering Association", kind=Kind.ASSOCIATION)
 
     with pytest.raises(ValidationError) as caught:
-        services.stakeholder_create(
-            name="  rajkot  engineering ASSOCIATION", kind=Kind.ASSOCIATION
-        )
+        services.stakeholder_create(name="  rajkot  engineering ASSOCIATION", kind=Kind.ASSOCIATION)
 
     message = caught.value.message_dict["name"][0]
     assert "“Rajkot Engineering Association”" in message
@@ -201,7 +199,9 @@ def test_linking_twice_is_one_membership(db):
 def test_member_is_found_by_name_and_kind_in_its_cluster(db):
     """A member is looked up by any spelling of its name and its kind, within the cluster."""
     membership = MembershipFactory(
-        stakeholder=StakeholderFactory(name="Godrej", kind=Kind.ENTERPRISE, region=region("Gujarat"))
+        stakeholder=StakeholderFactory(
+            name="Godrej", kind=Kind.ENTERPRISE, region=region("Gujarat")
+        )
     )
     elsewhere = ClusterFactory()
 
@@ -210,7 +210,9 @@ def test_member_is_found_by_name_and_kind_in_its_cluster(db):
     )
 
     assert found == membership.stakeholder
-    assert services.stakeholder_in_cluster(cluster=elsewhere, name="Godrej", kind="enterprise") is None
+    assert (
+        services.stakeholder_in_cluster(cluster=elsewhere, name="Godrej", kind="enterprise") is None
+    )
     assert (
         services.stakeholder_in_cluster(cluster=membership.cluster, name="Godrej", kind="supplier")
         is None

@@ -1,0 +1,114 @@
+"""Serializer fields for references that read as an object and are written as text, with
+their OpenAPI description (a string in requests, an object in responses)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from clusters import services
+from clusters.models import Region
+from common.text import collapse_spaces
+
+REFERENCE_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "slug": {"type": "string"}},
+    "required": ["name", "slug"],
+}
+
+
+def clean_text(field, data, max_length):
+    """Return `data` as a single-spaced string, failing `field` on anything else."""
+    if not isinstance(data, str) or "\x00" in data or len(data) > max_length:
+        field.fail("invalid")
+    return collapse_spaces(data)
+
+
+class NamedRefField(serializers.Field):
+    """A sector or agency: written as its slug or its name, read as {name, slug}."""
+
+    default_error_messages = {
+        "invalid": _("Give the slug or the name as text."),
+        "unknown": _("There is no %(model)s with the slug or name “%(value)s”."),
+    }
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return {"name": value.name, "slug": value.slug}
+
+    def to_internal_value(self, data):
+        value = clean_text(self, data, 200)
+        if not value:
+            if self.allow_null:
+                return None
+            self.fail("unknown", model=self.model._meta.verbose_name, value=value)
+        found = (
+            self.model.objects.filter(slug=value).first()
+            or self.model.objects.filter(name__iexact=value).first()
+        )
+        if found is None:
+            self.fail("unknown", model=self.model._meta.verbose_name, value=value)
+        return found
+
+
+class StateField(serializers.Field):
+    """A state or region: written as its slug or its name (India's common spellings such as
+    "Orissa" are understood), read as {name, slug}. The serializer resolves it with the
+    country (`resolve_state`), because a name means a region of one country."""
+
+    default_error_messages = {"invalid": _("Give the state's slug or name as text.")}
+
+    def to_representation(self, value):
+        return {"name": value.name, "slug": value.slug}
+
+    def to_internal_value(self, data):
+        value = clean_text(self, data, 100)
+        return value or None
+
+
+def resolve_state(value, country):
+    """Return the Region `value` (slug or name) names in `country`, None for blank.
+
+    Another country's region that is new comes back unsaved, as `region_lookup` gives it;
+    `save_region` creates it when the write happens. Raise a serializer ValidationError.
+    """
+    if value is None:
+        return None
+    region = Region.objects.filter(slug=value).first()
+    if region is not None:
+        if region.country != country:
+            raise serializers.ValidationError(
+                _("%(state)s is a region of %(other)s, not of %(country)s.")
+                % {"state": region.name, "other": region.country, "country": country}
+            )
+        return region
+    try:
+        return services.region_lookup(state=value, country=country)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+
+
+def save_region(region):
+    """Return `region`, created first if it is another country's new region."""
+    if region is not None and region.pk is None:
+        return services.region_get_or_create(state=region.name, country=region.country)
+    return region
+
+
+class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
+    """Describe a NamedRefField: text in a request, {name, slug} in a response."""
+
+    target_class = NamedRefField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "description": "slug or name"}
+        return REFERENCE_SCHEMA
+
+
+class StateFieldExtension(ReferenceFieldExtension):
+    target_class = StateField

@@ -1,0 +1,265 @@
+"""Serializers of the cluster API: they parse and present; the services write."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from clusters import services
+from clusters.choices import ClassificationStatus, Measure, PublicationStatus
+from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
+from clusters.permissions import cluster_policy
+from common.permissions import CHANGE
+
+from .fields import NamedRefField, StateField, resolve_state
+
+COUNTRY_CODE = RegexValidator(
+    r"^[A-Za-z]{2}\Z", _("Use a two-letter ISO 3166-1 country code, such as IN or IT.")
+)
+CURRENCY_CODE = RegexValidator(
+    r"^[A-Za-z]{3}\Z", _("Use a three-letter ISO 4217 currency code, such as INR or EUR.")
+)
+MEASURE_FIELDS = tuple(Measure.values)
+
+
+def request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+def editable_clusters(serializer):
+    """Return the clusters the requesting user may change (for fields naming a cluster)."""
+    user = request_user(serializer)
+    if user is None:
+        return Cluster.objects.none()
+    return cluster_policy.instances_user_has_permission_for(user, CHANGE)
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored blank when unknown, shown as null."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class ClassificationSerializer(serializers.Serializer):
+    """The stored classification of a cluster (clusters/classification.py)."""
+
+    status = serializers.ChoiceField(
+        source="classification_status", choices=ClassificationStatus.choices, read_only=True
+    )
+    measure = BlankAsNullChoiceField(
+        source="classification_measure", choices=Measure.choices, read_only=True, allow_null=True
+    )
+    value = serializers.IntegerField(source="classification_value", read_only=True, allow_null=True)
+    threshold = serializers.IntegerField(
+        source="classification_threshold", read_only=True, allow_null=True
+    )
+    reason = serializers.CharField(source="classification_reason", read_only=True)
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    """A cluster: identity, description, owner, publication status, current figures and
+    classification. `version` is what an edit is based on (also sent as the ETag)."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:cluster-detail", lookup_field="slug")
+    profile_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    state = StateField(source="region", required=False, allow_null=True)
+    country = serializers.CharField(required=False, validators=[COUNTRY_CODE])
+    sector = NamedRefField(model=Sector, required=False, allow_null=True)
+    agency = NamedRefField(
+        model=Agency,
+        required=False,
+        allow_null=True,
+        help_text=_("Set by curators; an editor's clusters belong to the editor's agency."),
+    )
+    status = serializers.ChoiceField(
+        choices=PublicationStatus.choices,
+        required=False,
+        help_text=_(
+            "Curators may set it on creation; afterwards it changes through the workflow "
+            "(POST .../transition/). Only published clusters are public."
+        ),
+    )
+    classification = ClassificationSerializer(source="*", read_only=True)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The version this record is at. Send the version you read with an edit (or the "
+            "ETag in If-Match) and a stale edit is refused with 412."
+        ),
+    )
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "id",
+            "url",
+            "profile_url",
+            "slug",
+            "product",
+            "place",
+            "district",
+            "state",
+            "country",
+            "cluster_type",
+            "sector",
+            "agency",
+            "status",
+            "origin",
+            "structure",
+            "stage",
+            "exporting",
+            "description",
+            "latitude",
+            "longitude",
+            *MEASURE_FIELDS,
+            "currency",
+            "classification",
+            "version",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["slug", *MEASURE_FIELDS, "currency", "created", "updated"]
+        # Uniqueness is the services' to check (with a message naming the existing record).
+        validators = []
+
+    def validate_country(self, value):
+        return value.upper()
+
+    def validate(self, attrs):
+        """Resolve the state within the (new or current) country."""
+        country = attrs.get("country") or (self.instance.country if self.instance else "IN")
+        if "region" in attrs:
+            try:
+                attrs["region"] = resolve_state(attrs["region"], country)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"state": exc.detail}) from exc
+        elif self.instance is not None and self.instance.region_id is not None:
+            if self.instance.region.country != country:
+                raise serializers.ValidationError(
+                    {"state": _("Give the state in the new country as well.")}
+                )
+        return attrs
+
+
+class ClusterCreateSerializer(ClusterSerializer):
+    """A new cluster, with its first figures and where they come from."""
+
+    enterprise_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    loom_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    artisan_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    employment = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    annual_turnover = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
+    annual_exports = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
+    currency = serializers.CharField(required=False, default="INR", validators=[CURRENCY_CODE])
+    figures_year = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        max_length=7,
+        help_text=_("The year of the figures: 2016, or the fiscal year 2015-16."),
+    )
+    source = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, max_length=500
+    )
+    estimated = serializers.BooleanField(required=False, default=False, write_only=True)
+
+    class Meta(ClusterSerializer.Meta):
+        fields = [*ClusterSerializer.Meta.fields, "figures_year", "source", "estimated"]
+        read_only_fields = ["slug", "created", "updated"]
+
+    def validate_currency(self, value):
+        return value.upper()
+
+    def validate_figures_year(self, value):
+        try:
+            return services.validate_year(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A step of the publication workflow: submit (editors), approve, reject (with a
+    comment), archive or restore (curators)."""
+
+    action = serializers.ChoiceField(choices=ClusterReview.Action.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ClusterFigureSerializer(serializers.ModelSerializer):
+    """One figure of a cluster with its provenance; recording one updates the cluster's
+    current value and classification."""
+
+    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
+    currency = serializers.CharField(
+        required=False,
+        default="INR",
+        validators=[CURRENCY_CODE],
+        help_text=_("ISO 4217, for turnover and exports; blank for counts."),
+    )
+    display_value = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ClusterFigure
+        fields = [
+            "id",
+            "cluster",
+            "measure",
+            "value",
+            "currency",
+            "year",
+            "source",
+            "estimated",
+            "display_value",
+            "created",
+        ]
+        read_only_fields = ["created"]
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].queryset = editable_clusters(self)
+
+    def validate_year(self, value):
+        try:
+            return services.validate_year(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_currency(self, value):
+        return value.upper()
+
+
+class BenchmarkSerializer(serializers.ModelSerializer):
+    """A size a cluster of a type must reach to qualify (several for a type: any one)."""
+
+    country = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[COUNTRY_CODE],
+        help_text=_("ISO alpha-2; blank applies wherever no country-specific benchmark exists."),
+    )
+
+    class Meta:
+        model = Benchmark
+        fields = ["id", "cluster_type", "measure", "threshold", "country", "authority", "source"]
+        validators = []
+
+    def validate_country(self, value):
+        return value.upper()
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "name", "slug"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "name", "slug", "country", "code", "kind"]

@@ -1,0 +1,114 @@
+"""What every registry viewset shares: querysets from the permission policies, lookups by
+slug or id, ETags from `version`, and writes attributed in the audit history."""
+
+import re
+
+from django.http import Http404
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from rest_framework import viewsets
+
+from common.history import change_set
+from common.permissions import is_curator
+
+from .exceptions import PreconditionFailed
+from .permissions import policy_action
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
+
+
+def etag(instance):
+    """Return the ETag of a versioned record: its version, quoted."""
+    return f'"{instance.version}"'
+
+
+class PolicyViewSetMixin:
+    """Take the queryset from `policy` for the request's action: the rows a user may view
+    for reads, may change for PUT/PATCH, may delete for DELETE. A row outside is a 404."""
+
+    policy = None
+    # {viewset action: policy action} where the HTTP method does not say it.
+    policy_actions = {}
+
+    def base_queryset(self):
+        """Return the rows with what the representation needs joined in (a selector)."""
+        return self.policy.model.objects.all()
+
+    def get_queryset(self):
+        action = policy_action(self.request, self)
+        return self.queryset_for(action)
+
+    def queryset_for(self, action):
+        """Return the joined rows the user may perform `action` on."""
+        allowed = self.policy.instances_user_has_permission_for(self.request.user, action)
+        # `&` keeps the selector's joins and adds the policy's conditions to one WHERE.
+        return self.base_queryset() & allowed
+
+    @property
+    def user_is_curator(self):
+        return is_curator(self.request.user)
+
+    def writing(self):
+        """Return the change set a write runs in, so its history names the API user."""
+        return change_set(user=self.request.user, reason=f"API: {self.basename} {self.action}")
+
+
+class SlugOrIdLookupMixin:
+    """Find a record by its slug, or by its id when the value is a number and no slug
+    matches; a detail request ignores the list's filters."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self, queryset=None):
+        value = self.kwargs[self.lookup_field]
+        if not SLUG.match(value):
+            raise Http404
+        queryset = self.get_queryset() if queryset is None else queryset
+        found = queryset.filter(slug=value).first()
+        if found is None and value.isascii() and value.isdigit():
+            found = queryset.filter(pk=int(value)).first()
+        if found is None:
+            raise Http404
+        self.check_object_permissions(self.request, found)
+        return found
+
+
+class VersionedMixin:
+    """ETag on reads and writes of a versioned record; If-Match (or the body's `version`)
+    on writes, 412 when stale."""
+
+    def expected_version(self, instance, body_version=None):
+        """Return the version the client edits, or None when it names none.
+
+        Raise PreconditionFailed when an If-Match header does not match the current ETag.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return body_version
+        tags = parse_etags(header)
+        if "*" in tags:
+            return instance.version if body_version is None else body_version
+        if etag(instance) not in tags:
+            raise PreconditionFailed(
+                _(
+                    "This record changed since you read it: If-Match %(sent)s, but its ETag is "
+                    "now %(current)s. Read it again, then make your change."
+                )
+                % {"sent": header, "current": etag(instance)}
+            )
+        return instance.version
+
+    def with_etag(self, response, instance):
+        response["ETag"] = etag(instance)
+        return response
+
+
+class RegistryViewSet(PolicyViewSetMixin, viewsets.GenericViewSet):
+    """A GenericViewSet with querysets from a policy; subclasses add the actions they allow."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["curator"] = self.user_is_curator
+        return context
+

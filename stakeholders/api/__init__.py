@@ -1,0 +1,1 @@
+"""The REST API of stakeholders, memberships and relationships (under /api/)."""

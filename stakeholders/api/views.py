@@ -1,0 +1,227 @@
+"""Viewsets of the stakeholder API. Reads come from the user's policy queryset with their
+joins; every write goes through stakeholders.services."""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from clusters.api.exceptions import service_errors
+from clusters.api.fields import save_region
+from clusters.api.pagination import RegistryCursorPagination
+from clusters.api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin
+from common.permissions import VIEW
+from stakeholders import services
+from stakeholders.filtersets import StakeholderFilterSet
+from stakeholders.models import ClusterMembership, Relationship, Stakeholder
+from stakeholders.permissions import membership_policy, relationship_policy, stakeholder_policy
+
+from .filtersets import MembershipFilterSet, RelationshipFilterSet
+from .serializers import (
+    MembershipSerializer,
+    RelationshipSerializer,
+    StakeholderCreateSerializer,
+    StakeholderSerializer,
+)
+
+STAKEHOLDER_ERRORS = {"region": "state"}
+STALE = OpenApiResponse(description="If-Match or `version` is stale: read the record again.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List stakeholders",
+        description=(
+            "Stakeholders of published clusters (an editor also sees the agency's own). "
+            "Filters as on the /stakeholders/ page; pages are cursors: follow `next`."
+        ),
+    ),
+    retrieve=extend_schema(summary="Read a stakeholder (by slug, or id)"),
+)
+class StakeholderViewSet(
+    VersionedMixin,
+    SlugOrIdLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    RegistryViewSet,
+):
+    """Stakeholders: read for everyone (through a published cluster), written by editors
+    (those only in their agency's clusters) and curators through stakeholders.services."""
+
+    policy = stakeholder_policy
+    serializer_class = StakeholderSerializer
+    filterset_class = StakeholderFilterSet
+    pagination_class = RegistryCursorPagination
+
+    def base_queryset(self):
+        memberships = (
+            membership_policy.instances_user_has_permission_for(self.request.user, VIEW)
+            .select_related("cluster")
+            .order_by("cluster__product", "cluster__place", "pk")
+        )
+        return Stakeholder.objects.select_related("region").prefetch_related(
+            Prefetch("memberships", queryset=memberships, to_attr="visible_memberships")
+        )
+
+    def _reread(self, stakeholder):
+        """Return the stakeholder as a reader sees it (with its visible memberships)."""
+        return self.queryset_for(VIEW).filter(pk=stakeholder.pk).first() or stakeholder
+
+    def retrieve(self, request, *args, **kwargs):
+        stakeholder = self.get_object()
+        return self.with_etag(Response(self.get_serializer(stakeholder).data), stakeholder)
+
+    @extend_schema(
+        summary="Create a stakeholder",
+        request=StakeholderCreateSerializer,
+        responses={201: StakeholderSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = StakeholderCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        cluster = data.pop("cluster", None)
+        if cluster is None and not self.user_is_curator:
+            raise ValidationError(
+                {"cluster": _("Name the cluster of your agency this stakeholder belongs to.")}
+            )
+        with self.writing(), service_errors(STAKEHOLDER_ERRORS), transaction.atomic():
+            if "region" in data:
+                data["region"] = save_region(data["region"])
+            stakeholder = services.stakeholder_create(**data)
+            if cluster is not None:
+                services.stakeholder_link_to_cluster(
+                    stakeholder=stakeholder, cluster=cluster, source=stakeholder.source
+                )
+        stakeholder = self._reread(stakeholder)
+        body = self.get_serializer(stakeholder).data
+        response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+        return self.with_etag(response, stakeholder)
+
+    @extend_schema(summary="Replace a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE})
+    def update(self, request, *args, partial=False, **kwargs):
+        stakeholder = self.get_object()
+        expected = self.expected_version(stakeholder)
+        serializer = self.get_serializer(stakeholder, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        body_version = data.pop("version", None)
+        if expected is None:
+            expected = body_version
+        with self.writing(), service_errors(STAKEHOLDER_ERRORS):
+            if "region" in data:
+                data["region"] = save_region(data["region"])
+            services.stakeholder_update(stakeholder=stakeholder, data=data, expected_version=expected)
+        stakeholder = self._reread(stakeholder)
+        return self.with_etag(Response(self.get_serializer(stakeholder).data), stakeholder)
+
+    @extend_schema(summary="Change some of a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List cluster memberships"),
+    retrieve=extend_schema(summary="Read a membership"),
+    destroy=extend_schema(
+        summary="Remove a stakeholder from a cluster (with its relationships there)"
+    ),
+)
+class MembershipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet
+):
+    """Memberships of the clusters a user may see; linked and removed through the services."""
+
+    policy = membership_policy
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilterSet
+    pagination_class = RegistryCursorPagination
+    lookup_value_regex = r"\d+"
+
+    def base_queryset(self):
+        return ClusterMembership.objects.select_related("cluster", "stakeholder")
+
+    @extend_schema(
+        summary="Make a stakeholder a member of a cluster",
+        responses={201: MembershipSerializer, 200: MembershipSerializer},
+        description="201 when new; 200 with the existing membership when it is already there.",
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with self.writing(), service_errors():
+            membership, created = services.stakeholder_link_to_cluster(
+                stakeholder=data["stakeholder"], cluster=data["cluster"], source=data.get("source", "")
+            )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(membership).data, status=code)
+
+    def destroy(self, request, *args, **kwargs):
+        membership = self.get_object()
+        with self.writing(), service_errors():
+            services.membership_delete(membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List relationships"),
+    retrieve=extend_schema(summary="Read a relationship"),
+    create=extend_schema(summary="Record a relationship between two members of a cluster"),
+    update=extend_schema(summary="Replace a relationship's fields"),
+    partial_update=extend_schema(summary="Change some of a relationship's fields"),
+    destroy=extend_schema(summary="Delete a relationship"),
+)
+class RelationshipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet
+):
+    """Relationships in the clusters a user may see; written through the services."""
+
+    policy = relationship_policy
+    serializer_class = RelationshipSerializer
+    filterset_class = RelationshipFilterSet
+    pagination_class = RegistryCursorPagination
+    lookup_value_regex = r"\d+"
+
+    def base_queryset(self):
+        return Relationship.objects.select_related("cluster", "source", "target")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with self.writing(), service_errors():
+            relationship = services.relationship_create(**serializer.validated_data)
+        return Response(self.get_serializer(relationship).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        relationship = self.get_object()
+        serializer = self.get_serializer(relationship, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "cluster" in data and data.pop("cluster") != relationship.cluster:
+            raise ValidationError(
+                {
+                    "cluster": _(
+                        "A relationship stays in its cluster: delete it and record it in the "
+                        "other cluster instead."
+                    )
+                }
+            )
+        with self.writing(), service_errors():
+            services.relationship_update(relationship=relationship, data=data)
+        return Response(self.get_serializer(relationship).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        relationship = self.get_object()
+        with self.writing(), service_errors():
+            services.relationship_delete(relationship=relationship)
+        return Response(status=status.HTTP_204_NO_CONTENT)
