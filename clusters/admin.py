@@ -286,7 +286,15 @@ class ClusterFigureAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(SimpleHistoryAdmin):
-    list_display = ("cluster_type", "measure", "threshold", "country", "authority", "source")
+    list_display = (
+        "cluster_type",
+        "measure",
+        "threshold",
+        "currency",
+        "country",
+        "authority",
+        "source",
+    )
     list_filter = ("cluster_type", "measure", "country")
     search_fields = ("authority", "source")
 

@@ -20,6 +20,7 @@ class BenchmarkRule:
     threshold: int
     authority: str = "UNIDO"
     country: str = ""
+    currency: str = "INR"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,15 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
             threshold=None,
             reason=f"No benchmark is set for {type_label} clusters, so it is not classified.",
         )
-    known = [(rule, figures.get(rule.measure)) for rule in applicable]
+
+    def comparable(rule):
+        # An amount in another currency than the benchmark's cannot be compared with it.
+        return rule.measure not in AMOUNT_MEASURES or rule.currency == currency
+
+    def value_of(rule):
+        return figures.get(rule.measure) if comparable(rule) else None
+
+    known = [(rule, value_of(rule)) for rule in applicable]
     known = [(rule, value) for rule, value in known if value is not None]
     for rule, value in known:
         if value >= rule.threshold:
@@ -103,16 +112,16 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
                 threshold=rule.threshold,
                 reason=(
                     f"{_value_text(rule.measure, value, country, currency)} ≥ "
-                    f"{_threshold_text(rule.measure, rule.threshold, country, currency)}: "
+                    f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
                     f"{_with_article(type_label)} cluster by the {rule.authority} benchmark."
                 ),
             )
-    unknown = [rule for rule in applicable if figures.get(rule.measure) is None]
+    unknown = [rule for rule in applicable if value_of(rule) is None]
     if known:
         rule, value = known[0]
         reason = (
             f"{_value_text(rule.measure, value, country, currency)} < "
-            f"{_threshold_text(rule.measure, rule.threshold, country, currency)}: "
+            f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
             f"a potential {type_label} cluster, below the {rule.authority} benchmark."
         )
         if unknown:
@@ -127,7 +136,7 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
         )
     needed = " or ".join(
         f"{_NEEDS[rule.measure]} (≥ "
-        f"{_threshold_text(rule.measure, rule.threshold, country, currency)})"
+        f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)})"
         for rule in applicable
     )
     return Classification(

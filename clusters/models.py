@@ -271,6 +271,12 @@ class Benchmark(TimeStampedModel):
         blank=True,
         help_text=_("ISO alpha-2; blank applies wherever no country-specific benchmark exists"),
     )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="INR",
+        help_text=_("ISO 4217, for turnover and export thresholds; other measures ignore it"),
+    )
     authority = models.CharField(_("authority"), max_length=100, help_text=_("e.g. UNIDO"))
     source = models.CharField(_("source"), max_length=500, blank=True)
     history = RegistryHistory()

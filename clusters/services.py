@@ -371,6 +371,7 @@ def benchmark_rules():
             threshold=b.threshold,
             authority=b.authority,
             country=b.country,
+            currency=b.currency,
         )
         for b in Benchmark.objects.order_by("pk")
     ]

@@ -18,3 +18,13 @@ def normalise(value):
     decomposed = unicodedata.normalize("NFKD", collapse_spaces(value))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise_name(value):
+    """Return a name as names compare for de-duplication: as `normalise`, and punctuation
+    ignored too ('M/s. Kumar & Sons (Regd.)' matches 'M/s Kumar & Sons (Regd)')."""
+    return collapse_spaces(_NON_WORD.sub(" ", normalise(value)))

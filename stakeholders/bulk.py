@@ -30,6 +30,7 @@ class StakeholderRow:
     region: object
     cluster: object
     source: str = ""
+    country: str = "IN"
     details: dict = field(default_factory=dict)
     key: str = ""
 
@@ -98,6 +99,7 @@ def stakeholders_import_bulk(rows, *, may_edit=lambda stakeholder: True):
                 name=row.name,
                 kind=row.kind,
                 region=row.region,
+                country=row.country,
                 identity_key=row.key,
                 source=row.source,
                 **row.details,

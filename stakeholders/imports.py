@@ -152,7 +152,10 @@ class StakeholderImportForm(ClusterReferenceForm):
                 self.add_error("role", exc.messages[0])
         if "state" in cleaned:
             try:
-                cleaned["region"] = self.lookups.region(state=cleaned["state"])
+                # A stakeholder is where its cluster is unless told otherwise.
+                cleaned["region"] = self.lookups.region(
+                    state=cleaned["state"], country=cleaned.get("cluster_country", "IN")
+                )
             except ValidationError as exc:
                 self.add_error("state", exc.messages[0])
         return cleaned
@@ -220,13 +223,19 @@ class StakeholderImporter(ClusterScopedImporter):
                 exc = checked[cluster.pk]
                 result.errors.append(RowError(number, exc.column, exc.message))
                 continue
+            region = cleaned["region"]
+            if region is not None and region.pk is None:  # another country's, first use
+                region = cluster_services.region_get_or_create(
+                    state=region.name, country=region.country
+                )
             rows.append(
                 StakeholderRow(
                     name=cleaned["name"],
                     kind=cleaned["kind"],
-                    region=cleaned["region"],
+                    region=region,
                     cluster=cluster,
                     source=cleaned["source"],
+                    country=cleaned["cluster_country"],
                     details={name: cleaned[name] for name in DETAIL_FIELDS if cleaned[name]},
                     key=self.identity(cleaned)[0],
                 )

@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from clusters.services import check_version, unique_slug
-from common.text import collapse_spaces, normalise
+from common.text import collapse_spaces, normalise, normalise_name
 
 from .choices import ROLES_BY_KIND, Kind
 from .models import ClusterMembership, Relationship, Stakeholder
+from .network import network_cache_invalidate
 
 IDENTITY_FIELDS = ("name", "kind", "region")
 
@@ -17,12 +18,12 @@ IDENTITY_FIELDS = ("name", "kind", "region")
 def stakeholder_identity_key(*, name, kind, region):
     """Return the normalised identity of a stakeholder: kind + name (+ state where given)."""
     region_part = f"{region.country}:{normalise(region.name)}" if region is not None else ""
-    return f"{kind}|{normalise(name)}|{region_part}"
+    return f"{kind}|{normalise_name(name)}|{region_part}"
 
 
 def stakeholder_identity_prefix(*, name, kind):
     """Return the identity prefix shared by every stakeholder of this name and kind."""
-    return f"{kind}|{normalise(name)}|"
+    return f"{kind}|{normalise_name(name)}|"
 
 
 def stakeholder_find(*, name, kind, region=None):
@@ -100,7 +101,16 @@ def stakeholder_save(*, stakeholder):
     if stakeholder.pk:
         stakeholder.version += 1
     stakeholder.save()
+    _invalidate_networks_of(stakeholder)
     return stakeholder
+
+
+def _invalidate_networks_of(stakeholder):
+    # Its name, slug, kind and role are node attributes of every network it belongs to.
+    for cluster_id in ClusterMembership.objects.filter(stakeholder=stakeholder).values_list(
+        "cluster_id", flat=True
+    ):
+        network_cache_invalidate(cluster_id)
 
 
 def relationship_validate(*, relationship):
@@ -131,6 +141,7 @@ def stakeholder_update(*, stakeholder, data, expected_version=None):
     if stakeholder.pk:
         stakeholder.version += 1
     stakeholder.save()
+    _invalidate_networks_of(stakeholder)
     return True
 
 
@@ -143,6 +154,7 @@ def stakeholder_link_to_cluster(*, stakeholder, cluster, source=""):
     membership = ClusterMembership(cluster=cluster, stakeholder=stakeholder, source=source)
     membership.full_clean()
     membership.save()
+    network_cache_invalidate(cluster.pk)
     return membership, True
 
 
@@ -191,6 +203,7 @@ def relationship_create(*, cluster, source, target, kind, since=None, until=None
     )
     _validate_relationship(relationship)
     relationship.save()
+    network_cache_invalidate(relationship.cluster_id)
     return relationship
 
 
@@ -200,10 +213,14 @@ def relationship_update(*, relationship, data):
     changed = [name for name, value in data.items() if getattr(relationship, name) != value]
     if not changed:
         return False
+    previous_cluster_id = relationship.cluster_id
     for name in changed:
         setattr(relationship, name, data[name])
     _validate_relationship(relationship)
     relationship.save()
+    network_cache_invalidate(previous_cluster_id)
+    if relationship.cluster_id != previous_cluster_id:
+        network_cache_invalidate(relationship.cluster_id)
     return True
 
 
@@ -211,6 +228,7 @@ def relationship_update(*, relationship, data):
 def relationship_delete(*, relationship):
     """Delete a relationship (recorded in its history like any other change)."""
     relationship.delete()
+    network_cache_invalidate(relationship.cluster_id)
 
 
 @transaction.atomic
@@ -225,4 +243,5 @@ def membership_delete(*, membership):
         relationship.delete()
         removed += 1
     membership.delete()
+    network_cache_invalidate(membership.cluster_id)
     return removed

@@ -470,3 +470,18 @@ def test_classify_clusters_records_its_reason_in_the_history(db):
     latest = cluster.history.latest()
     assert latest.classification_status == QUALIFIES
     assert latest.history_change_reason.startswith("classify_clusters #")
+
+
+@pytest.mark.django_db
+def test_an_amount_in_another_currency_is_not_compared_with_a_rupee_benchmark():
+    """EUR 500 million of turnover does not meet 'turnover >= Rs 100 million': it is unknown."""
+    rules = [
+        BenchmarkRule("industrial", "annual_turnover", 100_000_000, "Cluster Observatory India")
+    ]
+    euro = classify(
+        "industrial", {"annual_turnover": 500_000_000}, rules, country="IT", currency="EUR"
+    )
+    rupee = classify("industrial", {"annual_turnover": 500_000_000}, rules, currency="INR")
+    assert euro.status == ClassificationStatus.INSUFFICIENT_DATA
+    assert "₹10 crore" in euro.reason
+    assert rupee.status == ClassificationStatus.QUALIFIES

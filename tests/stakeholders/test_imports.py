@@ -109,6 +109,33 @@ def test_stakeholder_state_is_part_of_its_identity(india_clusters):
     assert gujarat.memberships.count() == 2
 
 
+def test_names_differing_only_in_punctuation_are_one_stakeholder(india_stakeholders):
+    """'MSME-DI, Ahmedabad/Rajkot)' with a stray bracket is the same institute on both rows."""
+    institute = Stakeholder.objects.get(
+        name__startswith="MSME Development Institute (MSME-DI), Ahm"
+    )
+    assert sorted(institute.clusters.values_list("product", flat=True)) == [
+        "Aluminium castings",
+        "Auto components",
+    ]
+
+
+def test_a_foreign_stakeholder_state_is_looked_up_in_its_clusters_country(db):
+    """A stakeholder of an Italian cluster may name an Italian region as its state."""
+    from clusters.imports import ClusterImporter
+
+    ClusterImporter().run(
+        b"product,place,state,country,cluster_type\nKnitwear,Prato,Tuscany,IT,industrial\n"
+    )
+    result = import_stakeholders(
+        "name,kind,cluster_product,cluster_place,cluster_state,cluster_country,state\n"
+        "Confindustria Toscana Nord,association,Knitwear,Prato,Tuscany,IT,Tuscany\n"
+    )
+    assert result.summary() == "created 1, updated 0, unchanged 0"
+    association = Stakeholder.objects.get()
+    assert (association.country, association.region.name) == ("IT", "Tuscany")
+
+
 def test_blank_cells_do_not_erase_stakeholder_details(india_clusters):
     """A later file without the website keeps the website stored earlier."""
     header = "name,kind,role,cluster_product,cluster_place,cluster_state,website,email\n"
