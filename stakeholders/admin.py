@@ -16,9 +16,14 @@ from common.admin import EstimatedCountPaginator, PolicyAdminMixin
 from common.history import change_set
 from common.permissions import is_curator
 
-from . import merging, services
-from .models import ClusterMembership, Relationship, Stakeholder
-from .permissions import membership_policy, relationship_policy, stakeholder_policy
+from . import merging, networks, services
+from .models import ClusterMembership, Network, Relationship, Stakeholder
+from .permissions import (
+    membership_policy,
+    network_policy,
+    relationship_policy,
+    stakeholder_policy,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -176,3 +181,44 @@ class RelationshipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+
+class NetworkAdminForm(forms.ModelForm):
+    """Check the 3-10 enterprise members of the cluster as the services do."""
+
+    class Meta:
+        model = Network
+        fields = ("cluster", "name", "joint_action", "description", "started", "status", "members")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("cluster"):
+            return cleaned
+        try:
+            networks.network_validate_members(
+                cluster=cleaned["cluster"], members=cleaned.get("members") or []
+            )
+        except ValidationError as exc:
+            self.add_error("members", exc.message_dict["members"][0])
+        return cleaned
+
+
+@admin.register(Network)
+class NetworkAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+    policy = network_policy
+    form = NetworkAdminForm
+    list_display = ("name", "cluster", "joint_action", "status", "started")
+    list_filter = ("joint_action", "status")
+    search_fields = ("name", "cluster__product", "cluster__place")
+    autocomplete_fields = ("cluster", "members")
+    list_select_related = ("cluster",)
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user):
+            obj.full_clean()
+            obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        with change_set(user=request.user):
+            super().save_related(request, form, formsets, change)
+            networks.network_cache_invalidate(form.instance.cluster_id)

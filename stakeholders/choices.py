@@ -94,3 +94,22 @@ class RelationshipType(models.TextChoices):
     SERVES = "serves", _("serves")
     MEMBER_OF = "member_of", _("is a member of")
     COLLABORATES = "collaborates", _("collaborates with")
+
+
+class JointAction(models.TextChoices):
+    """What a network of enterprises does together (FAQ Q59-61)."""
+
+    JOINT_PURCHASE = "joint_purchase", _("Joint purchase of raw material")
+    SHARED_SERVICES = "shared_services", _("Shared expert services")
+    TRADE_FAIR = "trade_fair", _("Joint participation in a trade fair")
+    COMMON_BRAND = "common_brand", _("Common brand")
+    JOINT_MARKETING = "joint_marketing", _("Joint marketing or market exploration")
+    COMMON_FACILITY = "common_facility", _("Common facility")
+    OTHER = "other", _("Other joint action")
+
+
+class NetworkStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    DISSOLVED = "dissolved", _("Dissolved")

@@ -9,7 +9,7 @@ from clusters.models import Cluster, Region
 from common.history import RegistryHistory
 from common.models import TimeStampedModel
 
-from .choices import Kind, RelationshipType, Role, SizeClass
+from .choices import JointAction, Kind, NetworkStatus, RelationshipType, Role, SizeClass
 
 
 class Stakeholder(TimeStampedModel):
@@ -135,3 +135,37 @@ class Relationship(TimeStampedModel):
 
     def __str__(self):
         return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class Network(TimeStampedModel):
+    """A group of usually 3-10 enterprises of one cluster doing a joint action (FAQ Q59-61).
+
+    The size and that every member is an enterprise of the cluster are checked by
+    stakeholders.services.network_save.
+    """
+
+    MIN_MEMBERS, MAX_MEMBERS = 3, 10
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="networks")
+    name = models.CharField(_("name"), max_length=200)
+    joint_action = models.CharField(_("joint action"), max_length=30, choices=JointAction)
+    description = models.TextField(_("description"), blank=True)
+    started = models.DateField(_("started"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NetworkStatus, default=NetworkStatus.ACTIVE
+    )
+    members = models.ManyToManyField(Stakeholder, related_name="networks", blank=True)
+    history = RegistryHistory(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["cluster", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "name"],
+                name="network_unique_name_per_cluster",
+                violation_error_message=_("This cluster already has a network of that name."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cluster})"

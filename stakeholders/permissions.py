@@ -25,7 +25,7 @@ from common.permissions import (
     is_curator,
 )
 
-from .models import ClusterMembership, Relationship, Stakeholder
+from .models import ClusterMembership, Network, Relationship, Stakeholder
 
 EDITOR_ACTIONS = {ADD, CHANGE, DELETE, IMPORT}
 
@@ -69,3 +69,10 @@ class RelationshipPermissionPolicy(ClusterChildPolicy):
 stakeholder_policy = StakeholderPermissionPolicy()
 membership_policy = MembershipPermissionPolicy()
 relationship_policy = RelationshipPermissionPolicy()
+
+
+class NetworkPermissionPolicy(ClusterChildPolicy):
+    model = Network
+
+
+network_policy = NetworkPermissionPolicy()
