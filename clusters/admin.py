@@ -13,6 +13,7 @@ from common.history import change_set
 from common.permissions import editor_agency_id, is_curator
 from stakeholders import merging
 from stakeholders.models import ClusterMembership
+from stakeholders.network import network_cache_invalidate
 
 from . import services, workflow
 from .choices import PublicationStatus
@@ -196,6 +197,7 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
             services.cluster_refresh_current_figures(cluster=form.instance)
+        network_cache_invalidate(form.instance.pk)
 
     @admin.action(description=_("Recompute the classification of the selected clusters"))
     def reclassify(self, request, queryset):

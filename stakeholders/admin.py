@@ -18,12 +18,36 @@ from common.permissions import is_curator
 
 from . import merging, networks, services
 from .models import ClusterMembership, Network, Relationship, Stakeholder
+from .network import network_cache_invalidate
 from .permissions import (
     membership_policy,
     network_policy,
     relationship_policy,
     stakeholder_policy,
 )
+
+
+class InvalidateNetworkMixin:
+    """After the admin writes memberships or relationships, drop the cached measures of
+    the clusters they belong to (the services do the same on every other path)."""
+
+    def save_model(self, request, obj, form, change):
+        with change_set(user=request.user):
+            super().save_model(request, obj, form, change)
+        network_cache_invalidate(obj.cluster_id)
+
+    def delete_model(self, request, obj):
+        cluster_id = obj.cluster_id
+        with change_set(user=request.user):
+            super().delete_model(request, obj)
+        network_cache_invalidate(cluster_id)
+
+    def delete_queryset(self, request, queryset):
+        cluster_ids = set(queryset.values_list("cluster_id", flat=True))
+        with change_set(user=request.user):
+            super().delete_queryset(request, queryset)
+        for cluster_id in cluster_ids:
+            network_cache_invalidate(cluster_id)
 
 
 class MembershipInline(admin.TabularInline):
@@ -151,10 +175,14 @@ class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
+        for cluster_id in set(form.instance.memberships.values_list("cluster_id", flat=True)) | set(
+            form.instance.outgoing_relationships.values_list("cluster_id", flat=True)
+        ):
+            network_cache_invalidate(cluster_id)
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, SimpleHistoryAdmin):
     policy = membership_policy
     list_display = ("stakeholder", "stakeholder_kind", "cluster", "source")
     list_filter = ("stakeholder__kind",)
@@ -170,7 +198,7 @@ class ClusterMembershipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class RelationshipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, SimpleHistoryAdmin):
     policy = relationship_policy
     form = RelationshipForm
     list_display = ("source", "kind", "target", "cluster", "since", "until")
@@ -221,4 +249,4 @@ class NetworkAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
-            networks.network_cache_invalidate(form.instance.cluster_id)
+            network_cache_invalidate(form.instance.cluster_id)

@@ -15,6 +15,7 @@ from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
 from .models import ClusterMembership, Stakeholder
+from .network import network_cache_invalidate
 from .services import stakeholder_identity_key
 
 BATCH = 2000
@@ -121,7 +122,12 @@ def stakeholders_import_bulk(rows, *, may_edit=lambda stakeholder: True):
             if outcome == UNCHANGED:
                 outcome = UPDATED
         outcomes.append(outcome)
-    _write(created, changed, new_links)
+    touched_clusters = _write(created, changed, new_links)
+    touched_clusters |= {
+        membership.cluster_id for s in changed for membership in s.memberships.all()
+    }
+    for cluster_id in touched_clusters:
+        network_cache_invalidate(cluster_id)
     return outcomes
 
 

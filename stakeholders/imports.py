@@ -43,6 +43,7 @@ RELATIONSHIP_COLUMNS = (
     "cluster_product",
     "cluster_place",
     "cluster_state",
+    "cluster_country",
     "since",
     "until",
     "source",

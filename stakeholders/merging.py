@@ -13,7 +13,8 @@ from clusters import services as cluster_services
 from clusters.models import MergeRecord
 from common.history import change_set
 
-from .models import Relationship
+from .models import ClusterMembership, Relationship
+from .network import network_cache_invalidate
 
 FILLABLE_STAKEHOLDER_FIELDS = (
     "role",
@@ -85,6 +86,7 @@ def cluster_merge(*, survivor, duplicate, user):
         )
         duplicate.delete()
         cluster_services.cluster_refresh_current_figures(cluster=survivor)
+    network_cache_invalidate(survivor.pk)
     return record
 
 
@@ -93,6 +95,11 @@ def stakeholder_merge(*, survivor, duplicate, user):
     """Merge stakeholder `duplicate` into `survivor`; return the MergeRecord."""
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A stakeholder cannot be merged into itself."))
+    touched = set(
+        ClusterMembership.objects.filter(stakeholder__in=[survivor, duplicate]).values_list(
+            "cluster_id", flat=True
+        )
+    )
     with change_set(user=user, reason=f"merge stakeholder {duplicate.pk} into {survivor.pk}"):
         clusters = set(survivor.memberships.values_list("cluster_id", flat=True))
         memberships = _move(
@@ -145,4 +152,6 @@ def stakeholder_merge(*, survivor, duplicate, user):
         if filled:
             survivor.version += 1
             survivor.save()
+    for cluster_id in touched:
+        network_cache_invalidate(cluster_id)
     return record

@@ -156,3 +156,26 @@ class ClusterFigureFactory(factory.django.DjangoModelFactory):
         return cluster.figures.get(
             measure=measure, year=provenance["year"], source=provenance["source"]
         )
+
+
+def stakeholder_network(cluster, actors, links):
+    """Build a stakeholder network in `cluster` through the services; return its members.
+
+    `actors` maps a short key to (name, kind, role); `links` lists (source key, relationship,
+    target key) or (source key, relationship, target key, since, until).
+    """
+    members = {}
+    for key, (name, kind, role) in actors.items():
+        members[key] = StakeholderFactory(name=name, kind=kind, role=role)
+        stakeholder_services.stakeholder_link_to_cluster(stakeholder=members[key], cluster=cluster)
+    for source, relationship, target, *dates in links:
+        since, until = (*dates, None, None)[:2]
+        stakeholder_services.relationship_create(
+            cluster=cluster,
+            source=members[source],
+            target=members[target],
+            kind=relationship,
+            since=since,
+            until=until,
+        )
+    return members

@@ -194,6 +194,7 @@ def test_changing_a_benchmark_in_the_admin_reclassifies(curator_client, db):
             "cluster_type": "industrial",
             "measure": "enterprise_count",
             "threshold": "50",
+            "currency": "INR",
             "country": "",
             "authority": "UNIDO",
             "source": benchmark.source,
