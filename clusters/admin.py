@@ -171,12 +171,9 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             return fields
         return (*fields, "status", "agency")
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not is_curator(request.user):
-            actions.pop("publish", None)
-            actions.pop("merge", None)
-        return actions
+    def has_curate_permission(self, request):
+        """Publishing and merging are for curators (the actions' `permissions`)."""
+        return is_curator(request.user)
 
     @admin.display(description=_("classification"), ordering="classification_status")
     def classification_badge(self, obj):
@@ -210,7 +207,10 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Approve and publish the selected submitted clusters"))
+    @admin.action(
+        description=_("Approve and publish the selected submitted clusters"),
+        permissions=["curate"],
+    )
     def publish(self, request, queryset):
         published = 0
         for cluster in queryset.filter(status=PublicationStatus.SUBMITTED):
@@ -220,7 +220,9 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             published += 1
         self.message_user(request, _("%(n)d cluster(s) published.") % {"n": published})
 
-    @admin.action(description=_("Merge the two selected duplicate clusters"))
+    @admin.action(
+        description=_("Merge the two selected duplicate clusters"), permissions=["curate"]
+    )
     def merge(self, request, queryset):
         return merge_action(self, request, queryset, merging.cluster_merge, "cluster")
 

@@ -158,13 +158,13 @@ class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
     actions = ("merge",)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not is_curator(request.user):
-            actions.pop("merge", None)
-        return actions
+    def has_curate_permission(self, request):
+        """Merging is for curators (the action's `permissions`)."""
+        return is_curator(request.user)
 
-    @admin.action(description=_("Merge the two selected duplicate stakeholders"))
+    @admin.action(
+        description=_("Merge the two selected duplicate stakeholders"), permissions=["curate"]
+    )
     def merge(self, request, queryset):
         return merge_action(self, request, queryset, merging.stakeholder_merge, "stakeholder")
 
