@@ -1,5 +1,6 @@
 """manage.py load_demo: the demo data and accounts `make run` starts with (loaded once)."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -37,7 +38,11 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is loaded already.")
         else:
             self.load()
-        self.stdout.write("\nDemo accounts (sign in at http://127.0.0.1:8000/admin/):")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(
+            f"\nDemo accounts (sign in at http://127.0.0.1:{port}/accounts/login/, "
+            f"curation at http://127.0.0.1:{port}/admin/):"
+        )
         for username, password, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<8} password {password:<20} {role}")
 
