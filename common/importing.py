@@ -39,6 +39,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     change_set_id: str = ""
+    rows: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -49,9 +50,11 @@ class ImportResult:
         """Return the one-line summary: 'created N, updated N, unchanged N'."""
         return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
 
-    def count(self, outcome):
-        """Add one row's outcome to the totals."""
+    def count(self, outcome, row=None, label=""):
+        """Add one row's outcome to the totals (and, given its number, to `rows`)."""
         setattr(self, outcome, getattr(self, outcome) + 1)
+        if row is not None:
+            self.rows.append((row, outcome, label))
 
 
 class _DryRunRollback(Exception):
@@ -88,6 +91,10 @@ class RowImporter:
         """Return a hashable identity of a valid row, or None for no duplicate check."""
         return None
 
+    def row_label(self, cleaned):
+        """Return a short description of a valid row for previews ("Hosiery, Ludhiana")."""
+        return ", ".join(str(cleaned[name]) for name in self.required[:2] if cleaned.get(name))
+
     def duplicate_column(self):
         """Return the column a duplicate row is reported under."""
         return self.required[0]
@@ -103,7 +110,7 @@ class RowImporter:
         """
         for number, cleaned in valid:
             try:
-                result.count(self.apply(cleaned))
+                result.count(self.apply(cleaned), number, self.row_label(cleaned))
             except RowApplyError as exc:
                 result.errors.append(RowError(number, exc.column, exc.message))
 
@@ -157,6 +164,7 @@ class RowImporter:
             pass
         if result.errors:
             result.created = result.updated = result.unchanged = 0
+            result.rows = []
         return result
 
 

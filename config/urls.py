@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api")),
     path("accounts/", include("accounts.urls")),
+    path("manage/upload/", include("clusters.uploads.urls")),
     path("manage/", include("clusters.editing.urls")),
 ]

@@ -211,7 +211,7 @@ class StakeholderImporter(ClusterScopedImporter):
     def apply_rows(self, valid, result):
         """Write every valid row in bulk (stakeholders.bulk), refusing clusters the user
         may not change, row by row."""
-        checked, rows = {}, []
+        checked, rows, labels = {}, [], []
         for number, cleaned in valid:
             cluster = cleaned["cluster"]
             if cluster.pk not in checked:
@@ -229,6 +229,7 @@ class StakeholderImporter(ClusterScopedImporter):
                 region = cluster_services.region_get_or_create(
                     state=region.name, country=region.country
                 )
+            labels.append((number, f"{cleaned['name']} → {cluster}"))
             rows.append(
                 StakeholderRow(
                     name=cleaned["name"],
@@ -243,8 +244,9 @@ class StakeholderImporter(ClusterScopedImporter):
             )
         if result.errors:
             return
-        for outcome in stakeholders_import_bulk(rows, may_edit=self._may_edit):
-            result.count(outcome)
+        outcomes = stakeholders_import_bulk(rows, may_edit=self._may_edit)
+        for (number, label), outcome in zip(labels, outcomes, strict=True):
+            result.count(outcome, number, label)
 
 
 class RelationshipImportForm(ClusterReferenceForm):
@@ -302,6 +304,9 @@ class RelationshipImporter(ClusterScopedImporter):
     )
     form_class = RelationshipImportForm
     label = "relationships"
+
+    def row_label(self, cleaned):
+        return f"{cleaned['source_name']} {cleaned['relationship']} {cleaned['target_name']}"
 
     def identity(self, cleaned):
         return (
