@@ -20,9 +20,7 @@ ROLE_HINTS = {
         "You enter and edit your agency's clusters, their stakeholders and relationships, "
         "and submit them for review."
     ),
-    NONE: _(
-        "Your account has no role yet: ask a curator to make you an editor of your agency."
-    ),
+    NONE: _("Your account has no role yet: ask a curator to make you an editor of your agency."),
 }
 
 

@@ -11,13 +11,14 @@ from common.forms import (
     WholeNumberField,
     YesNoField,
 )
-from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowImporter
+from common.importing import CREATED, UNCHANGED, UPDATED, RowError, RowImporter
 from common.permissions import CHANGE, editor_agency_id, is_curator
 from common.text import collapse_spaces
 
 from . import services
+from .bulk import NewCluster, clusters_create_bulk
 from .choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
-from .models import Agency
+from .models import Agency, Cluster
 from .permissions import cluster_policy
 
 CLUSTER_COLUMNS = (
@@ -162,46 +163,92 @@ class ClusterImporter(RowImporter):
             country=cleaned["country"],
         )
 
-    def apply(self, cleaned):
-        region = services.region_get_or_create(state=cleaned["state"], country=cleaned["country"])
-        sector = services.sector_get_or_create(name=cleaned["sector"])
-        existing = services.cluster_find(
-            product=cleaned["product"],
-            place=cleaned["place"],
-            region=region,
-            country=cleaned["country"],
-        )
-        descriptors = {
-            name: cleaned[name] for name in DESCRIPTOR_FIELDS if cleaned[name] not in ("", None)
-        }
-        if existing is None:
-            services.cluster_create(
-                product=cleaned["product"],
-                place=cleaned["place"],
-                region=region,
-                country=cleaned["country"],
-                cluster_type=cleaned["cluster_type"],
-                sector=sector,
-                agency=self.agency,
-                status=self.status,
-                figures=row_figures(cleaned),
+    def row_label(self, cleaned):
+        return f"{cleaned['product']}, {cleaned['place']}"
+
+    def apply_rows(self, valid, result):
+        """Create new clusters in bulk (clusters.bulk) and update existing ones one by one.
+
+        Regions, sectors, benchmark rules, the existing clusters and what the user may
+        change are each looked up once for the whole file.
+        """
+        rules = services.benchmark_rules()
+        keys = [self.identity(cleaned) for _number, cleaned in valid]
+        existing = {}
+        for start in range(0, len(keys), 2000):
+            chunk = keys[start : start + 2000]
+            existing.update(
+                (cluster.identity_key, cluster)
+                for cluster in Cluster.objects.filter(identity_key__in=chunk)
+            )
+        editable = None
+        if self.user is not None and existing:
+            editable = set(
+                cluster_policy.instances_user_has_permission_for(self.user, CHANGE)
+                .filter(pk__in=[cluster.pk for cluster in existing.values()])
+                .values_list("pk", flat=True)
+            )
+        regions, sectors, new_clusters = {}, {}, []
+        for (number, cleaned), key in zip(valid, keys, strict=True):
+            region = self._cached(
+                regions,
+                (cleaned["country"], cleaned["state"]),
+                lambda c=cleaned: services.region_get_or_create(
+                    state=c["state"], country=c["country"]
+                ),
+            )
+            sector = self._cached(
+                sectors,
+                cleaned["sector"].lower(),
+                lambda c=cleaned: services.sector_get_or_create(name=c["sector"]),
+            )
+            descriptors = {
+                name: cleaned[name] for name in DESCRIPTOR_FIELDS if cleaned[name] not in ("", None)
+            }
+            cluster = existing.get(key)
+            if cluster is None:
+                fields = {
+                    "product": cleaned["product"],
+                    "place": cleaned["place"],
+                    "region": region,
+                    "country": cleaned["country"],
+                    "cluster_type": cleaned["cluster_type"],
+                    "sector": sector,
+                    "agency": self.agency,
+                    "status": self.status,
+                    **descriptors,
+                }
+                new_clusters.append(
+                    NewCluster(fields, row_figures(cleaned), row_provenance(cleaned))
+                )
+                result.count(CREATED, number, self.row_label(cleaned))
+                continue
+            if editable is not None and cluster.pk not in editable:
+                result.errors.append(
+                    RowError(
+                        number,
+                        "product",
+                        "a cluster with this product and place is maintained by another "
+                        "agency; you cannot change it",
+                    )
+                )
+                continue
+            data = {"cluster_type": cleaned["cluster_type"], **descriptors}
+            if sector is not None:
+                data["sector"] = sector
+            changed = services.cluster_update(cluster=cluster, data=data, rules=rules)
+            changed |= services.cluster_record_figures(
+                cluster=cluster,
+                values=row_figures(cleaned),
                 provenance=row_provenance(cleaned),
-                **descriptors,
+                rules=rules,
             )
-            return CREATED
-        if self.user is not None and not cluster_policy.user_has_permission_for_instance(
-            self.user, CHANGE, existing
-        ):
-            raise RowApplyError(
-                "product",
-                "a cluster with this product and place is maintained by another agency; "
-                "you cannot change it",
-            )
-        data = {"cluster_type": cleaned["cluster_type"], **descriptors}
-        if sector is not None:
-            data["sector"] = sector
-        changed = services.cluster_update(cluster=existing, data=data)
-        changed |= services.cluster_record_figures(
-            cluster=existing, values=row_figures(cleaned), provenance=row_provenance(cleaned)
-        )
-        return UPDATED if changed else UNCHANGED
+            result.count(UPDATED if changed else UNCHANGED, number, self.row_label(cleaned))
+        if not result.errors:
+            clusters_create_bulk(new_clusters, rules=rules)
+
+    @staticmethod
+    def _cached(cache, key, make):
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]

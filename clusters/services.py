@@ -69,6 +69,24 @@ def sector_get_or_create(*, name):
     return sector
 
 
+def assign_unique_slugs(model, objects, texts, *, max_length=200):
+    """Give each unsaved object a slug from its text that no row of `model` (nor another of
+    `objects`) has, asking the database once for the whole batch."""
+    bases = [(slugify(text) or model._meta.model_name)[:max_length].strip("-") for text in texts]
+    taken = set()
+    unique_bases = list(set(bases))
+    for start in range(0, len(unique_bases), 2000):
+        chunk = unique_bases[start : start + 2000]
+        taken.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    for obj, base in zip(objects, bases, strict=True):
+        slug, number = base, 2
+        while slug in taken or (slug != base and model.objects.filter(slug=slug).exists()):
+            slug = f"{base}-{number}"
+            number += 1
+        obj.slug = slug
+        taken.add(slug)
+
+
 def unique_slug(model, text, *, instance=None, max_length=200):
     """Return a slug for `text` not yet used by another row of `model`."""
     base = (slugify(text) or model._meta.model_name)[:max_length].strip("-")
@@ -211,7 +229,7 @@ def _figure_create(*, cluster, measure, value, provenance):
 
 
 @transaction.atomic
-def cluster_update(*, cluster, data, expected_version=None):
+def cluster_update(*, cluster, data, expected_version=None, rules=None):
     """Set the fields in `data` on `cluster`; return whether anything changed.
 
     With `expected_version` (the version the editing form showed), refuse with StaleEdit if
@@ -227,7 +245,7 @@ def cluster_update(*, cluster, data, expected_version=None):
         setattr(cluster, name, data[name])
     if set(changed) & set(IDENTITY_FIELDS):
         _assign_identity(cluster)
-    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster_apply_classification(cluster=cluster, rules=rules or benchmark_rules())
     _persist(cluster)
     return True
 
@@ -302,7 +320,7 @@ def validate_year(year):
 
 
 @transaction.atomic
-def cluster_record_figures(*, cluster, values, provenance):
+def cluster_record_figures(*, cluster, values, provenance, rules=None):
     """Record the figures in `values` ({measure: value}) with their `provenance`.
 
     A figure already recorded for the same measure, year and source is updated in place;
@@ -329,7 +347,7 @@ def cluster_record_figures(*, cluster, values, provenance):
             _figure_create(cluster=cluster, measure=measure, value=value, provenance=provenance)
             changed = True
     if changed:
-        cluster_refresh_current_figures(cluster=cluster)
+        cluster_refresh_current_figures(cluster=cluster, rules=rules)
     return changed
 
 
@@ -346,7 +364,7 @@ def current_figure_records(figures):
     return current
 
 
-def cluster_refresh_current_figures(*, cluster):
+def cluster_refresh_current_figures(*, cluster, rules=None):
     """Set the cluster's current value of each measure from its figures and reclassify it."""
     current = current_figure_records(cluster.figures.all())
     for measure in Measure.values:
@@ -355,7 +373,7 @@ def cluster_refresh_current_figures(*, cluster):
     amounts = [current[m] for m in AMOUNT_MEASURES if m in current]
     if amounts:
         cluster.currency = amounts[0].currency or cluster.currency
-    cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
+    cluster_apply_classification(cluster=cluster, rules=rules or benchmark_rules())
     _persist(cluster)
 
 

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from stakeholders import map_views
+
 from . import views
 
 app_name = "clusters"
@@ -19,6 +21,29 @@ urlpatterns = [
         name="cluster_export_xlsx",
     ),
     path("clusters/<slug:slug>/", views.ClusterDetailView.as_view(), name="cluster_detail"),
+    # The cluster's stakeholder network: its map and its files (same visibility as the map).
+    path("clusters/<slug:slug>/map/", map_views.ClusterMapView.as_view(), name="cluster_map"),
+    path(
+        "clusters/<slug:slug>/graph.graphml",
+        map_views.ClusterGraphMLView.as_view(),
+        name="cluster_graphml",
+    ),
+    path(
+        "clusters/<slug:slug>/graph.json",
+        map_views.ClusterGraphJSONView.as_view(),
+        name="cluster_graph_json",
+    ),
+    path(
+        "clusters/<slug:slug>/relationships.csv",
+        map_views.ClusterRelationshipsCsvView.as_view(),
+        name="cluster_relationships_csv",
+    ),
+    path(
+        "clusters/<slug:slug>/measures.json",
+        map_views.ClusterMeasuresJSONView.as_view(),
+        name="cluster_measures_json",
+    ),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("about/data/", views.AboutDataView.as_view(), name="about_data"),
     path("stats/<slug:chart>.csv", views.StatsCsvView.as_view(), name="stats_csv"),
 ]

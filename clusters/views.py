@@ -5,24 +5,30 @@ that keeps published clusters only.
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from common.tabular import iter_csv, write_csv, write_xlsx
+from stakeholders import maps as stakeholder_maps
 from stakeholders import selectors as stakeholder_selectors
 
 from . import charts, selectors
@@ -76,6 +82,19 @@ def filter_errors(filterset):
     ]
 
 
+def without_blanks(data):
+    """Return `data` (a QueryDict) without blank values. A filter form submits every field,
+    so its "Any" choices and empty boxes arrive as `sector=`; blank means no filter, never
+    an invalid one (nor an empty slug to look up)."""
+    query = QueryDict(mutable=True)
+    for name in data:
+        values = [value for value in data.getlist(name) if value.strip()]
+        if values:
+            query.setlist(name, values)
+    query._mutable = False
+    return query
+
+
 def _without(data, name, value=None):
     """Return `data` (a QueryDict) without `name` (or only its `value`) and without the page."""
     query = data.copy()
@@ -117,6 +136,12 @@ class FilteredListView(TemplateView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        # Everything below (filters, facets, chips, sort and page links) reads the query
+        # without the blank fields of a submitted form.
+        request.GET = without_blanks(request.GET)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         """Return the public queryset the filters narrow."""
@@ -250,7 +275,9 @@ class ClusterExportView(View):
     file_format = "csv"
 
     def get(self, request):
-        filterset = ClusterFilterSet(request.GET, queryset=selectors.cluster_export_list())
+        # The list's default order, so that the file and the page agree row for row.
+        queryset = selectors.cluster_export_list().order_by("product", "place", "pk")
+        filterset = ClusterFilterSet(without_blanks(request.GET), queryset=queryset)
         if not filterset.is_valid():
             message = (
                 _("Nothing exported: a filter is invalid.")
@@ -290,7 +317,12 @@ class ClusterDetailView(TemplateView):
         profile = selectors.cluster_profile(slug=kwargs["slug"])
         if profile is None:
             raise Http404(_("No published cluster has this address."))
-        context.update(profile=profile, cluster=profile.cluster)
+        context.update(
+            profile=profile,
+            cluster=profile.cluster,
+            # Measures of the stakeholder network (cached) and its networks of enterprises.
+            network=stakeholder_maps.profile_network(profile),
+        )
         return context
 
 
@@ -310,7 +342,7 @@ class HomeView(TemplateView):
             type_rows=type_rows,
             benchmarks=selectors.benchmark_list(),
             recent=selectors.recently_updated_clusters(),
-            stakeholder_count=stakeholder_selectors.stakeholder_list().count(),
+            stakeholder_count=stakeholder_selectors.stakeholder_public().count(),
         )
         return context
 
@@ -505,3 +537,60 @@ class StatsCsvView(View):
         response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = _attachment(f"cluster-stats-{chart}") + '.csv"'
         return response
+
+
+# About the data ---------------------------------------------------------------------------
+
+SOURCES_FILE = settings.BASE_DIR / "fixtures" / "SOURCES.md"
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A block of fixtures/SOURCES.md: a heading (level 2 or 3), a paragraph or a list."""
+
+    kind: str
+    html: str = ""
+    level: int = 0
+    items: tuple = ()
+
+
+def _inline(text):
+    """Return `text` escaped, with `code` spans as <code>: the only markup we honour."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))
+
+
+def text_blocks(source):
+    """Split Markdown-like text into TextBlocks: '#' headings (shifted one level down, under
+    the page's h1), '- ' lists and paragraphs separated by blank lines; the rest is text."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", source.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith("#"):
+            marks, _, title = lines[0].partition(" ")
+            level = min(len(marks) + 1, 4)
+            blocks.append(TextBlock("heading", _inline(title.strip()), level=level))
+            lines = lines[1:]
+            if not lines:
+                continue
+        if all(line.startswith(("- ", "* ")) for line in lines):
+            blocks.append(TextBlock("list", items=tuple(_inline(line[2:]) for line in lines)))
+        else:
+            blocks.append(TextBlock("paragraph", _inline(" ".join(lines))))
+    return blocks
+
+
+class AboutDataView(TemplateView):
+    """Where the figures come from: fixtures/SOURCES.md shown as plain paragraphs."""
+
+    template_name = "about_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            source = SOURCES_FILE.read_text(encoding="utf-8")
+        except OSError:
+            source = ""
+        context.update(blocks=text_blocks(source))
+        return context

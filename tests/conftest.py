@@ -93,3 +93,9 @@ def row_counts(db):
         return counts
 
     return count
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hash test users' passwords cheaply: PBKDF2 costs half a second a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -19,8 +19,12 @@ REFERENCE_SCHEMA = {
 
 def clean_text(field, data, max_length):
     """Return `data` as a single-spaced string, failing `field` on anything else."""
-    if not isinstance(data, str) or "\x00" in data or len(data) > max_length:
+    if not isinstance(data, str) or "\x00" in data:
         field.fail("invalid")
+    if len(data) > max_length:
+        raise serializers.ValidationError(
+            _("Ensure this field has no more than %(max)d characters.") % {"max": max_length}
+        )
     return collapse_spaces(data)
 
 

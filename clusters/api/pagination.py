@@ -66,7 +66,9 @@ class RegistryCursorPagination(CursorPagination):
             return super().get_next_link()
         if not self.has_next:
             return None
-        return self.encode_cursor(Cursor(offset=self.offset + self.page_size, reverse=False, position=None))
+        return self.encode_cursor(
+            Cursor(offset=self.offset + self.page_size, reverse=False, position=None)
+        )
 
     def get_previous_link(self):
         if not self.sorted:

@@ -15,7 +15,9 @@ class RegistryFilterExtension(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        if not isinstance(filter_field, (filters.ModelChoiceFilter, filters.ModelMultipleChoiceFilter)):
+        if not isinstance(
+            filter_field, (filters.ModelChoiceFilter, filters.ModelMultipleChoiceFilter)
+        ):
             return super().resolve_filter_field(
                 auto_schema, model, filterset_class, field_name, filter_field
             )

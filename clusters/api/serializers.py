@@ -35,6 +35,11 @@ def editable_clusters(serializer):
     return cluster_policy.instances_user_has_permission_for(user, CHANGE)
 
 
+def _as_text(value):
+    """Return a figure as text, so that JSON 150, form "150" and blank/None compare alike."""
+    return "" if value is None else str(value).strip()
+
+
 class BlankAsNullChoiceField(serializers.ChoiceField):
     """A choice stored blank when unknown, shown as null."""
 
@@ -129,7 +134,22 @@ class ClusterSerializer(serializers.ModelSerializer):
         return value.upper()
 
     def validate(self, attrs):
-        """Resolve the state within the (new or current) country."""
+        """Resolve the state within the (new or current) country; refuse figures on an edit
+        (they are recorded with their provenance through /api/figures/)."""
+        if self.instance is not None and isinstance(self.initial_data, dict):
+            changed = [
+                name
+                for name in MEASURE_FIELDS
+                if name in self.initial_data
+                and _as_text(self.initial_data[name]) != _as_text(getattr(self.instance, name))
+            ]
+            if changed:
+                raise serializers.ValidationError(
+                    {
+                        name: _("Record figures with their year and source at /api/figures/.")
+                        for name in changed
+                    }
+                )
         country = attrs.get("country") or (self.instance.country if self.instance else "IN")
         if "region" in attrs:
             try:
@@ -137,7 +157,8 @@ class ClusterSerializer(serializers.ModelSerializer):
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"state": exc.detail}) from exc
         elif self.instance is not None and self.instance.region_id is not None:
-            if self.instance.region.country != country:
+            moved = self.instance.region.country != country
+            if moved:
                 raise serializers.ValidationError(
                     {"state": _("Give the state in the new country as well.")}
                 )
@@ -147,12 +168,24 @@ class ClusterSerializer(serializers.ModelSerializer):
 class ClusterCreateSerializer(ClusterSerializer):
     """A new cluster, with its first figures and where they come from."""
 
-    enterprise_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    loom_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    artisan_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    employment = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
-    annual_turnover = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
-    annual_exports = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
+    enterprise_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+    loom_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+    artisan_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+    employment = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
+    )
+    annual_turnover = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    )
+    annual_exports = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    )
     currency = serializers.CharField(required=False, default="INR", validators=[CURRENCY_CODE])
     figures_year = serializers.CharField(
         required=False,

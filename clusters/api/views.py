@@ -82,7 +82,9 @@ class ClusterViewSet(
         ),
     )
     def create(self, request, *args, **kwargs):
-        serializer = ClusterCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = ClusterCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -107,7 +109,9 @@ class ClusterViewSet(
         """Make an editor's new cluster a draft of the editor's agency (refuse others)."""
         agency_id = editor_agency_id(self.request.user)
         if data.get("agency") is not None and data["agency"].pk != agency_id:
-            raise ValidationError({"agency": _("You can create clusters for your own agency only.")})
+            raise ValidationError(
+                {"agency": _("You can create clusters for your own agency only.")}
+            )
         if data.get("status", PublicationStatus.DRAFT) != PublicationStatus.DRAFT:
             raise ValidationError(
                 {
@@ -133,14 +137,14 @@ class ClusterViewSet(
         body_version = data.pop("version", None)
         if expected is None:
             expected = body_version
-        if "status" in data:
-            if data.pop("status") != cluster.status:
-                raise ValidationError(
-                    {"status": _("Change the status through POST /api/clusters/<slug>/transition/.")}
-                )
-        if "agency" in data and not self.user_is_curator:
-            if data.pop("agency") != cluster.agency:
-                raise ValidationError({"agency": _("Only a curator can move a cluster to another agency.")})
+        if data.pop("status", cluster.status) != cluster.status:
+            raise ValidationError(
+                {"status": _("Change the status through POST /api/clusters/<slug>/transition/.")}
+            )
+        if not self.user_is_curator and data.pop("agency", cluster.agency) != cluster.agency:
+            raise ValidationError(
+                {"agency": _("Only a curator can move a cluster to another agency.")}
+            )
         with self.writing(), service_errors(CLUSTER_ERRORS):
             if "region" in data:
                 data["region"] = save_region(data["region"])
@@ -177,9 +181,15 @@ class ClusterViewSet(
             raise PreconditionFailed()
         with self.writing(), service_errors():
             workflow.cluster_transition(
-                cluster=cluster, action=step, user=request.user, comment=body.validated_data["comment"]
+                cluster=cluster,
+                action=step,
+                user=request.user,
+                comment=body.validated_data["comment"],
             )
-        return self.with_etag(Response(ClusterSerializer(cluster, context=self.get_serializer_context()).data), cluster)
+        return self.with_etag(
+            Response(ClusterSerializer(cluster, context=self.get_serializer_context()).data),
+            cluster,
+        )
 
 
 @extend_schema_view(
@@ -240,7 +250,9 @@ class ReferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Registr
     pagination_class = SmallTablePagination
 
 
-@extend_schema_view(list=extend_schema(summary="List sectors"), retrieve=extend_schema(summary="Read a sector"))
+@extend_schema_view(
+    list=extend_schema(summary="List sectors"), retrieve=extend_schema(summary="Read a sector")
+)
 class SectorViewSet(ReferenceViewSet):
     policy = CuratorWritePolicy(Sector)
     serializer_class = SectorSerializer

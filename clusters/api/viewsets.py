@@ -111,4 +111,3 @@ class RegistryViewSet(PolicyViewSetMixin, viewsets.GenericViewSet):
         context = super().get_serializer_context()
         context["curator"] = self.user_is_curator
         return context
-

@@ -200,8 +200,8 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
                 field.error_messages["required"] = self.required_messages[name]
         for name in (*FIGURE_FIELDS, "latitude", "longitude"):
             self.fields[name].widget.attrs.update(inputmode="decimal", autocomplete="off")
-        for name in ("country", "currency"):
-            self.fields[name].widget.attrs.update(size=3, maxlength=3, autocomplete="off")
+        self.fields["country"].widget.attrs.update(size=3, maxlength=2, autocomplete="off")
+        self.fields["currency"].widget.attrs.update(size=3, maxlength=3, autocomplete="off")
         self.fields["state"].widget.attrs["list"] = "state-options"
         self.fields["sector"].widget.attrs["list"] = "sector-options"
 
@@ -387,6 +387,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
         self.fields["name"].error_messages["required"] = _("Enter the stakeholder's name.")
         self.fields["kind"].error_messages["required"] = _("Choose the kind of stakeholder.")
         self.fields["state"].widget.attrs["list"] = "state-options"
+        self.fields["country"].widget.attrs.update(size=3, maxlength=2, autocomplete="off")
         if stakeholder is not None:
             self.fields["version"].required = True
 
@@ -582,7 +583,8 @@ class MergePickForm(forms.Form):
         first, second = cleaned.get("first"), cleaned.get("second")
         if first is not None and first == second:
             self.add_error(
-                "second", gettext("Choose two different records: a record cannot merge into itself.")
+                "second",
+                gettext("Choose two different records: a record cannot merge into itself."),
             )
         return cleaned
 

@@ -105,9 +105,9 @@ def _subject(model, record, names):
             "source": record.source or _("source not given"),
         }, _("figures")
     if model is ClusterMembership:
-        return _("Member: %(name)s") % {
-            "name": names.get(Stakeholder, record.stakeholder_id)
-        }, _("stakeholders")
+        return _("Member: %(name)s") % {"name": names.get(Stakeholder, record.stakeholder_id)}, _(
+            "stakeholders"
+        )
     kind = dict(Relationship._meta.get_field("kind").flatchoices).get(record.kind, record.kind)
     return _("Relationship: %(source)s %(kind)s %(target)s") % {
         "source": names.get(Stakeholder, record.source_id),
@@ -169,4 +169,3 @@ def cluster_history(cluster):
             previous[record.id] = record
             entries.append(entry)
     return sorted(entries, key=lambda entry: entry.order, reverse=True)
-

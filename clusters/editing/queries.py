@@ -25,6 +25,14 @@ def managed_clusters(user):
     )
 
 
+def with_submission_time(queryset):
+    """Annotate each cluster with when it was last submitted for review (`submitted_at`)."""
+    submissions = ClusterReview.objects.filter(
+        cluster=OuterRef("pk"), action=ClusterReview.Action.SUBMITTED
+    ).order_by("-created", "-id")
+    return queryset.annotate(submitted_at=Subquery(submissions.values("created")[:1]))
+
+
 def status_counts(queryset):
     """Return {status: number of clusters} over `queryset`."""
     rows = queryset.order_by().values("status").annotate(n=Count("pk"))

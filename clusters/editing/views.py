@@ -160,9 +160,9 @@ class ClusterListView(PolicyRequiredMixin, TemplateView):
                 (value, label, counts.get(value, 0)) for value, label in PublicationStatus.choices
             ],
             total=sum(counts.values()),
-            agency=None if self.curator else Agency.objects.filter(
-                pk=editor_agency_id(self.request.user)
-            ).first(),
+            agency=None
+            if self.curator
+            else Agency.objects.filter(pk=editor_agency_id(self.request.user)).first(),
             curator=self.curator,
             may_add=cluster_policy.user_has_permission(self.request.user, ADD),
         )
@@ -512,7 +512,10 @@ class StakeholderCreateView(ClusterStakeholdersView):
             return self.render_page(create_form=form)
         data = form.cleaned_data
         try:
-            with transaction.atomic(), change_set(user=request.user, reason="site: new stakeholder"):
+            with (
+                transaction.atomic(),
+                change_set(user=request.user, reason="site: new stakeholder"),
+            ):
                 region = services.region_get_or_create(state=data["state"], country=data["country"])
                 stakeholder = stakeholder_services.stakeholder_create(
                     **form.stakeholder_data(region=region)
@@ -694,11 +697,21 @@ class ReviewQueueView(PolicyRequiredMixin, TemplateView):
     def get_context_data(self, failed_form=None, failed_cluster=None, **kwargs):
         context = super().get_context_data(**kwargs)
         allowed = cluster_policy.instances_user_has_permission_for(self.request.user, PUBLISH)
-        clusters = list(workflow.review_queue().filter(pk__in=allowed.values("pk")))
+        clusters = list(
+            queries.with_submission_time(workflow.review_queue()).filter(
+                pk__in=allowed.values("pk")
+            )
+        )
         for cluster in clusters:
             failed = failed_cluster is not None and cluster.pk == failed_cluster.pk
-            cluster.review_form = failed_form if failed else ReviewForm(auto_id=review_auto_id(cluster))
-        context.update(clusters=clusters, failed_cluster=failed_cluster)
+            cluster.review_form = (
+                failed_form if failed else ReviewForm(auto_id=review_auto_id(cluster))
+            )
+        context.update(
+            clusters=clusters,
+            failed_cluster=failed_cluster,
+            queue_actions=[workflow.Action.APPROVED, workflow.Action.REJECTED],
+        )
         return context
 
 
@@ -716,9 +729,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pick = MergePickForm(
-            self.request.GET or None, candidates=self.candidates(), noun=self.noun
-        )
+        pick = MergePickForm(self.request.GET or None, candidates=self.candidates(), noun=self.noun)
         confirm = kwargs.get("confirm_form")
         if confirm is None and pick.is_bound and pick.is_valid():
             confirm = MergeConfirmForm(
@@ -746,7 +757,9 @@ class MergeView(PolicyRequiredMixin, TemplateView):
             record = self.merge(survivor=survivor, duplicate=duplicate, user=request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            return TemplateResponse(request, self.template_name, self.get_context_data(confirm_form=form))
+            return TemplateResponse(
+                request, self.template_name, self.get_context_data(confirm_form=form)
+            )
         messages.success(request, str(record))
         return redirect(self.survivor_url(survivor))
 

@@ -23,7 +23,10 @@ class ClusterChildFilterSet(filters.FilterSet):
     """Filter rows of a cluster by the cluster's slug, or its id as `cluster_id`."""
 
     cluster = filters.ModelMultipleChoiceFilter(
-        field_name="cluster__slug", to_field_name="slug", queryset=visible_clusters, label=_("Cluster")
+        field_name="cluster__slug",
+        to_field_name="slug",
+        queryset=visible_clusters,
+        label=_("Cluster"),
     )
     cluster_id = filters.ModelMultipleChoiceFilter(
         field_name="cluster", queryset=visible_clusters, label=_("Cluster (id)")

@@ -93,7 +93,8 @@ class StakeholderSerializer(serializers.ModelSerializer):
             except serializers.ValidationError as exc:
                 raise serializers.ValidationError({"state": exc.detail}) from exc
         elif self.instance is not None and self.instance.region_id is not None:
-            if self.instance.region.country != country:
+            moved = self.instance.region.country != country
+            if moved:
                 raise serializers.ValidationError(
                     {"state": _("Give the state in the new country as well.")}
                 )

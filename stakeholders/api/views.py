@@ -104,7 +104,9 @@ class StakeholderViewSet(
         response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
         return self.with_etag(response, stakeholder)
 
-    @extend_schema(summary="Replace a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE})
+    @extend_schema(
+        summary="Replace a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE}
+    )
     def update(self, request, *args, partial=False, **kwargs):
         stakeholder = self.get_object()
         expected = self.expected_version(stakeholder)
@@ -117,11 +119,16 @@ class StakeholderViewSet(
         with self.writing(), service_errors(STAKEHOLDER_ERRORS):
             if "region" in data:
                 data["region"] = save_region(data["region"])
-            services.stakeholder_update(stakeholder=stakeholder, data=data, expected_version=expected)
+            services.stakeholder_update(
+                stakeholder=stakeholder, data=data, expected_version=expected
+            )
         stakeholder = self._reread(stakeholder)
         return self.with_etag(Response(self.get_serializer(stakeholder).data), stakeholder)
 
-    @extend_schema(summary="Change some of a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE})
+    @extend_schema(
+        summary="Change some of a stakeholder's fields",
+        responses={200: StakeholderSerializer, 412: STALE},
+    )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
@@ -133,9 +140,7 @@ class StakeholderViewSet(
         summary="Remove a stakeholder from a cluster (with its relationships there)"
     ),
 )
-class MembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet
-):
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet):
     """Memberships of the clusters a user may see; linked and removed through the services."""
 
     policy = membership_policy
@@ -158,7 +163,9 @@ class MembershipViewSet(
         data = serializer.validated_data
         with self.writing(), service_errors():
             membership, created = services.stakeholder_link_to_cluster(
-                stakeholder=data["stakeholder"], cluster=data["cluster"], source=data.get("source", "")
+                stakeholder=data["stakeholder"],
+                cluster=data["cluster"],
+                source=data.get("source", ""),
             )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(membership).data, status=code)
@@ -178,9 +185,7 @@ class MembershipViewSet(
     partial_update=extend_schema(summary="Change some of a relationship's fields"),
     destroy=extend_schema(summary="Delete a relationship"),
 )
-class RelationshipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet
-):
+class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet):
     """Relationships in the clusters a user may see; written through the services."""
 
     policy = relationship_policy

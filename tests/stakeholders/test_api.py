@@ -128,13 +128,20 @@ def test_editor_creates_a_stakeholder_in_own_cluster():
 
     response = api.post(
         "/api/stakeholders/",
-        {"name": "Knitwear Club", "kind": "association", "role": "industry_association", "cluster": cluster.slug},
+        {
+            "name": "Knitwear Club",
+            "kind": "association",
+            "role": "industry_association",
+            "cluster": cluster.slug,
+        },
     )
 
     assert response.status_code == 201, response.content
     body = response.json()
     assert [c["slug"] for c in body["clusters"]] == [cluster.slug]
-    assert ClusterMembership.objects.filter(cluster=cluster, stakeholder__slug=body["slug"]).exists()
+    assert ClusterMembership.objects.filter(
+        cluster=cluster, stakeholder__slug=body["slug"]
+    ).exists()
     missing = api.post("/api/stakeholders/", {"name": "Nobody", "kind": "enterprise"})
     assert missing.status_code == 400 and "cluster" in missing.json()
     bad_role = api.post(
@@ -154,7 +161,12 @@ def test_editor_creates_a_relationship_with_a_token(anon):
     outsider = factories.StakeholderFactory(name="Outsider")
     services.stakeholder_link_to_cluster(stakeholder=outsider, cluster=factories.ClusterFactory())
     api = token_client(user)
-    body = {"cluster": cluster.slug, "source": supplier.slug, "target": maker.slug, "kind": "supplies"}
+    body = {
+        "cluster": cluster.slug,
+        "source": supplier.slug,
+        "target": maker.slug,
+        "kind": "supplies",
+    }
 
     response = api.post("/api/relationships/", body)
 
@@ -168,7 +180,8 @@ def test_editor_creates_a_relationship_with_a_token(anon):
     itself = api.post("/api/relationships/", {**body, "target": supplier.slug, "kind": "trains"})
     assert itself.status_code == 400
     dates = api.post(
-        "/api/relationships/", {**body, "kind": "finances", "since": "2020-01-01", "until": "2019-01-01"}
+        "/api/relationships/",
+        {**body, "kind": "finances", "since": "2020-01-01", "until": "2019-01-01"},
     )
     assert dates.status_code == 400 and dates.json()["non_field_errors"]
     assert anon.post("/api/relationships/", body).status_code == 401
@@ -177,7 +190,9 @@ def test_editor_creates_a_relationship_with_a_token(anon):
 
 
 def test_relationships_of_another_agency_are_not_found_for_writes():
-    relationship = factories.RelationshipFactory(cluster=factories.ClusterFactory(agency=factories.AgencyFactory()))
+    relationship = factories.RelationshipFactory(
+        cluster=factories.ClusterFactory(agency=factories.AgencyFactory())
+    )
     api = token_client(editor())
     url = f"/api/relationships/{relationship.pk}/"
     assert api.get(url).status_code == 200
@@ -202,7 +217,9 @@ def test_editor_updates_and_deletes_own_relationship():
     url = f"/api/relationships/{relationship.pk}/"
 
     changed = api.patch(url, {"kind": "finances", "since": "2019-04-01"})
-    moved = api.patch(url, {"cluster": factories.ClusterFactory(agency=user.agency_editor.agency).slug})
+    moved = api.patch(
+        url, {"cluster": factories.ClusterFactory(agency=user.agency_editor.agency).slug}
+    )
     deleted = api.delete(url)
 
     assert changed.status_code == 200 and changed.json()["kind"] == "finances"
@@ -228,7 +245,10 @@ def test_memberships_are_linked_and_removed_with_their_relationships():
     assert removed.status_code == 204
     assert not Relationship.objects.exists()
     listed = api.get("/api/memberships/", {"cluster": cluster.slug})
-    assert {row["stakeholder"] for row in results(listed)} == {relationship.target.slug, shared.slug}
+    assert {row["stakeholder"] for row in results(listed)} == {
+        relationship.target.slug,
+        shared.slug,
+    }
     other = ClusterMembership.objects.exclude(cluster=cluster).first()
     assert api.delete(f"/api/memberships/{other.pk}/").status_code == 404
 
@@ -242,7 +262,9 @@ def test_stakeholder_edit_with_a_stale_if_match_is_412():
     services.stakeholder_update(stakeholder=stakeholder, data={"phone": "0591 000000"})
 
     stale = api.patch(url, {"place": "Moradabad"}, HTTP_IF_MATCH=etag)
-    fresh = api.patch(url, {"place": "Moradabad", "state": "uttar-pradesh"}, HTTP_IF_MATCH=api.get(url)["ETag"])
+    fresh = api.patch(
+        url, {"place": "Moradabad", "state": "uttar-pradesh"}, HTTP_IF_MATCH=api.get(url)["ETag"]
+    )
 
     assert stale.status_code == 412
     assert fresh.status_code == 200, fresh.content
@@ -296,9 +318,17 @@ def test_list_query_count_is_the_same_for_1_and_50_rows():
             services.stakeholder_link_to_cluster(stakeholder=relationship.source, cluster=draft)
 
     add(1)
-    one = {(who, url): _count_queries(client, url) for who, client in clients.items() for url in LIST_URLS}
+    one = {
+        (who, url): _count_queries(client, url)
+        for who, client in clients.items()
+        for url in LIST_URLS
+    }
     add(49)
-    many = {(who, url): _count_queries(client, url) for who, client in clients.items() for url in LIST_URLS}
+    many = {
+        (who, url): _count_queries(client, url)
+        for who, client in clients.items()
+        for url in LIST_URLS
+    }
 
     assert many == one
     for url in LIST_URLS:

@@ -1,0 +1,116 @@
+#!/usr/bin/env python
+"""Regenerate the screenshots of the public site in docs/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py                 # fresh demo database, own server
+    .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8000   # a running site
+
+Without --base-url the script builds a throwaway SQLite database (/tmp/shots.sqlite3:
+`migrate`, then `load_demo`), serves it with `manage.py runserver 127.0.0.1:8767`, takes the
+pictures and stops the server. Pictures are full pages, 1280 px wide (one at a phone's
+390 px), PNG at scale 1 to keep each file well under 1.5 MB:
+
+    list.png          the cluster list filtered to handloom clusters in West Bengal
+    profile.png       the profile of the hosiery cluster of Ludhiana
+    stats.png         the statistics page
+    stakeholders.png  the stakeholder directory
+    list-phone.png    the cluster list at phone width (filters folded)
+
+The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; nothing is
+downloaded. Look at the pictures after refreshing them: they are for the README and reviews.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+DATABASE = "/tmp/shots.sqlite3"
+ADDRESS = "127.0.0.1:8767"
+CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SHOTS = (
+    ("list.png", "/clusters/?cluster_type=handloom&state=west-bengal", DESKTOP),
+    ("profile.png", "/clusters/hosiery-ludhiana/", DESKTOP),
+    ("stats.png", "/stats/", DESKTOP),
+    ("stakeholders.png", "/stakeholders/", DESKTOP),
+    ("list-phone.png", "/clusters/", PHONE),
+)
+MAX_BYTES = 1_500_000
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def start_server():
+    """Build the demo database and serve it; return the server process."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{DATABASE}", "DJANGO_DEBUG": "true"}
+    Path(DATABASE).unlink(missing_ok=True)
+    manage("migrate", "--verbosity", "0", env=env)
+    manage("load_demo", env=env)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", ADDRESS, "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(f"http://{ADDRESS}/", timeout=2):
+                return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"the server stopped (is {ADDRESS} in use?)") from None
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("the server did not answer within 30 seconds")
+
+
+def take(base_url):
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for name, path, viewport in SHOTS:
+            context = browser.new_context(viewport=viewport, device_scale_factor=1)
+            page = context.new_page()
+            response = page.goto(base_url + path, wait_until="networkidle")
+            if not response.ok:
+                raise SystemExit(f"{path} answered {response.status}")
+            target = OUT / name
+            page.screenshot(path=target, full_page=True, animations="disabled", caret="hide")
+            size = target.stat().st_size
+            print(f"{target.relative_to(ROOT)}  {size / 1000:.0f} kB  ({base_url}{path})")
+            if size > MAX_BYTES:
+                print(f"  warning: larger than {MAX_BYTES / 1e6:.1f} MB", file=sys.stderr)
+            context.close()
+        browser.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", help="take the pictures of this running site instead")
+    options = parser.parse_args()
+    if options.base_url:
+        take(options.base_url.rstrip("/"))
+        return
+    server = start_server()
+    try:
+        take(f"http://{ADDRESS}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Forms of the stakeholder pages: the map's filters and a network of enterprises."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Kind, RelationshipType
+from .models import Network, Stakeholder
+
+
+class MapFilterForm(forms.Form):
+    """Which stakeholders and relationships the map draws (GET; nothing chosen: all)."""
+
+    kind = forms.MultipleChoiceField(
+        label=_("Stakeholder kinds"),
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    relationship = forms.MultipleChoiceField(
+        label=_("Relationship types"),
+        choices=RelationshipType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only stakeholders with a link of a chosen type are drawn."),
+    )
+
+    def selection(self):
+        """Return (kinds, relationship types) chosen, empty for all; invalid input: all."""
+        if not self.is_bound or not self.is_valid():
+            return (), ()
+        return tuple(self.cleaned_data["kind"]), tuple(self.cleaned_data["relationship"])
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Enterprises of the cluster, each named with its role."""
+
+    def label_from_instance(self, obj):
+        role = obj.get_role_display()
+        return f"{obj.name} ({role})" if role else obj.name
+
+
+class NetworkForm(forms.ModelForm):
+    """Enter or edit a network of 3 to 10 enterprises of one cluster (FAQ Q59-61).
+
+    The members are offered among the cluster's enterprises; their number and that they
+    belong to the cluster are checked by stakeholders.networks.network_save, whose message
+    the view puts next to this field.
+    """
+
+    members = MemberChoiceField(
+        label=_("Member enterprises"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose 3 to 10 enterprises of this cluster."),
+    )
+
+    class Meta:
+        model = Network
+        fields = ["name", "joint_action", "description", "started", "status"]
+        widgets = {
+            "started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "joint_action": _("What the enterprises do together."),
+            "started": _("When the joint action began, if it has."),
+        }
+
+    def __init__(self, *args, cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cluster = cluster
+        self.fields["members"].queryset = (
+            Stakeholder.objects.filter(memberships__cluster=cluster, kind=Kind.ENTERPRISE)
+            .only("pk", "name", "role", "kind")
+            .order_by("name", "pk")
+        )
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["members"] = [member.pk for member in self.instance.members.all()]

@@ -1,0 +1,630 @@
+"""The cluster API (/api/clusters/, figures, benchmarks, sectors, regions): public reads of
+published records, writes through the services within the permission policies."""
+
+import base64
+from string import ascii_uppercase
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clusters import services
+from clusters.choices import ClassificationStatus, ClusterType, PublicationStatus
+from clusters.filtersets import ClusterFilterSet
+from clusters.models import Benchmark, Cluster, ClusterFigure, ClusterReview
+from clusters.selectors import cluster_list
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hash the factories' passwords quickly: these tests log in with tokens, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def token_client(user):
+    """Return an API client that sends `user`'s token, as a script would."""
+    token, _created = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def editor(agency=None):
+    """Return a user editing for `agency` (a new agency by default)."""
+    link = factories.AgencyEditorFactory(**({"agency": agency} if agency else {}))
+    return link.user
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def slugs(response):
+    return [row["slug"] for row in results(response)]
+
+
+def follow_pages(client, url):
+    """Return every row of a cursor-paginated list, following `next` links."""
+    rows, pages = [], 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        rows += response.json()["results"]
+        url = response.json()["next"]
+        pages += 1
+        assert pages < 100
+    return rows
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def curator_api(curator):
+    return token_client(curator)
+
+
+# Reads ------------------------------------------------------------------------------------
+
+
+def test_anonymous_reads_published_clusters_only(anon):
+    """A draft is absent from the list and not found by slug or id; a published one is."""
+    published = factories.ClusterFactory(product="Brassware", place="Moradabad")
+    draft = factories.ClusterFactory(status=PublicationStatus.DRAFT)
+    submitted = factories.ClusterFactory(status=PublicationStatus.SUBMITTED)
+
+    assert slugs(anon.get("/api/clusters/")) == [published.slug]
+    assert anon.get(f"/api/clusters/{draft.slug}/").status_code == 404
+    assert anon.get(f"/api/clusters/{draft.pk}/").status_code == 404
+    assert anon.get(f"/api/clusters/{submitted.slug}/").status_code == 404
+    assert anon.get(f"/api/clusters/{published.slug}/").status_code == 200
+    assert anon.get(f"/api/clusters/{published.pk}/").json()["slug"] == published.slug
+
+
+def test_cluster_representation_has_classification_state_and_etag(anon):
+    """The cluster carries its place, state, figures, classification, version and URLs."""
+    sector = factories.SectorFactory(name="Textiles", slug="textiles")
+    cluster = factories.ClusterFactory(
+        product="Handloom sarees",
+        place="Shantipur",
+        district="Nadia",
+        cluster_type=ClusterType.HANDLOOM,
+        sector=sector,
+        figures={"loom_count": 3200},
+        provenance=services.Provenance(year="2010-11", source="Diagnostic study"),
+    )
+
+    response = anon.get(f"/api/clusters/{cluster.slug}/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert response["ETag"] == f'"{cluster.version}"'
+    assert body["version"] == cluster.version
+    assert body["state"] == {"name": "West Bengal", "slug": "west-bengal"}
+    assert body["sector"] == {"name": "Textiles", "slug": "textiles"}
+    assert body["district"] == "Nadia"
+    assert body["country"] == "IN"
+    assert body["loom_count"] == 3200
+    assert body["enterprise_count"] is None
+    assert body["classification"] == {
+        "status": "qualifies",
+        "measure": "loom_count",
+        "value": 3200,
+        "threshold": 500,
+        "reason": cluster.classification_reason,
+    }
+    assert body["url"].endswith(f"/api/clusters/{cluster.slug}/")
+    assert body["profile_url"] == f"/clusters/{cluster.slug}/"
+
+
+def test_filters_are_the_html_lists_filterset(anon):
+    """`state`, `cluster_type`, `classification_status` filter as ClusterFilterSet does."""
+    odisha = factories.region("Odisha")
+    factories.ClusterFactory(cluster_type=ClusterType.HANDLOOM, figures={"loom_count": 900})
+    factories.ClusterFactory(cluster_type=ClusterType.HANDLOOM, figures={"loom_count": 90})
+    factories.ClusterFactory(cluster_type=ClusterType.INDUSTRIAL, figures={"enterprise_count": 300})
+    factories.ClusterFactory(cluster_type=ClusterType.HANDLOOM, region=odisha)
+    factories.ClusterFactory(cluster_type=ClusterType.HANDLOOM, status=PublicationStatus.DRAFT)
+
+    for query in (
+        {"state": "west-bengal", "cluster_type": "handloom"},
+        {"classification_status": "qualifies"},
+        {"classification_status": ["potential", "insufficient_data"]},
+        {"state_id": odisha.pk},
+        {"artisan": "yes", "enterprise_count_min": 0},
+        {"q": "Product"},
+    ):
+        data = QueryDict(urlencode(query, doseq=True))
+        expected = ClusterFilterSet(data, queryset=cluster_list()).qs
+        response = anon.get("/api/clusters/", query)
+        assert sorted(row["id"] for row in results(response)) == sorted(c.pk for c in expected)
+
+    handlooms = anon.get("/api/clusters/?state=west-bengal&cluster_type=handloom")
+    assert len(results(handlooms)) == 2
+    qualifying = anon.get("/api/clusters/", {"classification_status": "qualifies"})
+    assert {row["classification"]["status"] for row in results(qualifying)} == {"qualifies"}
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ({"cluster_type": "spaceport"}, "cluster_type"),
+        ({"state": "atlantis"}, "state"),
+        ({"enterprise_count_min": "many"}, "enterprise_count_min"),
+        ({"exporting": "perhaps"}, "exporting"),
+        ({"ordering": "colour"}, "ordering"),
+    ],
+)
+def test_invalid_filter_value_is_400_with_a_message(anon, query, name):
+    """An invalid filter is reported by name, never ignored (which would list everything)."""
+    factories.ClusterFactory()
+    response = anon.get("/api/clusters/", query)
+    assert response.status_code == 400
+    assert name in response.json()
+    assert response.json()[name][0]
+
+
+def test_cursor_pagination_visits_every_row_once(anon):
+    """Cursor pages (by id) list every published cluster once, and `previous` goes back."""
+    clusters = factories.ClusterFactory.create_batch(7)
+
+    rows = follow_pages(anon, "/api/clusters/?page_size=3")
+
+    assert [row["id"] for row in rows] == sorted(c.pk for c in clusters)
+    first = anon.get("/api/clusters/?page_size=3").json()
+    assert first["previous"] is None and "cursor=" in first["next"]
+    second = anon.get(first["next"]).json()
+    back = anon.get(second["previous"]).json()
+    assert [row["id"] for row in back["results"]] == [row["id"] for row in first["results"]]
+
+
+def test_ordering_filter_coexists_with_cursor_pages(anon):
+    """With the FilterSet's `ordering`, pages keep that order (ties broken by id)."""
+    for count in (50, 400, None, 120, 400, 7):
+        factories.ClusterFactory(figures={"enterprise_count": count} if count else None)
+    expected = [
+        c.pk
+        for c in ClusterFilterSet({"ordering": "-enterprise_count"}, queryset=cluster_list()).qs
+    ]
+
+    rows = follow_pages(anon, "/api/clusters/?ordering=-enterprise_count&page_size=4")
+
+    assert [row["id"] for row in rows] == expected
+    assert rows[0]["enterprise_count"] == 400 and rows[-1]["enterprise_count"] is None
+    second = anon.get("/api/clusters/?ordering=-enterprise_count&page_size=4").json()["next"]
+    back = anon.get(anon.get(second).json()["previous"]).json()
+    assert [row["id"] for row in back["results"]] == expected[:4]
+
+
+@pytest.mark.parametrize("cursor", ["not-base64!", base64.b64encode(b"p=abc").decode()])
+def test_an_invalid_cursor_is_not_found(anon, cursor):
+    factories.ClusterFactory()
+    assert anon.get("/api/clusters/", {"cursor": cursor}).status_code == 404
+
+
+def _b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/clusters/?state=%00",
+        "/api/clusters/?state_id=99999999999999999999999",
+        "/api/clusters/?q=%00",
+        "/api/clusters/?enterprise_count_min=1e400",
+        "/api/clusters/?cursor=" + _b64("p=99999999999999999999999"),
+        "/api/clusters/?cursor=" + _b64("o=-5"),
+        "/api/clusters/?ordering=-year&cursor=" + _b64("o=99999999"),
+        "/api/clusters/?page_size=-1",
+        "/api/clusters/abc%00/",
+        "/api/clusters/99999999999999999999999/",
+        "/api/clusters/%C2%B2/",
+        "/api/figures/?cluster=%00",
+        "/api/regions/?country=%00",
+        "/api/benchmarks/?page=abc",
+    ],
+)
+def test_odd_input_is_a_client_error_never_a_server_error(anon, url):
+    factories.ClusterFactory()
+    assert anon.get(url).status_code < 500
+
+
+# Writes -----------------------------------------------------------------------------------
+
+
+def test_anonymous_write_is_401_and_a_user_of_no_agency_403(anon):
+    """Writing needs a token; a user who edits for no agency may not create at all."""
+    body = {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial"}
+    response = anon.post("/api/clusters/", body)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert token_client(factories.UserFactory()).post("/api/clusters/", body).status_code == 403
+    assert not Cluster.objects.exists()
+
+
+def test_editor_creates_a_draft_of_own_agency_with_a_token(anon):
+    """An editor's new cluster is a draft of the editor's agency, with its first figures."""
+    user = editor()
+    api = token_client(user)
+
+    response = api.post(
+        "/api/clusters/",
+        {
+            "product": "Knitwear",
+            "place": "Tirupur",
+            "state": "Tamil Nadu",
+            "cluster_type": "industrial",
+            "enterprise_count": 3200,
+            "figures_year": "2010-11",
+            "source": "Diagnostic study",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    cluster = Cluster.objects.get(slug=body["slug"])
+    assert cluster.agency == user.agency_editor.agency
+    assert cluster.status == PublicationStatus.DRAFT
+    assert body["agency"]["slug"] == user.agency_editor.agency.slug
+    assert body["state"]["slug"] == "tamil-nadu"
+    assert body["classification"]["status"] == ClassificationStatus.QUALIFIES
+    assert response["Location"] == body["url"]
+    assert response["ETag"] == '"1"'
+    figure = ClusterFigure.objects.get(cluster=cluster)
+    assert (figure.value, figure.year, figure.source) == (3200, "2010-11", "Diagnostic study")
+    assert cluster.history.latest().history_user == user
+    assert body["slug"] in slugs(api.get("/api/clusters/"))
+    assert body["slug"] not in slugs(anon.get("/api/clusters/"))
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"status": "published"}, "status"),
+        ({"agency": "someone-else"}, "agency"),
+        ({"state": "Atlantis"}, "state"),
+        ({"figures_year": "2015-17"}, "figures_year"),
+        ({"country": "India"}, "country"),
+    ],
+)
+def test_editor_create_errors_are_400_by_field(extra, field):
+    """Invalid input and what an editor may not set are 400s naming the field."""
+    factories.AgencyFactory(slug="someone-else")
+    api = token_client(editor())
+    body = {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial", **extra}
+    response = api.post("/api/clusters/", body)
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+
+
+def test_a_duplicate_cluster_is_400_naming_the_existing_one():
+    """The services' identity rule answers through the API as a field error."""
+    existing = factories.ClusterFactory(product="Brass ware", place="Moradabad")
+    response = token_client(factories.CuratorFactory()).post(
+        "/api/clusters/",
+        {
+            "product": "brass  WARE",
+            "place": "moradabad",
+            "state": "west-bengal",
+            "cluster_type": "handicraft",
+        },
+    )
+    assert response.status_code == 400
+    assert existing.get_absolute_url() in response.json()["product"][0]
+
+
+def test_curator_sets_agency_and_status_and_a_foreign_region_is_created():
+    agency = factories.AgencyFactory()
+    response = token_client(factories.CuratorFactory()).post(
+        "/api/clusters/",
+        {
+            "product": "Ham",
+            "place": "San Daniele",
+            "state": "Friuli",
+            "country": "it",
+            "cluster_type": "industrial",
+            "agency": agency.slug,
+            "status": "published",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["agency"]["slug"], body["country"]) == (
+        "published",
+        agency.slug,
+        "IT",
+    )
+    assert body["state"]["name"] == "Friuli"
+
+
+def test_editor_of_another_agency_cannot_find_the_cluster_to_change(anon):
+    """Another agency's published cluster is readable, but PUT/PATCH/transition are 404."""
+    cluster = factories.ClusterFactory(agency=factories.AgencyFactory())
+    api = token_client(editor())
+    body = {"product": "Changed", "place": cluster.place, "cluster_type": "industrial"}
+
+    assert api.get(f"/api/clusters/{cluster.slug}/").status_code == 200
+    assert api.put(f"/api/clusters/{cluster.slug}/", body).status_code == 404
+    assert api.patch(f"/api/clusters/{cluster.slug}/", {"product": "X"}).status_code == 404
+    response = api.post(f"/api/clusters/{cluster.slug}/transition/", {"action": "submitted"})
+    assert response.status_code == 404
+    cluster.refresh_from_db()
+    assert cluster.product != "Changed"
+
+
+def test_editor_edits_own_cluster_and_the_version_rises():
+    user = editor()
+    cluster = factories.ClusterFactory(
+        agency=user.agency_editor.agency, status=PublicationStatus.DRAFT
+    )
+    api = token_client(user)
+
+    response = api.patch(
+        f"/api/clusters/{cluster.slug}/",
+        {"description": "Brass and bell metal ware.", "state": "Uttar Pradesh"},
+        HTTP_IF_MATCH=f'"{cluster.version}"',
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == cluster.version + 1
+    assert response["ETag"] == f'"{cluster.version + 1}"'
+    cluster.refresh_from_db()
+    assert cluster.description == "Brass and bell metal ware."
+    assert cluster.region.name == "Uttar Pradesh"
+
+
+def test_figures_change_through_the_figures_endpoint_not_an_edit():
+    """PUT of a read representation is fine; changing a figure in an edit is a 400."""
+    api = token_client(factories.CuratorFactory())
+    cluster = factories.ClusterFactory(figures={"enterprise_count": 120})
+    url = f"/api/clusters/{cluster.slug}/"
+    body = api.get(url).json()
+    body["description"] = "Locks."
+    for name in ("state", "sector", "agency"):
+        body[name] = body[name]["slug"] if body[name] else None
+
+    assert api.put(url, body).status_code == 200
+    changed = api.patch(url, {"enterprise_count": 90})
+    assert changed.status_code == 400
+    assert "/api/figures/" in changed.json()["enterprise_count"][0]
+
+
+def test_editor_may_not_change_status_or_agency_by_patch():
+    user = editor()
+    cluster = factories.ClusterFactory(
+        agency=user.agency_editor.agency, status=PublicationStatus.DRAFT
+    )
+    api = token_client(user)
+    other = factories.AgencyFactory()
+    url = f"/api/clusters/{cluster.slug}/"
+    assert api.patch(url, {"status": "published"}).status_code == 400
+    assert api.patch(url, {"agency": other.slug}).status_code == 400
+    assert api.patch(url, {"status": "draft"}).status_code == 200
+
+
+def test_a_stale_if_match_is_412_and_changes_nothing():
+    """An edit based on an old version is refused (If-Match or the body's `version`)."""
+    user = editor()
+    cluster = factories.ClusterFactory(agency=user.agency_editor.agency)
+    api = token_client(user)
+    url = f"/api/clusters/{cluster.slug}/"
+    etag = api.get(url)["ETag"]
+    services.cluster_update(cluster=cluster, data={"description": "Someone else's edit"})
+
+    stale = api.patch(url, {"description": "Mine"}, HTTP_IF_MATCH=etag)
+    stale_body = api.patch(url, {"description": "Mine", "version": 1})
+    fresh = api.patch(url, {"description": "Mine"}, HTTP_IF_MATCH=api.get(url)["ETag"])
+
+    assert stale.status_code == 412
+    assert "ETag" in stale.json()["detail"]
+    assert stale_body.status_code == 412
+    assert "version" in stale_body.json()["detail"]
+    assert fresh.status_code == 200
+    cluster.refresh_from_db()
+    assert cluster.description == "Mine"
+
+
+def test_a_race_between_read_and_write_is_caught_by_the_service(monkeypatch):
+    """If-Match passes, then someone saves before our write: the service's lock says 412."""
+    curator = factories.CuratorFactory()
+    cluster = factories.ClusterFactory()
+    api = token_client(curator)
+    url = f"/api/clusters/{cluster.slug}/"
+    original = services.cluster_update
+
+    def racing_update(*, cluster, data, expected_version=None):
+        Cluster.objects.filter(pk=cluster.pk).update(version=cluster.version + 5)
+        return original(cluster=cluster, data=data, expected_version=expected_version)
+
+    monkeypatch.setattr(services, "cluster_update", racing_update)
+    response = api.patch(url, {"description": "Mine"}, HTTP_IF_MATCH=f'"{cluster.version}"')
+    assert response.status_code == 412
+
+
+def test_workflow_submit_by_editor_publish_by_curator(anon):
+    """An editor submits (not publishes); a curator publishes; the cluster becomes public."""
+    user = editor()
+    cluster = factories.ClusterFactory(
+        agency=user.agency_editor.agency, status=PublicationStatus.DRAFT
+    )
+    url = f"/api/clusters/{cluster.slug}/transition/"
+    editor_api, curator_api = token_client(user), token_client(factories.CuratorFactory())
+
+    assert editor_api.post(url, {"action": "approved"}).status_code == 403
+    submitted = editor_api.post(url, {"action": "submitted"})
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["status"] == "submitted"
+    assert curator_api.post(url, {"action": "rejected"}).status_code == 400  # needs a comment
+    stale = curator_api.post(url, {"action": "approved"}, HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412
+    published = curator_api.post(url, {"action": "approved"})
+    assert published.status_code == 200
+    assert published.json()["status"] == "published"
+    assert published["ETag"] == f'"{published.json()["version"]}"'
+    assert anon.get(f"/api/clusters/{cluster.slug}/").status_code == 200
+    assert list(ClusterReview.objects.values_list("action", flat=True)) == ["approved", "submitted"]
+    again = curator_api.post(url, {"action": "approved"})
+    assert again.status_code == 400
+    assert again.json()["non_field_errors"]
+
+
+# Figures ----------------------------------------------------------------------------------
+
+
+def test_editor_records_a_figure_and_the_classification_follows():
+    user = editor()
+    cluster = factories.ClusterFactory(agency=user.agency_editor.agency)
+    api = token_client(user)
+    body = {
+        "cluster": cluster.slug,
+        "measure": "enterprise_count",
+        "value": 150,
+        "year": "2016",
+        "source": "Survey",
+    }
+
+    response = api.post("/api/figures/", body)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["display_value"]
+    cluster.refresh_from_db()
+    assert (cluster.enterprise_count, cluster.classification_status) == (150, "qualifies")
+    assert api.post("/api/figures/", body).status_code == 200  # the same again adds nothing
+    assert ClusterFigure.objects.filter(cluster=cluster).count() == 1
+    listed = api.get("/api/figures/", {"cluster": cluster.slug})
+    assert [row["value"] for row in results(listed)] == [150]
+    bad = api.post("/api/figures/", {**body, "year": "2015-17"})
+    assert bad.status_code == 400 and "year" in bad.json()
+
+
+def test_figures_of_another_agency_cannot_be_recorded_and_drafts_are_hidden(anon):
+    draft = factories.ClusterFactory(
+        status=PublicationStatus.DRAFT, figures={"enterprise_count": 9}
+    )
+    api = token_client(editor())
+    response = api.post(
+        "/api/figures/", {"cluster": draft.slug, "measure": "enterprise_count", "value": 5}
+    )
+    assert response.status_code == 400 and "cluster" in response.json()
+    assert results(anon.get("/api/figures/")) == []
+    figure = draft.figures.get()
+    assert anon.get(f"/api/figures/{figure.pk}/").status_code == 404
+
+
+# Benchmarks, sectors, regions --------------------------------------------------------------
+
+
+def test_benchmarks_are_read_by_all_and_written_by_curators(anon):
+    cluster = factories.ClusterFactory(
+        cluster_type=ClusterType.INDUSTRIAL, figures={"annual_turnover": 200_000_000}
+    )
+    assert cluster.classification_status == ClassificationStatus.INSUFFICIENT_DATA
+    assert len(results(anon.get("/api/benchmarks/"))) == Benchmark.objects.count()
+    body = {
+        "cluster_type": "industrial",
+        "measure": "annual_turnover",
+        "threshold": 100_000_000,
+        "authority": "Cluster Observatory India",
+    }
+    assert token_client(editor()).post("/api/benchmarks/", body).status_code == 403
+
+    api = token_client(factories.CuratorFactory())
+    created = api.post("/api/benchmarks/", body)
+    assert created.status_code == 201, created.content
+    cluster.refresh_from_db()
+    assert cluster.classification_status == ClassificationStatus.QUALIFIES
+    assert api.post("/api/benchmarks/", body).status_code == 400  # one per type/measure/country
+    url = f"/api/benchmarks/{created.json()['id']}/"
+    assert api.patch(url, {"threshold": 300_000_000}).status_code == 200
+    cluster.refresh_from_db()
+    assert cluster.classification_status == ClassificationStatus.POTENTIAL
+    assert api.delete(url).status_code == 204
+    cluster.refresh_from_db()
+    assert cluster.classification_status == ClassificationStatus.INSUFFICIENT_DATA
+
+
+def test_sectors_and_regions_are_read_only(anon):
+    factories.SectorFactory(name="Textiles", slug="textiles")
+    assert [row["slug"] for row in results(anon.get("/api/sectors/"))] == ["textiles"]
+    regions = results(anon.get("/api/regions/", {"country": "IN"}))
+    assert len(regions) == 36
+    assert anon.get("/api/regions/west-bengal/").json()["name"] == "West Bengal"
+    api = token_client(factories.CuratorFactory())
+    assert api.post("/api/sectors/", {"name": "Leather"}).status_code == 405
+    assert api.delete("/api/regions/west-bengal/").status_code == 405
+
+
+def test_the_api_root_lists_every_endpoint(anon):
+    body = anon.get("/api/").json()
+    for name in ("clusters", "figures", "stakeholders", "memberships", "relationships"):
+        assert name in body
+    for name in ("sectors", "regions", "benchmarks"):
+        assert name in body
+
+
+# Query counts -------------------------------------------------------------------------------
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+LIST_URLS = [
+    "/api/clusters/",
+    "/api/clusters/?ordering=-year",
+    "/api/clusters/?state=west-bengal&classification_status=qualifies",
+    "/api/figures/",
+    "/api/benchmarks/",
+    "/api/sectors/",
+    "/api/regions/",
+]
+
+
+def test_list_query_count_is_the_same_for_1_and_50_rows():
+    """Each list costs the same number of queries for 1 row as for 50, for every reader."""
+    clients = {
+        "anonymous": APIClient(),
+        "editor": token_client(editor()),
+        "curator": token_client(factories.CuratorFactory()),
+    }
+    agency = factories.AgencyFactory()
+    countries = (a + b for a in ascii_uppercase for b in ascii_uppercase)
+
+    def add(n):
+        for _ in range(n):
+            sector = factories.SectorFactory()
+            factories.ClusterFactory(
+                sector=sector, agency=agency, figures={"enterprise_count": 150}
+            )
+            factories.BenchmarkFactory(cluster_type=ClusterType.SERVICE, country=next(countries))
+
+    add(1)
+    one = {
+        (who, url): _count_queries(client, url)
+        for who, client in clients.items()
+        for url in LIST_URLS
+    }
+    add(49)
+    many = {
+        (who, url): _count_queries(client, url)
+        for who, client in clients.items()
+        for url in LIST_URLS
+    }
+
+    assert many == one
+    assert len(results(clients["anonymous"].get(LIST_URLS[2]))) == 50
+    assert len(results(clients["anonymous"].get("/api/sectors/"))) == 50

@@ -1,0 +1,190 @@
+"""The OpenAPI schema at /api/schema/, its docs pages, and schemathesis runs of every
+operation it describes (anonymous and as a curator): never a server error."""
+
+import itertools
+import re
+
+import pytest
+import schemathesis
+from django.contrib.staticfiles import finders
+from django.core import signals
+from django.db import close_old_connections
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clusters import services as cluster_services
+from clusters.choices import ClusterType, PublicationStatus
+from clusters.models import Benchmark
+from stakeholders import services as stakeholder_services
+from stakeholders.choices import Kind
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hash the factories' passwords quickly: these tests log in with tokens, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SCHEMA_URL = "/api/schema/?format=json"
+EXTERNAL = re.compile(r"cdn|unpkg|jsdelivr|googleapis|gstatic|https?://(?!testserver)", re.I)
+
+
+def test_schema_is_valid_openapi_3():
+    """The schema validates against the OpenAPI 3 specification and lists every resource."""
+    response = APIClient().get(SCHEMA_URL)
+    assert response.status_code == 200
+    schema = response.json()
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    for resource in (
+        "clusters",
+        "figures",
+        "stakeholders",
+        "memberships",
+        "relationships",
+        "sectors",
+        "regions",
+        "benchmarks",
+    ):
+        assert f"/api/{resource}/" in schema["paths"]
+    cluster_list = schema["paths"]["/api/clusters/"]["get"]
+    parameters = {parameter["name"] for parameter in cluster_list["parameters"]}
+    assert {"state", "state_id", "cluster_type", "classification_status", "ordering"} <= parameters
+    assert "tokenAuth" in schema["components"]["securitySchemes"]
+
+
+def test_schema_is_served_as_yaml_by_default():
+    response = APIClient().get("/api/schema/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"openapi: 3.")
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_load_nothing_from_another_site(url):
+    """Swagger UI and Redoc come from our static files (the sidecar), not from a CDN."""
+    response = APIClient().get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assets = re.findall(r'(?:src|href)="/static/([^"]+)"', html)
+    assert assets
+    for asset in assets:
+        assert finders.find(asset), asset
+    assert "/api/schema/" in html
+
+
+# Schemathesis ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_connection():
+    """Keep the test's database connection across requests made through the WSGI handler.
+
+    Django closes connections at the end of each request; the test client stops that, and so
+    must we, or the test's transaction (and its data) would go with the first request.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def registry_data():
+    """A little of everything; return {resource: the lookup value of one of its rows}."""
+    agency = factories.AgencyFactory(slug="agency")
+    sector = factories.SectorFactory(name="Textiles", slug="textiles")
+    cluster = factories.ClusterFactory(
+        product="Knitwear",
+        place="Tirupur",
+        agency=agency,
+        sector=sector,
+        cluster_type=ClusterType.INDUSTRIAL,
+        figures={"enterprise_count": 3200, "annual_turnover": 10**10},
+        provenance=cluster_services.Provenance(year="2010-11", source="Profile"),
+    )
+    factories.ClusterFactory(status=PublicationStatus.DRAFT, agency=agency)
+    relationship = factories.RelationshipFactory(cluster=cluster)
+    bank = factories.StakeholderFactory(name="Bank", kind=Kind.INSTITUTION)
+    membership, _new = stakeholder_services.stakeholder_link_to_cluster(
+        stakeholder=bank, cluster=cluster
+    )
+    return {
+        "clusters": cluster.slug,
+        "stakeholders": bank.slug,
+        "relationships": relationship.pk,
+        "memberships": membership.pk,
+        "figures": cluster.figures.first().pk,
+        "benchmarks": Benchmark.objects.first().pk,
+        "sectors": sector.slug,
+        "regions": "west-bengal",
+        # Body fields naming rows (a relationship's ends must be members of its cluster).
+        "cluster": cluster.slug,
+        "stakeholder": bank.slug,
+        "source": relationship.target.slug,
+        "target": relationship.source.slug,
+    }
+
+
+def aim_at_real_rows(case, rows):
+    """Point every other generated request at existing rows (in the path and the body's
+    references), so that it gets past the look-ups into the services; random slugs and ids
+    would nearly always be 404 or 400."""
+    if next(COIN) % 2:
+        return
+    resource = case.operation.path.split("/")[2]
+    for name in case.path_parameters or {}:
+        case.path_parameters[name] = rows[resource]
+    if isinstance(case.body, dict):
+        for name in ("cluster", "stakeholder", "source", "target"):
+            if name in case.body:
+                case.body[name] = rows[name]
+
+
+COIN = itertools.count()
+
+
+def load_schema():
+    """Return the schema as the app serves it (no database needed to build it)."""
+    from config.wsgi import application
+
+    loaded = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
+    # The coverage phase sends hundreds of boundary cases per operation (minutes in all);
+    # the fuzzing phase, valid and invalid input, is bounded by max_examples below.
+    loaded.config.phases.coverage.enabled = False
+    return loaded
+
+
+schema = load_schema()
+FUZZ = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+
+
+@schema.parametrize()
+@FUZZ
+def test_no_server_error_anonymously(case, one_connection, registry_data):
+    """Every operation, with generated valid and invalid input, answers without a 5xx."""
+    aim_at_real_rows(case, registry_data)
+    case.call_and_validate(checks=[schemathesis.checks.not_a_server_error])
+
+
+@schema.parametrize()
+@FUZZ
+def test_no_server_error_as_a_curator(case, one_connection, registry_data, curator):
+    """The same as a curator with a token, so that writes run through the services."""
+    token, _created = Token.objects.get_or_create(user=curator)
+    aim_at_real_rows(case, registry_data)
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token.key}"},
+        checks=[schemathesis.checks.not_a_server_error],
+    )
