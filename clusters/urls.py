@@ -20,6 +20,11 @@ urlpatterns = [
         views.ClusterExportView.as_view(file_format="xlsx"),
         name="cluster_export_xlsx",
     ),
+    path(
+        "clusters/export.json",
+        views.ClusterExportView.as_view(file_format="json"),
+        name="cluster_export_json",
+    ),
     path("clusters/<slug:slug>/", views.ClusterDetailView.as_view(), name="cluster_detail"),
     # The cluster's stakeholder network: its map and its files (same visibility as the map).
     path("clusters/<slug:slug>/map/", map_views.ClusterMapView.as_view(), name="cluster_map"),

@@ -16,7 +16,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.urls import reverse
 from django.utils.html import escape
@@ -27,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from common.tabular import iter_csv, write_csv, write_xlsx
+from common.exports import export_response
+from common.tabular import write_csv
 from stakeholders import maps as stakeholder_maps
 from stakeholders import selectors as stakeholder_selectors
 
@@ -48,7 +48,6 @@ BOOLEAN_LABELS = {
     "0": gettext_lazy("no"),
     "off": gettext_lazy("no"),
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # Filtered lists (shared with the stakeholder pages) ---------------------------------------
@@ -270,7 +269,7 @@ def _attachment(name):
 
 
 class ClusterExportView(View):
-    """The filtered list of published clusters as CSV (streamed) or XLSX, in the import format."""
+    """The filtered list of published clusters as CSV, XLSX or JSON, in the import format."""
 
     file_format = "csv"
 
@@ -285,23 +284,13 @@ class ClusterExportView(View):
                 + "\n".join(filterset.error_messages())
             )
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        rows = cluster_export_rows(filterset.qs)
-        if self.file_format == "xlsx":
-            stream = io.BytesIO()
-            write_xlsx(rows, EXPORT_COLUMNS, stream, title="Clusters")
-            response = HttpResponse(stream.getvalue(), content_type=XLSX_TYPE)
-            response["Content-Disposition"] = _attachment("clusters") + '.xlsx"'
-            return response
-        # A byte-order mark first, so that Excel reads the file as UTF-8 (₹, accents).
-        lines = iter_csv(rows, EXPORT_COLUMNS)
-        response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment("clusters") + '.csv"'
-        return response
-
-
-def _with_bom(lines):
-    yield "\ufeff"
-    yield from lines
+        return export_response(
+            cluster_export_rows(filterset.qs),
+            EXPORT_COLUMNS,
+            file_format=self.file_format,
+            name="clusters",
+            sheet_title="Clusters",
+        )
 
 
 # Profile ------------------------------------------------------------------------------------

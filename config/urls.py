@@ -9,6 +9,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("clusters.urls")),
     path("stakeholders/", include("stakeholders.urls")),
+    path("relationships/", include("stakeholders.relationship_urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api")),
     path("accounts/", include("accounts.urls")),

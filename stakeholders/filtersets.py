@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
 
-from .choices import Kind, Role
-from .models import ClusterMembership, Stakeholder
+from .choices import Kind, RelationshipType, Role
+from .models import ClusterMembership, Relationship, Stakeholder
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -82,3 +82,41 @@ class StakeholderFilterSet(filters.FilterSet):
             cluster__status=PublicationStatus.PUBLISHED,
         )
         return queryset.filter(Q(region=value) | Exists(serving))
+
+
+class RelationshipFilterSet(filters.FilterSet):
+    """Filter relationships: `q` (either end's name), `kind`, `source_kind`, `target_kind`,
+    `cluster` (slug, published) and `state` (the cluster's state, slug)."""
+
+    q = filters.CharFilter(method="search", label=_("Search"))
+    kind = filters.MultipleChoiceFilter(choices=RelationshipType.choices, label=_("Relationship"))
+    source_kind = filters.MultipleChoiceFilter(
+        field_name="source__kind", choices=Kind.choices, label=_("From kind")
+    )
+    target_kind = filters.MultipleChoiceFilter(
+        field_name="target__kind", choices=Kind.choices, label=_("To kind")
+    )
+    cluster = filters.ModelChoiceFilter(
+        queryset=_published_clusters(), to_field_name="slug", label=_("Cluster")
+    )
+    cluster_id = filters.ModelChoiceFilter(
+        field_name="cluster", queryset=_published_clusters(), label=_("Cluster (id)")
+    )
+    state = filters.ModelChoiceFilter(
+        field_name="cluster__region",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        label=_("State"),
+    )
+
+    class Meta:
+        model = Relationship
+        fields = []
+
+    def search(self, queryset, name, value):
+        """Match every word of `value` in the name of either end."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(source__name__icontains=word) | Q(target__name__icontains=word)
+            )
+        return queryset

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .choices import Kind, RelationshipType, Role
 
@@ -32,7 +31,7 @@ LABEL_ALL_MAX = 60
 LABEL_TOP = 20
 # Edges keep a hover title up to this many (the table below the map names them all).
 EDGE_TITLES_MAX = 400
-STRIP_COLUMN = 236
+STRIP_COLUMN = 270
 STRIP_ROW = 30
 
 KIND_SHAPES = {
@@ -265,6 +264,117 @@ def _bends(edges):
     return bends
 
 
+LINE_CHARACTERS = 24
+CHAR_WIDTH = 7.8  # about 0.6 em of the 13 px label font (a generous estimate)
+LINE_HEIGHT = 15.0
+
+
+def wrap(text, width=LINE_CHARACTERS, lines=2):
+    """Return `text` as at most `lines` lines of about `width` characters, cut with '…'."""
+    result, line = [], ""
+    words = text.split()
+    for position, word in enumerate(words):
+        if len(result) == lines - 1:
+            # The last line takes the rest, cut to fit.
+            result.append(truncate(" ".join([line, *words[position:]]).strip(), width + 2))
+            return result
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            result.append(truncate(line, width + 2))
+            line = word
+    if line:
+        result.append(truncate(line, width + 2))
+    return result or [""]
+
+
+def _segment_hits_box(x0, y0, x1, y1, box):
+    """Return whether the segment (x0, y0)-(x1, y1) crosses the rectangle `box`."""
+    left, top, right, bottom = box
+    # Liang-Barsky clipping: the segment meets the box if some part survives the clip.
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def _overlap(a, b):
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def place_labels(items, discs, segments, bounds):
+    """Choose a side for each label: the one overlapping least what is drawn already.
+
+    `items` are (key, x, y, r, lines) in order of importance; `discs` (x, y, r) are every
+    shape; `segments` every link as (x0, y0, x1, y1); `bounds` the drawing's (left, top,
+    right, bottom). Return {key: (anchor, x, y)}, y being the first line's baseline.
+    """
+    placed, chosen = [], {}
+    for key, x, y, r, lines in items:
+        width = max(len(line) for line in lines) * CHAR_WIDTH
+        height = len(lines) * LINE_HEIGHT
+        gap = r + 5
+        diagonal = gap * 0.7
+        spots = (
+            ("start", x + gap, y - height / 2),
+            ("end", x - gap, y - height / 2),
+            ("middle", x, y + gap),
+            ("middle", x, y - gap - height),
+            ("start", x + diagonal, y - diagonal - height),
+            ("start", x + diagonal, y + diagonal),
+            ("end", x - diagonal, y - diagonal - height),
+            ("end", x - diagonal, y + diagonal),
+        )
+        candidates = []
+        for anchor, tx, top in spots:
+            box_left = (
+                tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
+            )
+            candidates.append((anchor, tx, top, (box_left, top, box_left + width, top + height)))
+        best = None
+        for rank, (anchor, tx, top, box) in enumerate(candidates):
+            score = rank * 0.5
+            if box[0] < bounds[0] or box[1] < bounds[1] or box[2] > bounds[2] or box[3] > bounds[3]:
+                score += 10_000
+            score += sum(_overlap(box, other) for other in placed) * 0.2
+            for dx, dy, dr in discs:
+                if (dx, dy) != (x, y) and _overlap(box, (dx - dr, dy - dr, dx + dr, dy + dr)):
+                    score += 60
+            score += 12 * sum(1 for segment in segments if _segment_hits_box(*segment, box))
+            if best is None or score < best[0]:
+                best = (score, anchor, tx, top, box)
+        _score, anchor, tx, top, box = best
+        placed.append(box)
+        chosen[key] = (anchor, tx, top + LINE_HEIGHT * 0.78)
+    return chosen
+
+
+def _label_markup(css_class, anchor, x, y, lines):
+    anchor_attribute = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    if len(lines) == 1:
+        return f'<text class="{css_class}" x="{_f(x)}" y="{_f(y)}"{anchor_attribute}>{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{_f(x)}" dy="{0 if number == 0 else LINE_HEIGHT:g}">{escape(line)}</tspan>'
+        for number, line in enumerate(lines)
+    )
+    return f'<text class="{css_class}" x="{_f(x)}" y="{_f(y)}"{anchor_attribute}>{spans}</text>'
+
+
 def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_heading):
     """Return the Drawing of `nodes` (MapNode) and `edges` (MapEdge) placed by `layout`.
 
@@ -278,50 +388,94 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
     top_links = sorted((node for node in nodes if node.links), key=lambda n: (-n.links, n.name))
     labelled = set(by_id) if label_all else {node.id for node in top_links[:LABEL_TOP]}
     most_links = max((node.links for node in nodes), default=0) or 1
-
-    def size(node):
+    sizes = {
         # Better-linked stakeholders are a little bigger (up to 1.6 times).
-        return radius * (1 + 0.6 * math.sqrt(node.links / most_links))
+        node.id: radius * (1 + 0.6 * math.sqrt(node.links / most_links))
+        for node in nodes
+    }
 
-    # Scale the layout to the width, keeping room for the names on the right.
-    label_room = 200 if labelled else 16
-    usable = WIDTH - 2 * MARGIN - label_room
-    max_unit = 150 if count <= 12 else 120 if label_all else 80
+    # Scale the layout to the width, keeping room for names on either side.
+    label_room = 110 if label_all else 60
+    usable = WIDTH - 2 * (MARGIN + label_room)
+    max_unit = 170 if count <= 12 else 140 if label_all else 80
     scale = min(max_unit, usable / layout.width) if layout.width > 0 else max_unit
     if layout.height * scale > 1.1 * WIDTH:
         scale = 1.1 * WIDTH / layout.height
-    drawn_width = layout.width * scale
-    left = MARGIN + max(0.0, (usable - drawn_width) / 2)
-    top = MARGIN + (22 if groups else 8)
+    left = MARGIN + label_room + max(0.0, (usable - layout.width * scale) / 2)
+    top = MARGIN + (30 if groups else 20)
     positions = {
         node: (left + x * scale, top + y * scale) for node, (x, y) in layout.positions.items()
     }
-    bottom = top + layout.height * scale if layout.positions else MARGIN
+    bottom = top + layout.height * scale + 20 if layout.positions else MARGIN
 
     unlinked = [node_id for node_id in layout.unlinked if node_id in by_id]
-    strip_markup = ""
+    strip_markup, strip_top, strip_characters = "", None, LABEL_CHARACTERS
     if unlinked:
-        strip_top = bottom + (48 if layout.positions else 0)
+        strip_top = bottom + (24 if layout.positions else 0)
         column = STRIP_COLUMN if label_all else 26
         row = STRIP_ROW if label_all else 24
         columns = max(1, int((WIDTH - 2 * MARGIN) // column))
+        column = (WIDTH - 2 * MARGIN) / columns
+        strip_characters = max(8, int((column - 34) / CHAR_WIDTH))
         ordered = sorted(unlinked, key=lambda i: (by_id[i].kind, by_id[i].name))
         for number, node_id in enumerate(ordered):
             x = MARGIN + 12 + (number % columns) * column
-            y = strip_top + 26 + (number // columns) * row
+            y = strip_top + 30 + (number // columns) * row
             positions[node_id] = (x, y)
         rows = math.ceil(len(ordered) / columns)
         strip_markup = (
             '<g class="map-strip" aria-hidden="true">'
-            f'<rect class="map-strip__box" x="{MARGIN - 10}" y="{_f(strip_top - 6)}" '
+            f'<rect class="map-strip__box" x="{MARGIN - 10}" y="{_f(strip_top - 4)}" '
             f'width="{WIDTH - 2 * MARGIN + 20}" height="{_f(rows * row + 30)}" rx="6"/>'
-            f'<text class="map-strip__label" x="{MARGIN}" y="{_f(strip_top + 10)}">'
+            f'<text class="map-strip__label" x="{MARGIN}" y="{_f(strip_top + 12)}">'
             f"{escape(unlinked_heading)}</text></g>"
         )
-        bottom = strip_top + 24 + rows * row
+        bottom = strip_top + 26 + rows * row
     height = int(math.ceil(bottom + MARGIN))
+    strip_set = set(unlinked)
 
+    # Relationships: one path each, cut at the shapes, with an arrowhead at the target.
     names = {node.id: node.name for node in nodes}
+    with_titles = len(edges) <= EDGE_TITLES_MAX
+    edge_markup, segments = [], []
+    for edge, bend in zip(edges, _bends(edges), strict=True):
+        if edge.source not in positions or edge.target not in positions:
+            continue
+        token = css_token(edge.kind)
+        start, end = positions[edge.source], positions[edge.target]
+        segments.append((*start, *end))
+        d = _edge_path(start, end, bend, sizes[edge.source] + 1, sizes[edge.target] + 3)
+        edge_title_markup = (
+            f"<title>{escape(edge_title(edge, names))}</title>" if with_titles else ""
+        )
+        edge_markup.append(
+            f'<path class="map-edge map-edge--{token}" d="{d}" '
+            f'marker-end="url(#map-arrow-{token})" data-source="{edge.source}" '
+            f'data-target="{edge.target}">{edge_title_markup}</path>'
+        )
+
+    # Names: the best-linked placed first, each on the side that hides least.
+    label_lines = {
+        node.id: wrap(node.name)
+        if node.id not in strip_set
+        else [truncate(node.name, strip_characters)]
+        for node in nodes
+    }
+    discs = [(*positions[node.id], sizes[node.id]) for node in nodes if node.id in positions]
+    order = sorted(
+        (node for node in nodes if node.id in positions and node.id not in strip_set),
+        key=lambda node: (node.id not in labelled, -node.links, node.name),
+    )
+    placing = [
+        (node.id, *positions[node.id], sizes[node.id], label_lines[node.id]) for node in order
+    ]
+    if label_all or len(segments) <= 600:
+        sides = place_labels(
+            placing, discs, segments if len(segments) <= 600 else [], (6, 4, WIDTH - 6, height - 4)
+        )
+    else:
+        sides = {key: ("start", x + r + 5, y + 4) for key, x, y, r, _lines in placing}
+
     parts = [
         f'<svg class="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="group" aria-labelledby="map-title map-desc">',
@@ -341,39 +495,16 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         outline = padded_hull(centres, radius * 1.6 + 10)
         label_x = sum(x for x, _y in outline) / len(outline)
         label_y = min(y for _x, y in outline) - 6
+        path = "L".join(f"{_f(x)} {_f(y)}" for x, y in outline)
         hulls.append(
             f'<g class="map-hull map-hull--{css_token(group.status)}">'
-            f'<path class="map-hull__shape" d="M{"L".join(f"{_f(x)} {_f(y)}" for x, y in outline)}Z"/>'
+            f'<path class="map-hull__shape" d="M{path}Z"/>'
             f'<text class="map-hull__label" x="{_f(label_x)}" y="{_f(label_y)}" '
             f'text-anchor="middle">{escape(truncate(group.name, 40))}</text></g>'
         )
     if hulls:
         parts += ['<g class="map-hulls" aria-hidden="true">', *hulls, "</g>"]
-
-    # Relationships: under the stakeholders, one path each, with an arrowhead at the target.
-    edge_markup = ['<g class="map-edges" aria-hidden="true">']
-    with_titles = len(edges) <= EDGE_TITLES_MAX
-    sizes = {node.id: size(node) for node in nodes}
-    for edge, bend in zip(edges, _bends(edges), strict=True):
-        if edge.source not in positions or edge.target not in positions:
-            continue
-        token = css_token(edge.kind)
-        d = _edge_path(
-            positions[edge.source],
-            positions[edge.target],
-            bend,
-            sizes[edge.source] + 1,
-            sizes[edge.target] + 3,
-        )
-        title = f"<title>{escape(edge_title(edge, names))}</title>" if with_titles else ""
-        edge_markup.append(
-            f'<path class="map-edge map-edge--{token}" d="{d}" '
-            f'marker-end="url(#map-arrow-{token})" data-source="{edge.source}" '
-            f'data-target="{edge.target}">{title}</path>'
-        )
-    edge_markup.append("</g>")
-    parts += edge_markup
-    parts.append(strip_markup)
+    parts += ['<g class="map-edges" aria-hidden="true">', *edge_markup, "</g>", strip_markup]
 
     # Stakeholders: links to their pages, in the order of their names (the tab order).
     parts.append('<g class="map-nodes">')
@@ -382,21 +513,19 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
             continue
         x, y = positions[node.id]
         r = sizes[node.id]
-        shape = KIND_SHAPES.get(node.kind, "circle")
         classes = f"map-node map-node--{css_token(node.kind)}"
         if node.isolated:
             classes += " map-node--isolated"
         label_class = "map-label" if node.id in labelled else "map-label map-label--hover"
-        if x > WIDTH - MARGIN - 190:
-            label = f'<text class="{label_class}" x="{_f(x - r - 5)}" y="{_f(y + 4)}" text-anchor="end">'
+        if node.id in strip_set:
+            label = _label_markup(label_class, "start", x + r + 5, y + 4, label_lines[node.id])
         else:
-            label = f'<text class="{label_class}" x="{_f(x + r + 5)}" y="{_f(y + 4)}">'
+            label = _label_markup(label_class, *sides[node.id], label_lines[node.id])
         parts.append(
             f'<a class="{classes}" href="{escape(node.url)}" data-node="{node.id}">'
             f"<title>{escape(node_title(node))}</title>"
             f'<circle class="map-node__ring" cx="{_f(x)}" cy="{_f(y)}" r="{_f(r + 6)}"/>'
-            f"{shape_markup(shape, x, y, r)}"
-            f"{label}{escape(truncate(node.name))}</text></a>"
+            f"{shape_markup(KIND_SHAPES.get(node.kind, 'circle'), x, y, r)}{label}</a>"
         )
     parts.append("</g></svg>")
     return Drawing(

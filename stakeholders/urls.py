@@ -2,11 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "stakeholders"
 
 urlpatterns = [
     path("", views.StakeholderListView.as_view(), name="stakeholder_list"),
+    path(
+        "export.<str:file_format>",
+        export_views.StakeholderExportView.as_view(),
+        name="stakeholder_export",
+    ),
     path("<slug:slug>/", views.StakeholderDetailView.as_view(), name="stakeholder_detail"),
 ]

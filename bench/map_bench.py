@@ -1,0 +1,114 @@
+"""Stakeholder map page: time /clusters/<slug>/map/ for a big cluster, cold and warm.
+
+Run against a migrated database (PostgreSQL here; it migrates nothing):
+    scripts/with-postgres sh -c '.venv/bin/python manage.py migrate -v0 && \
+        .venv/bin/python bench/map_bench.py'
+It generates a synthetic published cluster of 500 stakeholders and 1,500 relationships
+(bench/network_bench.py's generator: bulk_create, not timed; reused when it exists), then
+GETs its map page with Django's test Client: cold (the network's cache version bumped
+first, so the graph is read, measured, laid out and drawn again) and warm (the layout and
+measures cached). It also times the filtered map and the network files. Goal: the cold
+page under 1 s.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench.network_bench import generate  # noqa: E402
+from stakeholders import map_layout  # noqa: E402
+from stakeholders.network import cluster_graph, network_cache_invalidate  # noqa: E402
+
+GOAL_SECONDS = 1.0
+
+
+def get(client, url):
+    """GET `url`; return (seconds, queries, response size in bytes)."""
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, len(queries), len(body)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stakeholders", type=int, default=500)
+    parser.add_argument("--relationships", type=int, default=1500)
+    parser.add_argument("--repeat", type=int, default=5, help="cold and warm requests to time")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    if "testserver" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    cluster = generate(actors=args.stakeholders, links=args.relationships, seed=args.seed)
+    connection.ensure_connection()
+    client = Client()
+    url = reverse("clusters:cluster_map", kwargs={"slug": cluster.slug})
+
+    graph = cluster_graph(cluster)
+    pairs = {(s, t) for s, t in graph.edges()}
+    started = time.perf_counter()
+    layout = map_layout.force_layout(list(graph), pairs)
+    print(
+        f"network: {graph.number_of_nodes():,} stakeholders, {graph.number_of_edges():,} "
+        f"relationships; force_layout alone {time.perf_counter() - started:.3f} s "
+        f"({len(layout.unlinked)} without a link)"
+    )
+
+    cold, warm = [], []
+    for run in range(1, args.repeat + 1):
+        network_cache_invalidate(cluster.pk)  # as after a write: everything is redone
+        seconds, queries, size = get(client, url)
+        cold.append(seconds)
+        print(f"cold run {run}: {seconds:.3f} s, {queries} queries, {size / 1024:.0f} KiB")
+    for _run in range(args.repeat):
+        seconds, queries, size = get(client, url)
+        warm.append(seconds)
+    print(
+        f"warm: median {statistics.median(warm) * 1000:.0f} ms ({queries} queries, "
+        f"{size / 1024:.0f} KiB)"
+    )
+    for label, address in (
+        ("filtered cold (?relationship=supplies)", url + "?relationship=supplies"),
+        ("filtered cold (?kind=enterprise&kind=supplier)", url + "?kind=enterprise&kind=supplier"),
+    ):
+        seconds, queries, size = get(client, address)
+        print(f"{label}: {seconds:.3f} s, {queries} queries, {size / 1024:.0f} KiB")
+    for name in (
+        "cluster_graphml",
+        "cluster_graph_json",
+        "cluster_relationships_csv",
+        "cluster_measures_json",
+    ):
+        address = reverse(f"clusters:{name}", kwargs={"slug": cluster.slug})
+        seconds, queries, size = get(client, address)
+        print(f"{address}: {seconds:.3f} s, {queries} queries, {size / 1024:.0f} KiB")
+    best, median = min(cold), statistics.median(cold)
+    verdict = "met" if median < GOAL_SECONDS else "MISSED"
+    print(
+        f"cold map page: best {best:.3f} s, median {median:.3f} s; "
+        f"goal < {GOAL_SECONDS} s {verdict}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Responses that stream a list as CSV, XLSX or JSON, memory flat however long the list.
+
+CSV and JSON are generated row by row as the client reads; XLSX is written row by row to a
+temporary file (openpyxl's write-only mode) and streamed from disk. Text a spreadsheet would
+run as a formula is neutralised in CSV and XLSX (common.tabular).
+"""
+
+import json
+import tempfile
+from datetime import date
+
+from django.http import FileResponse, StreamingHttpResponse
+
+from .tabular import iter_csv, write_xlsx
+
+FORMATS = ("csv", "xlsx", "json")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filename(name, extension):
+    return f"{name}-{date.today().isoformat()}.{extension}"
+
+
+def _with_bom(lines):
+    # A byte-order mark first, so that Excel reads the file as UTF-8 (₹, accents).
+    yield "\ufeff"
+    yield from lines
+
+
+def _json_default(value):
+    return str(value)
+
+
+def iter_json(rows):
+    """Yield a JSON array of `rows` piece by piece."""
+    yield "["
+    for number, row in enumerate(rows):
+        yield (
+            ("," if number else "")
+            + "\n"
+            + json.dumps(row, ensure_ascii=False, default=_json_default)
+        )
+    yield "\n]\n"
+
+
+def export_response(rows, columns, *, file_format, name, sheet_title="Sheet"):
+    """Return a response that downloads `rows` (dicts with `columns`) as `file_format`."""
+    if file_format == "xlsx":
+        # Closed by FileResponse once sent, hence no `with`.
+        handle = tempfile.TemporaryFile()  # noqa: SIM115
+        write_xlsx(rows, columns, handle, title=sheet_title)
+        handle.seek(0)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=_filename(name, "xlsx"),
+            content_type=XLSX_TYPE,
+        )
+    if file_format == "json":
+        response = StreamingHttpResponse(
+            iter_json({column: row.get(column) for column in columns} for row in rows),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = StreamingHttpResponse(
+            _with_bom(iter_csv(rows, columns)), content_type="text/csv; charset=utf-8"
+        )
+        file_format = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{_filename(name, file_format)}"'
+    return response
