@@ -15,4 +15,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("manage/upload/", include("clusters.uploads.urls")),
     path("manage/", include("clusters.editing.urls")),
+    path("manage/", include("stakeholders.network_urls")),
 ]

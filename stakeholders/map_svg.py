@@ -28,7 +28,9 @@ LABEL_CHARACTERS = 30
 # All stakeholders are named on the map up to this many; beyond it, only the best linked
 # (the rest show their name on hover and focus).
 LABEL_ALL_MAX = 60
-LABEL_TOP = 20
+LABEL_TOP = 16
+# From this many links on, lines are drawn thinner and fainter, arrowheads smaller.
+DENSE_EDGES = 250
 # Edges keep a hover title up to this many (the table below the map names them all).
 EDGE_TITLES_MAX = 400
 STRIP_COLUMN = 270
@@ -213,11 +215,12 @@ def node_radius(count):
     return 5.5
 
 
-def _marker(kind):
+def _marker(kind, size=10):
     token = css_token(kind)
     return (
         f'<marker id="map-arrow-{token}" class="map-arrow map-arrow--{token}" viewBox="0 0 10 10" '
-        'refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'refX="9" refY="5" markerWidth="{size}" markerHeight="{size}" '
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         '<path d="M0 0L10 5L0 10Z"/></marker>'
     )
 
@@ -317,12 +320,13 @@ def _overlap(a, b):
     return width * height if width > 0 and height > 0 else 0.0
 
 
-def place_labels(items, discs, segments, bounds):
+def place_labels(items, discs, segments, bounds, *, drop_crowded=False):
     """Choose a side for each label: the one overlapping least what is drawn already.
 
     `items` are (key, x, y, r, lines) in order of importance; `discs` (x, y, r) are every
     shape; `segments` every link as (x0, y0, x1, y1); `bounds` the drawing's (left, top,
-    right, bottom). Return {key: (anchor, x, y)}, y being the first line's baseline.
+    right, bottom). Return {key: (anchor, x, y)}, y being the first line's baseline; with
+    `drop_crowded`, a label that would cover another one is left out (no key).
     """
     placed, chosen = [], {}
     for key, x, y, r, lines in items:
@@ -346,19 +350,34 @@ def place_labels(items, discs, segments, bounds):
                 tx if anchor == "start" else tx - width if anchor == "end" else tx - width / 2
             )
             candidates.append((anchor, tx, top, (box_left, top, box_left + width, top + height)))
+        # Only what lies within reach of the label can be covered by it.
+        reach_x, reach_y = width + gap + 20, height + gap + 20
+        near_discs = [
+            disc for disc in discs if abs(disc[0] - x) < reach_x and abs(disc[1] - y) < reach_y
+        ]
+        near_segments = [
+            segment
+            for segment in segments
+            if min(segment[0], segment[2]) < x + reach_x
+            and max(segment[0], segment[2]) > x - reach_x
+            and min(segment[1], segment[3]) < y + reach_y
+            and max(segment[1], segment[3]) > y - reach_y
+        ]
         best = None
         for rank, (anchor, tx, top, box) in enumerate(candidates):
             score = rank * 0.5
             if box[0] < bounds[0] or box[1] < bounds[1] or box[2] > bounds[2] or box[3] > bounds[3]:
                 score += 10_000
             score += sum(_overlap(box, other) for other in placed) * 0.2
-            for dx, dy, dr in discs:
+            for dx, dy, dr in near_discs:
                 if (dx, dy) != (x, y) and _overlap(box, (dx - dr, dy - dr, dx + dr, dy + dr)):
                     score += 60
-            score += 12 * sum(1 for segment in segments if _segment_hits_box(*segment, box))
+            score += 12 * sum(1 for segment in near_segments if _segment_hits_box(*segment, box))
             if best is None or score < best[0]:
                 best = (score, anchor, tx, top, box)
         _score, anchor, tx, top, box = best
+        if drop_crowded and any(_overlap(box, other) for other in placed):
+            continue
         placed.append(box)
         chosen[key] = (anchor, tx, top + LINE_HEIGHT * 0.78)
     return chosen
@@ -449,8 +468,8 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
             f"<title>{escape(edge_title(edge, names))}</title>" if with_titles else ""
         )
         edge_markup.append(
-            f'<path class="map-edge map-edge--{token}" d="{d}" '
-            f'marker-end="url(#map-arrow-{token})" data-source="{edge.source}" '
+            # Its arrowhead comes from the stylesheet (marker-end of .map-edge--{token}).
+            f'<path class="map-edge map-edge--{token}" d="{d}" data-source="{edge.source}" '
             f'data-target="{edge.target}">{edge_title_markup}</path>'
         )
 
@@ -463,26 +482,28 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
     }
     discs = [(*positions[node.id], sizes[node.id]) for node in nodes if node.id in positions]
     order = sorted(
-        (node for node in nodes if node.id in positions and node.id not in strip_set),
-        key=lambda node: (node.id not in labelled, -node.links, node.name),
+        (node for node in nodes if node.id in labelled and node.id not in strip_set),
+        key=lambda node: (-node.links, node.name),
     )
-    placing = [
-        (node.id, *positions[node.id], sizes[node.id], label_lines[node.id]) for node in order
-    ]
-    if label_all or len(segments) <= 600:
-        sides = place_labels(
-            placing, discs, segments if len(segments) <= 600 else [], (6, 4, WIDTH - 6, height - 4)
-        )
-    else:
-        sides = {key: ("start", x + r + 5, y + 4) for key, x, y, r, _lines in placing}
+    sides = place_labels(
+        [(node.id, *positions[node.id], sizes[node.id], label_lines[node.id]) for node in order],
+        discs,
+        segments,
+        (6, 4, WIDTH - 6, height - 4),
+        drop_crowded=not label_all,
+    )
+    # A name that found no free place shows on hover and focus only.
+    labelled = {key for key in labelled if key in sides or key in strip_set}
+    dense = len(segments) > DENSE_EDGES
 
     parts = [
-        f'<svg class="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="map-svg{" map-svg--dense" if dense else ""}" '
+        f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="group" aria-labelledby="map-title map-desc">',
         f'<title id="map-title">{escape(title)}</title>',
         f'<desc id="map-desc">{escape(description)}</desc>',
         "<defs>",
-        *(_marker(kind) for kind in RelationshipType.values),
+        *(_marker(kind, 7 if dense else 10) for kind in RelationshipType.values),
         "</defs>",
     ]
 
@@ -517,10 +538,12 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         if node.isolated:
             classes += " map-node--isolated"
         label_class = "map-label" if node.id in labelled else "map-label map-label--hover"
-        if node.id in strip_set:
-            label = _label_markup(label_class, "start", x + r + 5, y + 4, label_lines[node.id])
+        lines = label_lines[node.id]
+        if node.id in sides:
+            label = _label_markup(label_class, *sides[node.id], lines)
         else:
-            label = _label_markup(label_class, *sides[node.id], label_lines[node.id])
+            baseline = y - len(lines) * LINE_HEIGHT / 2 + LINE_HEIGHT * 0.78
+            label = _label_markup(label_class, "start", x + r + 5, baseline, lines)
         parts.append(
             f'<a class="{classes}" href="{escape(node.url)}" data-node="{node.id}">'
             f"<title>{escape(node_title(node))}</title>"
@@ -554,6 +577,5 @@ def legend_line(kind, length=56):
     return mark_safe(
         f'<svg class="map-legend__symbol" width="{length}" height="16" '
         f'viewBox="0 0 {length} 16" aria-hidden="true" focusable="false">'
-        f'<path class="map-edge map-edge--{token}" d="M2 8L{length - 6} 8" '
-        f'marker-end="url(#map-arrow-{token})"/></svg>'
+        f'<path class="map-edge map-edge--{token}" d="M2 8L{length - 6} 8"/></svg>'
     )

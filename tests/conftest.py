@@ -99,3 +99,9 @@ def row_counts(db):
 def fast_password_hashing(settings):
     """Hash test users' passwords cheaply: PBKDF2 costs half a second a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last: their transactional database is emptied after each test,
+    which would take the migrations' reference data (states, benchmarks) from later tests."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))

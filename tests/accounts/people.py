@@ -14,9 +14,6 @@ from clusters import accounts
 from tests import factories
 
 PASSWORD = "a long test password 2026"
-# Real hashing costs ~0.5 s a user; the tests that make people use this one instead
-# (settings.PASSWORD_HASHERS = FAST_HASHERS in an autouse fixture).
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROLES = ("anonymous", "nobody", "other_editor", "own_editor", "curator")
 
 

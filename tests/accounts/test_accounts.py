@@ -13,16 +13,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.accounts.people import FAST_HASHERS, PASSWORD, make_people
+from tests.accounts.people import PASSWORD, make_people
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -11,14 +11,9 @@ from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterReview, MergeRecord
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from tests import factories
-from tests.accounts.people import FAST_HASHERS, make_people
+from tests.accounts.people import make_people
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -17,17 +17,12 @@ from clusters.editing.forms import ClusterForm
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster
 from tests import factories
-from tests.accounts.people import FAST_HASHERS, ROLES, client_for, make_people
+from tests.accounts.people import ROLES, client_for, make_people
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # expected: redirected to /accounts/login/
 SHOWN, HIDDEN = "shown", "hidden"  # expected: 200, with or without agency A's draft
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -340,7 +335,32 @@ def test_public_profile_of_an_unpublished_cluster_is_not_found(client, people, u
     client = client_for(client, people, role)
     for cluster in unpublished:
         assert client.get(cluster.get_absolute_url()).status_code == 404
-        assert client.get(f"/clusters/{cluster.slug}/graph.json").status_code == 404
+
+
+#: The network files follow the cluster policy's "view": published clusters for everyone,
+#: unpublished ones for their agency and the curators only.
+NETWORK_FILES = ("graph.json", "graph.graphml", "map/")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 404),
+        ("nobody", 404),
+        ("other_editor", 404),
+        ("own_editor", 200),
+        ("curator", 200),
+    ],
+)
+def test_network_files_of_an_unpublished_cluster_follow_the_policy(
+    client, people, unpublished, role, expected
+):
+    """Nobody outside the owning agency and the curators gets an unpublished network."""
+    client = client_for(client, people, role)
+    for cluster in unpublished:
+        for name in NETWORK_FILES:
+            response = client.get(f"/clusters/{cluster.slug}/{name}")
+            assert response.status_code == expected, (cluster.status, name)
 
 
 def test_approval_makes_a_cluster_public(client, people, draft):

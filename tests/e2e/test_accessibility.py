@@ -6,11 +6,8 @@ and a relationship, so that every table, badge, panel and empty state of the pag
 Axe runs in the page (axe_playwright_python injects its own copy of axe-core; no network).
 """
 
-import importlib
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster
@@ -18,9 +15,16 @@ from stakeholders.choices import Kind, RelationshipType, Role
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
 from stakeholders.models import Stakeholder
 from tests.conftest import FIXTURES
+from tests.e2e.reference_data import (  # the fixture is used through pytestmark
+    load_reference_data,
+    reference_data_left_behind,  # noqa: F401
+)
 from tests.factories import MembershipFactory, RelationshipFactory, StakeholderFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data_left_behind"),
+]
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 BLOCKING = {"serious", "critical"}
@@ -51,11 +55,7 @@ PAGES = [
 @pytest.fixture
 def demo(transactional_db):
     """Load the demo files and a BDS provider; return the addresses of two profiles."""
-    # A transactional test empties every table when it ends: load again what the
-    # migrations load (India's states, the UNIDO benchmarks) before importing.
-    importlib.import_module("clusters.migrations.0002_regions_and_benchmarks").load(
-        django_apps, None
-    )
+    load_reference_data()
     for importer, name in DEMO_FILES:
         result = importer().run(FIXTURES / name)
         assert result.ok, (name, result.errors)

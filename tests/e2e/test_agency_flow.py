@@ -13,7 +13,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.accounts.people import FAST_HASHERS, PASSWORD, make_people
+from tests.accounts.people import PASSWORD, make_people
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -34,11 +34,6 @@ def reference_data(transactional_db):
 
     migration = importlib.import_module("clusters.migrations.0002_regions_and_benchmarks")
     migration.load(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ one of each classification and something the filters must leave out.
 """
 
 import csv
-import importlib
 import re
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from clusters.choices import ClusterType
@@ -24,9 +22,16 @@ from clusters.services import Provenance
 from stakeholders.choices import Kind
 from stakeholders.imports import StakeholderImporter
 from tests.conftest import CLUSTERS_CSV, STAKEHOLDERS_CSV
+from tests.e2e.reference_data import (  # the fixture is used through pytestmark
+    load_reference_data,
+    reference_data_left_behind,  # noqa: F401
+)
 from tests.factories import ClusterFactory, MembershipFactory, StakeholderFactory, region
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data_left_behind"),
+]
 
 SCRIPT = "<script>alert(1)</script>"
 # The handloom clusters of West Bengal once the data is loaded, with their classification.
@@ -35,14 +40,6 @@ WEST_BENGAL_HANDLOOM = {
     ("Cotton towels", "Testpur"): "Potential cluster",  # 240 looms < 500
     ("Silk sarees", "Examplegram"): "Insufficient data",  # looms not recorded
 }
-
-
-def load_reference_data():
-    """Load again what the migrations load (India's states, the UNIDO benchmarks): a
-    transactional test empties every table when it ends, and serialized_rollback does not
-    reliably bring them back in these browser tests."""
-    load = importlib.import_module("clusters.migrations.0002_regions_and_benchmarks").load
-    load(django_apps, None)
 
 
 @pytest.fixture
@@ -264,7 +261,7 @@ def test_markup_in_a_record_is_shown_as_text_and_never_runs(registry, live_serve
     expect(page.get_by_text("<b onmouseover=alert(3)>survey</b>")).to_be_visible()
     assert SCRIPT in page.title()
 
-    page.get_by_role("link", name=f"{SCRIPT} Association").click()
+    page.get_by_role("link", name=f"{SCRIPT} Association").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{SCRIPT} Association")
     for path in ("/", "/stakeholders/", "/stats/"):
         page.goto(url(live_server, path))

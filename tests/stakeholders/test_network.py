@@ -290,7 +290,7 @@ def random_cluster(db):
 
 
 @pytest.mark.parametrize("which", ["knitwear", "random_cluster"])
-def test_measures_equal_networkx_on_the_graph_read_back_from_graphml(request, which):
+def test_measures_equal_networkx_on_the_graph_read_back_from_graphml(db, request, which):
     """Density, degree, betweenness, components and isolates match networkx run directly."""
     cluster = request.getfixturevalue(which)
     if which == "knitwear":

@@ -13,17 +13,12 @@ from clusters.choices import PublicationStatus
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from tests import factories
-from tests.accounts.people import FAST_HASHERS, ROLES, client_for, make_people
+from tests.accounts.people import ROLES, client_for, make_people
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"
 SHOWN, HIDDEN = "shown", "hidden"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
