@@ -27,6 +27,7 @@ from .models import Network, Stakeholder
 from .network import (
     CACHE_PREFIX,
     CACHE_TIMEOUT,
+    MEASURE_EXPLANATIONS,
     cluster_graph,
     network_cache_version,
     network_measures,
@@ -147,13 +148,14 @@ def _map_name(kinds, types):
     return f"map:{language}:" + ",".join(sorted(kinds)) + "|" + ",".join(sorted(types))
 
 
-def cached_measures(cluster, *, graph=None):
-    """Return the NetworkMeasures of `cluster` from the cache, or computed from `graph`
-    (read with cluster_graph when not given) and cached."""
+def cached_measures(cluster, *, build_graph=None):
+    """Return the NetworkMeasures of `cluster` from the cache, or computed and cached; the
+    graph comes from `build_graph()` when given, else from cluster_graph (two queries)."""
     key = _key(cluster.pk, network_cache_version(cluster.pk), "measures")
     measures = cache.get(key)
     if measures is None:
-        measures = network_measures(graph if graph is not None else cluster_graph(cluster))
+        graph = build_graph() if build_graph is not None else cluster_graph(cluster)
+        measures = network_measures(graph)
         cache.set(key, measures, timeout=CACHE_TIMEOUT)
     return measures
 
@@ -343,11 +345,7 @@ def profile_network(profile):
     the profile's own members and relationships, without a query) and the networks (one
     query, two when there are networks)."""
     cluster = profile.cluster
-    key = _key(cluster.pk, network_cache_version(cluster.pk), "measures")
-    measures = cache.get(key)
-    if measures is None:
-        measures = network_measures(graph_from_profile(profile))
-        cache.set(key, measures, timeout=CACHE_TIMEOUT)
+    measures = cached_measures(cluster, build_graph=lambda: graph_from_profile(profile))
     members = [membership.stakeholder for membership in cluster.memberships.all()]
     return NetworkSummary(
         measures=measures,
@@ -390,15 +388,14 @@ class MeasuresDisplay:
         return self.measures.density * 100
 
 
-def measures_display(measures, name_urls):
-    """Return the MeasuresDisplay of `measures`; names found in `name_urls` become links."""
-    from .network import MEASURE_EXPLANATIONS
-
+def measures_display(measures, urls):
+    """Return the MeasuresDisplay of `measures`; names found in `urls` ({name: URL}) become
+    links."""
     kind_labels = dict(Kind.choices)
     type_labels = dict(RelationshipType.choices)
 
     def linked(names):
-        return [(name, name_urls.get(name, "")) for name in names]
+        return [(name, urls.get(name, "")) for name in names]
 
     def ranked(actors):
         return [

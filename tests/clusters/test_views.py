@@ -388,7 +388,7 @@ def test_xlsx_export_opens_with_openpyxl_and_neutralises_formulas(client, regist
     response = client.get(XLSX_URL, {"state": "punjab"})
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(EXPORT_COLUMNS)

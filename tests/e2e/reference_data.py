@@ -11,6 +11,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import connections
 
 _MIGRATION = "clusters.migrations.0002_regions_and_benchmarks"
 
@@ -26,3 +27,5 @@ def reference_data_left_behind(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         load_reference_data()
+        # Close what this opened, or the test database cannot be dropped at the end.
+        connections.close_all()

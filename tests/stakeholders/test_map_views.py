@@ -1,0 +1,540 @@
+"""The stakeholder map of a cluster (/clusters/<slug>/map/), its network files (GraphML, JSON,
+relationship CSV, measures JSON), the social-capital summary on the profile, and the pages
+that manage a cluster's networks of enterprises (/manage/clusters/<slug>/networks/)."""
+
+import datetime
+import io
+import json
+import re
+
+import networkx as nx
+import pytest
+from django.core.cache import cache
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.choices import PublicationStatus
+from stakeholders import services
+from stakeholders.choices import Kind, NetworkStatus, RelationshipType, Role
+from stakeholders.imports import RelationshipImporter
+from stakeholders.models import Network
+from stakeholders.network import network_measures
+from stakeholders.networks import network_save
+from tests.accounts.people import make_people
+from tests.factories import ClusterFactory, StakeholderFactory, region, stakeholder_network
+from tests.stakeholders.test_network import KNITWEAR_ACTORS, KNITWEAR_LINKS
+
+ENT, SUP, INST, ASSOC, BDS = Kind.values
+R = RelationshipType
+NODE = re.compile(r'<a class="map-node map-node--([a-z-]+)[^"]*" href="([^"]+)" data-node="(\d+)">')
+EDGE = re.compile(r'<path class="map-edge map-edge--([a-z-]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts without cached maps or measures (the cache outlives a test)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def knitwear(db):
+    """Return (cluster, members): 7 stakeholders, 6 relationships, the polytechnic isolated."""
+    cluster = ClusterFactory(product="Knitwear", place="Ludhiana", region=region("Punjab"))
+    return cluster, stakeholder_network(cluster, KNITWEAR_ACTORS, KNITWEAR_LINKS)
+
+
+def map_url(cluster, **query):
+    url = reverse("clusters:cluster_map", kwargs={"slug": cluster.slug})
+    if query:
+        url += "?" + "&".join(
+            f"{name}={value}" for name, values in query.items() for value in values
+        )
+    return url
+
+
+def file_url(cluster, name):
+    return reverse(f"clusters:{name}", kwargs={"slug": cluster.slug})
+
+
+def svg_of(response):
+    html = response.content.decode()
+    return html[html.index('<svg class="map-svg') : html.index("</svg>", html.index("map-svg"))]
+
+
+def nodes_in(response):
+    """Return {stakeholder id: kind} of the nodes drawn on the map."""
+    return {int(pk): kind for kind, _url, pk in NODE.findall(svg_of(response))}
+
+
+def edges_in(response):
+    return [kind.replace("-", "_") for kind in EDGE.findall(svg_of(response))]
+
+
+def table_rows(response):
+    html = response.content.decode()
+    table = html[html.index('<table class="data-table map-links">') :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    return body.count("<tr>")
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# The map page ------------------------------------------------------------------------------
+
+
+def test_the_map_draws_every_member_and_relationship_with_legend_and_table(client, knitwear):
+    """A published cluster's map has one linked node per member, one arrow per relationship,
+    a legend of the kinds and relationship types, and a table listing every link."""
+    cluster, members = knitwear
+
+    response = client.get(map_url(cluster))
+
+    assert response.status_code == 200
+    nodes = nodes_in(response)
+    assert nodes == {member.pk: member.kind.replace("_", "-") for member in members.values()}
+    assert sorted(edges_in(response)) == sorted(str(link[1]) for link in KNITWEAR_LINKS)
+    html = response.content.decode()
+    # Each node links to the stakeholder page and is named by its title (name, kind, role, links).
+    alpha = members["alpha"]
+    assert f'href="{alpha.get_absolute_url()}" data-node="{alpha.pk}"' in html
+    assert "<title>Alpha Knits — Enterprise, manufacturer — 3 links</title>" in html
+    # Arrowheads: one marker per relationship type, each type with its own style class.
+    assert html.count('<marker id="map-arrow-') == len(RelationshipType.values)
+    # The legend names every kind and relationship type.
+    legend = html[html.index('id="legend-heading"') : html.index('id="links-heading"')]
+    for label in (*Kind.labels, *RelationshipType.labels):
+        assert str(label) in legend
+    # The table alternative: a caption, column headers with scope, one row per relationship.
+    assert table_rows(response) == len(KNITWEAR_LINKS)
+    assert "6 relationships drawn on the map, by source" in html
+    assert '<th scope="col">Since</th>' in html
+    assert "State Bank</a> <small>Institution</small></td><td>finances</td>" in html
+    assert "<td>2012-04</td><td>2019-03-31</td>" in html  # since 1 Apr 2012, until 31 Mar 2019
+
+
+def test_the_map_page_and_files_of_a_draft_are_not_found_for_the_public(client, db):
+    """A draft cluster's map, GraphML, JSON, CSV and measures are 404 for anonymous users."""
+    draft = ClusterFactory(status=PublicationStatus.DRAFT)
+    names = (
+        "cluster_map",
+        "cluster_graphml",
+        "cluster_graph_json",
+        "cluster_relationships_csv",
+        "cluster_measures_json",
+    )
+    for name in names:
+        assert client.get(file_url(draft, name)).status_code == 404, name
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 404),
+        ("nobody", 404),
+        ("other_editor", 404),
+        ("own_editor", 200),
+        ("curator", 200),
+    ],
+)
+def test_a_draft_map_is_seen_by_its_agency_and_the_curators(client, db, role, status):
+    """Signed-in users see what the cluster policy lets them view; others get 404."""
+    people = make_people()
+    draft = ClusterFactory(status=PublicationStatus.DRAFT, agency=people.agency_a)
+    if role != "anonymous":
+        client.force_login(people.user(role))
+
+    for name in ("cluster_map", "cluster_graph_json", "cluster_graphml"):
+        assert client.get(file_url(draft, name)).status_code == status, name
+    if status == 200:
+        assert (
+            "This cluster is not published"
+            in client.get(file_url(draft, "cluster_map")).content.decode()
+        )
+
+
+def test_filters_redraw_the_map_by_kind(client, knitwear):
+    """?kind= keeps the stakeholders of those kinds and the relationships among them."""
+    cluster, members = knitwear
+
+    response = client.get(map_url(cluster, kind=[ENT, ASSOC]))
+
+    assert set(nodes_in(response)) == {
+        members[key].pk for key in ("alpha", "beta", "gamma", "assoc")
+    }
+    assert edges_in(response) == [R.MEMBER_OF] * 3
+    assert table_rows(response) == 3
+    html = response.content.decode()
+    assert 'value="enterprise" id="map-kind-1" checked' in html
+    assert "Showing 4 of 7 stakeholders and 3 of their relationships." in html
+
+
+def test_filters_redraw_the_map_by_relationship_type(client, knitwear):
+    """?relationship= keeps those relationships and only the stakeholders they join."""
+    cluster, members = knitwear
+
+    response = client.get(map_url(cluster, relationship=[R.FINANCES, R.SUPPLIES]))
+
+    assert set(nodes_in(response)) == {members[k].pk for k in ("bank", "beta", "delta", "alpha")}
+    assert sorted(edges_in(response)) == [R.FINANCES, R.SUPPLIES]
+    assert "3 stakeholders without a link of the chosen types are not drawn." in (
+        response.content.decode()
+    )
+
+
+def test_an_unknown_filter_value_draws_the_whole_map_and_says_so(client, knitwear):
+    """A filter value that is no kind is reported, and the whole map is drawn."""
+    cluster, _members = knitwear
+
+    response = client.get(map_url(cluster, kind=["dragon"]))
+
+    assert response.status_code == 200
+    assert len(nodes_in(response)) == 7
+    assert "A filter was not understood" in response.content.decode()
+
+
+def test_an_isolated_stakeholder_is_named_as_isolated(client, knitwear):
+    """The polytechnic, with no relationship, is listed among the isolated stakeholders and
+    drawn with the isolated outline in the strip of stakeholders without a link."""
+    cluster, members = knitwear
+
+    response = client.get(map_url(cluster))
+
+    html = response.content.decode()
+    isolated = html[html.index('data-measure-list="isolated"') :]
+    isolated = isolated[: isolated.index("</ul>")]
+    poly = members["poly"]
+    assert f'<a href="{poly.get_absolute_url()}">Women&#x27;s Polytechnic</a>' in isolated
+    assert isolated.count("<li>") == 1
+    assert "No recorded relationship" in svg_of(response)
+    assert f'map-node--isolated" href="{poly.get_absolute_url()}"' in svg_of(response)
+
+
+def test_a_new_relationship_changes_the_map_and_its_measures(client, knitwear):
+    """The cached map and measures are dropped when a relationship is recorded."""
+    cluster, members = knitwear
+    before = client.get(map_url(cluster))
+    assert before.context["measures"].measures.isolated == ["Women's Polytechnic"]
+
+    services.relationship_create(
+        cluster=cluster, source=members["poly"], target=members["gamma"], kind=R.TRAINS
+    )
+    after = client.get(map_url(cluster))
+
+    assert len(edges_in(after)) == len(edges_in(before)) + 1
+    assert R.TRAINS in edges_in(after)
+    measures = after.context["measures"].measures
+    assert measures.isolated == []
+    assert measures.links == 7
+    assert measures.density > before.context["measures"].measures.density
+    assert "None: every stakeholder has at least one recorded relationship." in (
+        after.content.decode()
+    )
+
+
+def test_the_map_outlines_the_networks_of_enterprises(client, knitwear):
+    """A network is drawn as a named outline around its members, and listed below the map."""
+    cluster, members = knitwear
+    network_save(
+        network=Network(
+            cluster=cluster,
+            name="Yarn buyers",
+            joint_action="joint_purchase",
+            started=datetime.date(2024, 4, 1),
+        ),
+        members=[members["alpha"], members["beta"], members["gamma"]],
+    )
+
+    response = client.get(map_url(cluster))
+
+    svg = svg_of(response)
+    assert svg.count('<g class="map-hull map-hull--active">') == 1
+    assert ">Yarn buyers</text>" in svg
+    html = response.content.decode()
+    assert "Joint purchase of raw material" in html
+    assert "1 April 2024" in html
+
+
+# The files of the network ------------------------------------------------------------------
+
+
+def test_graphml_download_reads_back_with_the_measures_of_the_page(client, knitwear):
+    """The GraphML file is an attachment networkx reads; its measures are the page's."""
+    cluster, _members = knitwear
+    page = client.get(map_url(cluster)).context["measures"].measures
+
+    response = client.get(file_url(cluster, "cluster_graphml"))
+
+    assert response["Content-Type"] == "application/graphml+xml"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert ".graphml" in response["Content-Disposition"]
+    graph = nx.read_graphml(io.BytesIO(body(response)), force_multigraph=True)
+    measures = network_measures(graph)
+    assert measures.density == pytest.approx(page.density)
+    assert measures.components == page.components
+    assert measures.isolated == page.isolated
+    assert measures.links == page.links
+
+
+def test_graph_json_lists_nodes_and_links(client, knitwear):
+    """graph.json has every stakeholder as a node and every relationship as a link."""
+    cluster, members = knitwear
+
+    data = json.loads(client.get(file_url(cluster, "cluster_graph_json")).content)
+
+    assert {node["id"] for node in data["nodes"]} == {m.pk for m in members.values()}
+    assert len(data["links"]) == len(KNITWEAR_LINKS)
+
+
+def test_relationships_csv_imports_back_without_a_change(client, knitwear):
+    """relationships.csv is in the relationship import format: importing it changes nothing."""
+    cluster, _members = knitwear
+
+    response = client.get(file_url(cluster, "cluster_relationships_csv"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    result = RelationshipImporter().run(body(response))
+    assert result.ok, result.errors
+    assert result.summary().startswith("created 0, updated 0")
+    assert result.unchanged == len(KNITWEAR_LINKS)
+
+
+def test_measures_json_gives_the_measures_and_their_explanations(client, knitwear):
+    """measures.json is NetworkMeasures.as_dict() with the plain-words explanations."""
+    cluster, _members = knitwear
+
+    data = json.loads(client.get(file_url(cluster, "cluster_measures_json")).content)
+
+    assert data["cluster"] == cluster.slug
+    assert data["measures"]["actors"] == 7
+    assert data["measures"]["isolated"] == ["Women's Polytechnic"]
+    assert data["measures"]["kind_matrix"]["enterprise"]["association"] == 3
+    assert "isolation" in data["explanations"]["isolated"]
+
+
+# Query counts ------------------------------------------------------------------------------
+
+
+def grow(cluster, hub, start, count):
+    """Add `count` suppliers, each supplying `hub`."""
+    for number in range(start, start + count):
+        supplier = StakeholderFactory(name=f"Yarn supplier {number}", kind=SUP)
+        services.stakeholder_link_to_cluster(stakeholder=supplier, cluster=cluster)
+        services.relationship_create(cluster=cluster, source=supplier, target=hub, kind=R.SUPPLIES)
+
+
+def count_queries(client, url):
+    from django.db import connection
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_map_page_runs_as_many_queries_for_50_relationships_as_for_5(client, db):
+    """Cold (just after a write) and warm (cached), the query count does not grow."""
+    cluster = ClusterFactory(product="Hosiery", place="Tiruppur")
+    hub = StakeholderFactory(name="Hub Knits", kind=ENT)
+    services.stakeholder_link_to_cluster(stakeholder=hub, cluster=cluster)
+    partners = [StakeholderFactory(name=f"Partner {n}", kind=ENT) for n in range(2)]
+    for partner in partners:
+        services.stakeholder_link_to_cluster(stakeholder=partner, cluster=cluster)
+    network_save(
+        network=Network(cluster=cluster, name="Buyers", joint_action="joint_purchase"),
+        members=[hub, *partners],
+    )
+    grow(cluster, hub, 0, 5)
+    url = map_url(cluster)
+    client.get(url)  # content types, sessions: warm what is not ours
+    cache.clear()
+    cold_5 = count_queries(client, url)
+    warm_5 = count_queries(client, url)
+
+    grow(cluster, hub, 5, 45)
+    cold_50 = count_queries(client, url)
+    warm_50 = count_queries(client, url)
+
+    assert cold_50 == cold_5
+    assert warm_50 == warm_5
+    assert warm_5 < cold_5
+
+
+def test_the_profile_shows_the_social_capital_summary_and_networks(client, knitwear):
+    """The profile summarises the measures, links to the map and lists the networks."""
+    cluster, members = knitwear
+    network_save(
+        network=Network(
+            cluster=cluster,
+            name="Fair goers",
+            joint_action="trade_fair",
+            status=NetworkStatus.PLANNED,
+        ),
+        members=[members["alpha"], members["beta"], members["gamma"]],
+    )
+
+    html = client.get(cluster.get_absolute_url()).content.decode()
+
+    assert "See the stakeholder map" in html
+    assert f'href="{map_url(cluster)}"' in html
+    assert "Women&#x27;s Polytechnic" in html  # isolated
+    assert "Absent kinds:" in html  # no BDS provider
+    assert "Fair goers" in html
+    assert "Joint participation in a trade fair" in html
+    assert "Planned" in html
+
+
+# Managing networks -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(db):
+    return make_people()
+
+
+@pytest.fixture
+def own_cluster(people):
+    """Return (cluster, enterprises): a draft of agency A with four enterprises and a bank."""
+    cluster = ClusterFactory(
+        product="Hosiery", place="Ludhiana", status=PublicationStatus.DRAFT, agency=people.agency_a
+    )
+    enterprises = [
+        StakeholderFactory(name=f"Knitter {n}", kind=ENT, role=Role.MANUFACTURER) for n in range(4)
+    ]
+    bank = StakeholderFactory(name="Cluster Bank", kind=INST, role=Role.FINANCIAL)
+    for stakeholder in (*enterprises, bank):
+        services.stakeholder_link_to_cluster(stakeholder=stakeholder, cluster=cluster)
+    return cluster, enterprises
+
+
+def networks_url(cluster, name="network_list", **kwargs):
+    return reverse(f"networks:{name}", kwargs={"slug": cluster.slug, **kwargs})
+
+
+def network_data(members, **overrides):
+    data = {
+        "name": "Joint yarn purchase",
+        "joint_action": "joint_purchase",
+        "description": "Buying cotton yarn together.",
+        "started": "2024-04-01",
+        "status": "active",
+        "members": [member.pk for member in members],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_editor_records_a_network_of_their_cluster(client, people, own_cluster):
+    """A valid network is saved through network_save, attributed to the editor."""
+    cluster, enterprises = own_cluster
+    client.force_login(people.own_editor)
+
+    form = client.get(networks_url(cluster, "network_create"))
+    assert form.status_code == 200
+    assert "Knitter 0 (Manufacturer)" in form.content.decode()
+    assert "Cluster Bank" not in form.content.decode()  # only enterprises are offered
+    response = client.post(networks_url(cluster, "network_create"), network_data(enterprises[:3]))
+
+    assert response.status_code == 302
+    assert response["Location"] == networks_url(cluster)
+    network = Network.objects.get(cluster=cluster)
+    assert set(network.members.all()) == set(enterprises[:3])
+    assert network.started == datetime.date(2024, 4, 1)
+    assert network.history.latest().history_user == people.own_editor
+    listing = client.get(networks_url(cluster)).content.decode()
+    assert "Joint yarn purchase" in listing
+    assert "is saved" in listing
+
+
+def test_two_members_are_refused_with_the_message_next_to_the_members(client, people, own_cluster):
+    """Fewer than 3 members: nothing is saved and the service's message stands by the field."""
+    cluster, enterprises = own_cluster
+    client.force_login(people.own_editor)
+
+    response = client.post(networks_url(cluster, "network_create"), network_data(enterprises[:2]))
+
+    assert response.status_code == 200
+    assert not Network.objects.exists()
+    html = response.content.decode()
+    error = re.search(r'<p class="field-error" id="members-error">([^<]*)</p>', html)
+    assert error is not None
+    assert "A network has 3 to 10 enterprises; 2 were chosen." in error.group(1)
+    assert 'href="#members-field"' in html  # the summary at the top links to the field
+    assert 'value="Joint yarn purchase"' in html  # what was typed stays
+
+
+def test_a_member_from_outside_the_cluster_is_refused(client, people, own_cluster):
+    """An enterprise that is not a member of the cluster cannot be chosen."""
+    cluster, enterprises = own_cluster
+    outsider = StakeholderFactory(name="Elsewhere Knits", kind=ENT)
+    client.force_login(people.own_editor)
+
+    response = client.post(
+        networks_url(cluster, "network_create"), network_data([*enterprises[:2], outsider])
+    )
+
+    assert response.status_code == 200
+    assert not Network.objects.exists()
+    assert 'id="members-error"' in response.content.decode()
+
+
+def test_an_editor_edits_and_deletes_a_network(client, people, own_cluster):
+    """Edit changes the members; delete removes the network after a confirmation."""
+    cluster, enterprises = own_cluster
+    network = network_save(
+        network=Network(cluster=cluster, name="Fair", joint_action="trade_fair"),
+        members=enterprises[:3],
+    )
+    client.force_login(people.own_editor)
+
+    edit = networks_url(cluster, "network_edit", pk=network.pk)
+    assert f'value="{enterprises[0].pk}" id=' in client.get(edit).content.decode()
+    response = client.post(edit, network_data(enterprises, name="Fair 2026", status="completed"))
+    assert response.status_code == 302
+    network.refresh_from_db()
+    assert network.name == "Fair 2026"
+    assert network.members.count() == 4
+
+    delete = networks_url(cluster, "network_delete", pk=network.pk)
+    assert client.get(delete).status_code == 200
+    assert client.post(delete).status_code == 302
+    assert not Network.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "page", ["network_list", "network_create", "network_edit", "network_delete"]
+)
+def test_another_agencys_editor_finds_no_network_pages(client, people, own_cluster, page):
+    """An editor of agency B gets 404 on agency A's cluster and its networks."""
+    cluster, enterprises = own_cluster
+    network = network_save(
+        network=Network(cluster=cluster, name="Fair", joint_action="trade_fair"),
+        members=enterprises[:3],
+    )
+    client.force_login(people.other_editor)
+    kwargs = {"pk": network.pk} if page in ("network_edit", "network_delete") else {}
+
+    assert client.get(networks_url(cluster, page, **kwargs)).status_code == 404
+    if page != "network_list":
+        assert client.post(networks_url(cluster, page, **kwargs), {}).status_code == 404
+    assert Network.objects.filter(name="Fair").exists()
+
+
+def test_anonymous_users_are_sent_to_sign_in_and_others_refused(client, people, own_cluster):
+    """Anonymous: redirect to /accounts/login/; a user with no role: 403; a curator: 200."""
+    cluster, _enterprises = own_cluster
+    url = networks_url(cluster)
+
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+    client.force_login(people.nobody)
+    assert client.get(url).status_code == 403
+
+    client.force_login(people.curator)
+    assert client.get(url).status_code == 200
