@@ -1,10 +1,12 @@
 """Forms of the stakeholder pages: the map's filters and a network of enterprises."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Kind, RelationshipType
 from .models import Network, Stakeholder
+from .networks import network_validate_members
 
 
 class MapFilterForm(forms.Form):
@@ -43,8 +45,8 @@ class NetworkForm(forms.ModelForm):
     """Enter or edit a network of 3 to 10 enterprises of one cluster (FAQ Q59-61).
 
     The members are offered among the cluster's enterprises; their number and that they
-    belong to the cluster are checked by stakeholders.networks.network_save, whose message
-    the view puts next to this field.
+    belong to the cluster are the rule of stakeholders.networks, checked here too so that
+    its message stands next to this field together with any other error of the form.
     """
 
     members = MemberChoiceField(
@@ -77,3 +79,11 @@ class NetworkForm(forms.ModelForm):
         )
         if self.instance.pk is not None and not self.is_bound:
             self.initial["members"] = [member.pk for member in self.instance.members.all()]
+
+    def clean_members(self):
+        members = list(self.cleaned_data["members"])
+        try:
+            network_validate_members(cluster=self.cluster, members=members)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("members", exc.messages)) from exc
+        return members

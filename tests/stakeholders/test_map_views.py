@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.choices import PublicationStatus
-from stakeholders import services
+from stakeholders import map_layout, services
 from stakeholders.choices import Kind, NetworkStatus, RelationshipType, Role
 from stakeholders.imports import RelationshipImporter
 from stakeholders.models import Network
@@ -258,6 +258,79 @@ def test_the_map_outlines_the_networks_of_enterprises(client, knitwear):
     assert "1 April 2024" in html
 
 
+def test_names_are_escaped_in_the_svg_and_the_table(client, db):
+    """A stakeholder's name is text everywhere on the map, never markup."""
+    cluster = ClusterFactory()
+    stakeholder_network(
+        cluster,
+        {
+            "evil": ("<script>alert(1)</script> & Co", ENT, Role.MANUFACTURER),
+            "bank": ('Bank "of" <b>Trust</b>', INST, Role.FINANCIAL),
+        },
+        [("bank", R.FINANCES, "evil")],
+    )
+
+    html = client.get(map_url(cluster)).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "<b>Trust" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert svg_of_text(html).count("&lt;b&gt;Trust&lt;/b&gt;") >= 2  # title and label
+
+
+def svg_of_text(html):
+    return html[html.index('<svg class="map-svg') : html.index("</svg>", html.index("map-svg"))]
+
+
+# The layout --------------------------------------------------------------------------------
+
+
+def test_the_layout_is_deterministic_and_keeps_groups_apart():
+    """The same network gets the same positions; separate groups never overlap; stakeholders
+    without a link are left for the strip."""
+    links = [(1, 2), (2, 3), (3, 1), (3, 4), (10, 11), (11, 12), (20, 21)]
+    nodes = [1, 2, 3, 4, 10, 11, 12, 20, 21, 99]
+
+    first = map_layout.force_layout(nodes, links)
+    second = map_layout.force_layout(nodes, links)
+
+    assert first.positions == second.positions
+    assert first.unlinked == [99]
+    assert set(first.positions) == set(nodes) - {99}
+
+    def box(group):
+        xs = [first.positions[n][0] for n in group]
+        ys = [first.positions[n][1] for n in group]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    boxes = [box([1, 2, 3, 4]), box([10, 11, 12]), box([20, 21])]
+    for number, a in enumerate(boxes):
+        for b in boxes[number + 1 :]:
+            assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (a, b)
+    for x, y in first.positions.values():
+        assert 0 <= x <= first.width + 1e-9
+        assert 0 <= y <= first.height + 1e-9
+
+
+def test_a_network_holds_its_members_together_even_without_links():
+    """Members of a network with no relationship are placed together, not in the strip."""
+    layout = map_layout.force_layout([1, 2, 3, 4], [], groups=[[1, 2, 3]])
+
+    assert layout.unlinked == [4]
+    assert set(layout.positions) == {1, 2, 3}
+
+
+def test_a_big_network_is_laid_out_without_two_stakeholders_on_one_spot():
+    """500 stakeholders (the grid repulsion) all get distinct positions."""
+    nodes = list(range(500))
+    links = [(n, (n * 7 + 3) % 500) for n in nodes] + [(n, (n * 13 + 5) % 500) for n in nodes]
+
+    layout = map_layout.force_layout(nodes, links)
+
+    spots = {(round(x, 3), round(y, 3)) for x, y in layout.positions.values()}
+    assert len(spots) == len(layout.positions) == 500
+
+
 # The files of the network ------------------------------------------------------------------
 
 
@@ -314,6 +387,18 @@ def test_measures_json_gives_the_measures_and_their_explanations(client, knitwea
     assert data["measures"]["isolated"] == ["Women's Polytechnic"]
     assert data["measures"]["kind_matrix"]["enterprise"]["association"] == 3
     assert "isolation" in data["explanations"]["isolated"]
+
+
+def test_the_profile_measures_its_network_as_cluster_graph_does(knitwear):
+    """The profile builds the graph from what it has loaded: the same measures, no query."""
+    from clusters.selectors import cluster_profile
+    from stakeholders.maps import graph_from_profile
+    from stakeholders.network import cluster_graph
+
+    cluster, _members = knitwear
+    profile = cluster_profile(slug=cluster.slug)
+
+    assert network_measures(graph_from_profile(profile)) == network_measures(cluster_graph(cluster))
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -465,6 +550,41 @@ def test_two_members_are_refused_with_the_message_next_to_the_members(client, pe
     assert "A network has 3 to 10 enterprises; 2 were chosen." in error.group(1)
     assert 'href="#members-field"' in html  # the summary at the top links to the field
     assert 'value="Joint yarn purchase"' in html  # what was typed stays
+
+
+def test_every_error_of_the_form_shows_at_once(client, people, own_cluster):
+    """A missing joint action and too many members are both reported, each by its field."""
+    cluster, enterprises = own_cluster
+    for number in range(4, 11):
+        extra = StakeholderFactory(name=f"Knitter {number}", kind=ENT)
+        services.stakeholder_link_to_cluster(stakeholder=extra, cluster=cluster)
+        enterprises.append(extra)
+    client.force_login(people.own_editor)
+
+    response = client.post(
+        networks_url(cluster, "network_create"), network_data(enterprises, joint_action="")
+    )
+
+    html = response.content.decode()
+    assert "A network has 3 to 10 enterprises; 11 were chosen." in html
+    assert 'id="id_joint_action_error"' in html
+    assert not Network.objects.exists()
+
+
+def test_a_second_network_of_the_same_name_is_refused(client, people, own_cluster):
+    """The service's uniqueness rule is reported at the top of the form."""
+    cluster, enterprises = own_cluster
+    network_save(
+        network=Network(cluster=cluster, name="Joint yarn purchase", joint_action="other"),
+        members=enterprises[:3],
+    )
+    client.force_login(people.own_editor)
+
+    response = client.post(networks_url(cluster, "network_create"), network_data(enterprises))
+
+    assert response.status_code == 200
+    assert "This cluster already has a network of that name." in response.content.decode()
+    assert Network.objects.count() == 1
 
 
 def test_a_member_from_outside_the_cluster_is_refused(client, people, own_cluster):
