@@ -14,6 +14,8 @@ from clusters.filtersets import ClusterFilterSet
 from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
 from common.permissions import editor_agency_id
+from stakeholders import maps
+from stakeholders.network import MEASURE_EXPLANATIONS
 
 from . import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from .exceptions import PreconditionFailed, service_errors
@@ -189,6 +191,26 @@ class ClusterViewSet(
         return self.with_etag(
             Response(ClusterSerializer(cluster, context=self.get_serializer_context()).data),
             cluster,
+        )
+
+    @extend_schema(
+        summary="Social-capital measures of the cluster's stakeholder network",
+        responses={200: OpenApiResponse(description="Measures and their explanations")},
+        description=(
+            "Actors and links by kind, density, isolated actors, most connected actors, "
+            "brokers (betweenness), components, the kind-to-kind link matrix, absent kinds "
+            "and enterprises without a supplier or buyer link; cached until the network changes."
+        ),
+    )
+    @action(detail=True, methods=["get"])
+    def measures(self, request, *args, **kwargs):
+        cluster = self.get_object()
+        return Response(
+            {
+                "cluster": cluster.slug,
+                "measures": maps.cached_measures(cluster).as_dict(),
+                "explanations": {key: str(text) for key, text in MEASURE_EXPLANATIONS.items()},
+            }
         )
 
 

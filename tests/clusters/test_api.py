@@ -628,3 +628,17 @@ def test_list_query_count_is_the_same_for_1_and_50_rows():
     assert many == one
     assert len(results(clients["anonymous"].get(LIST_URLS[2]))) == 50
     assert len(results(clients["anonymous"].get("/api/sectors/"))) == 50
+
+
+def test_measures_of_a_published_cluster_and_none_of_a_draft(client, db):
+    """GET /api/clusters/<slug>/measures/ gives the network measures; a draft's is 404."""
+    from tests.factories import ClusterFactory, RelationshipFactory
+
+    relationship = RelationshipFactory()
+    response = client.get(f"/api/clusters/{relationship.cluster.slug}/measures/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["measures"]["links"] == 1
+    assert "density" in body["explanations"]
+    draft = ClusterFactory(status="draft")
+    assert client.get(f"/api/clusters/{draft.slug}/measures/").status_code == 404
