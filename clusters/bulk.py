@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from common.bulk import insert_objects
 from common.history import bulk_history_insert
 from common.text import collapse_spaces
 
@@ -56,7 +57,7 @@ def clusters_create_bulk(new_clusters, *, rules):
         cluster_apply_classification(cluster=cluster, rules=rules)
         clusters.append(cluster)
     assign_unique_slugs(Cluster, clusters, [f"{c.product} {c.place}" for c in clusters])
-    Cluster.objects.bulk_create(clusters, batch_size=BATCH)
+    insert_objects(Cluster, clusters, batch_size=BATCH)
     bulk_history_insert(Cluster, [cluster.pk for cluster in clusters])
     figures = [
         ClusterFigure(
@@ -71,6 +72,6 @@ def clusters_create_bulk(new_clusters, *, rules):
         for cluster, spec in zip(clusters, new_clusters, strict=True)
         for measure, value in spec.figures.items()
     ]
-    ClusterFigure.objects.bulk_create(figures, batch_size=BATCH)
+    insert_objects(ClusterFigure, figures, batch_size=BATCH)
     bulk_history_insert(ClusterFigure, [figure.pk for figure in figures])
     return clusters

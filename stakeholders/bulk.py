@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
+from common.bulk import insert_objects
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
@@ -137,7 +138,7 @@ def _write(created, changed, new_links):
     # slug are derived here, so the per-object full_clean() of the one-by-one services is
     # skipped: on 100,000 rows it would cost more than the inserts.
     _assign_slugs(created)
-    Stakeholder.objects.bulk_create(created, batch_size=BATCH)
+    insert_objects(Stakeholder, created, batch_size=BATCH)
     bulk_history_insert(Stakeholder, [s.pk for s in created])
     for stakeholder in changed:
         stakeholder.version += 1
@@ -147,6 +148,6 @@ def _write(created, changed, new_links):
         ClusterMembership(cluster=cluster, stakeholder=stakeholder, source=source)
         for cluster, stakeholder, source in new_links
     ]
-    ClusterMembership.objects.bulk_create(links, batch_size=BATCH)
+    insert_objects(ClusterMembership, links, batch_size=BATCH)
     bulk_history_insert(ClusterMembership, [link.pk for link in links])
     return {link.cluster_id for link in links}
