@@ -11,7 +11,7 @@ from common.forms import (
     WholeNumberField,
     YesNoField,
 )
-from common.importing import CREATED, UNCHANGED, UPDATED, RowError, RowImporter
+from common.importing import CREATED, IDENTITY, UNCHANGED, UPDATED, RowError, RowImporter
 from common.permissions import CHANGE, editor_agency_id, is_curator
 from common.text import collapse_spaces
 
@@ -173,7 +173,7 @@ class ClusterImporter(RowImporter):
         change are each looked up once for the whole file.
         """
         rules = services.benchmark_rules()
-        keys = [self.identity(cleaned) for _number, cleaned in valid]
+        keys = [cleaned[IDENTITY] for _number, cleaned in valid]
         existing = {}
         for start in range(0, len(keys), 2000):
             chunk = keys[start : start + 2000]

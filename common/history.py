@@ -82,15 +82,22 @@ def bulk_history_insert(model, pks, *, history_type="+", chunk_size=1000):
     quote = connection.ops.quote_name
     column_sql = ", ".join(quote(column) for column in columns)
     pks = list(pks)
+    target = (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({column_sql}, "
+        f"{quote('history_date')}, {quote('history_type')}, "
+        f"{quote('history_user_id')}, {quote('history_change_reason')}) "
+        f"SELECT {column_sql}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+    )
+    pk_column = quote(model._meta.pk.column)
+    stamp = [timezone.now(), history_type, user_id, reason]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter per large chunk: few statements, no long IN lists.
+            for start in range(0, len(pks), chunk_size * 20):
+                chunk = pks[start : start + chunk_size * 20]
+                cursor.execute(target + f"WHERE {pk_column} = ANY(%s)", [*stamp, chunk])
+            return
         for start in range(0, len(pks), chunk_size):
             chunk = pks[start : start + chunk_size]
             placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(history_model._meta.db_table)} ({column_sql}, "
-                f"{quote('history_date')}, {quote('history_type')}, "
-                f"{quote('history_user_id')}, {quote('history_change_reason')}) "
-                f"SELECT {column_sql}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({placeholders})",
-                [timezone.now(), history_type, user_id, reason, *chunk],
-            )
+            cursor.execute(target + f"WHERE {pk_column} IN ({placeholders})", [*stamp, *chunk])

@@ -5,6 +5,7 @@ identity (for duplicates within the file) and a function that applies a valid ro
 the services and says what happened (created, updated or unchanged).
 """
 
+import gc
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +15,7 @@ from .history import change_set
 from .tabular import TableError, read_table
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+IDENTITY = "_identity"  # the key of a validated row's cleaned data holding its identity
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,25 @@ class RowImporter:
                     )
                     continue
                 seen[key] = number
+            # Kept with the row, so that writing it does not normalise its names again.
+            form.cleaned_data[IDENTITY] = key
             valid.append((number, form.cleaned_data))
         return valid, errors
 
     def run(self, source, *, dry_run=False, user=None, reason=""):
         """Import `source` (path, bytes or file); write nothing unless every row is valid."""
+        # A big file makes hundreds of thousands of objects that live to the end of the
+        # import; the cyclic garbage collector would scan them again and again as they
+        # accumulate (2.5 s of 22 s on 100,000 stakeholder rows here). It runs afterwards.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(source, dry_run=dry_run, user=user, reason=reason)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self, source, *, dry_run, user, reason):
         result = ImportResult(dry_run=dry_run)
         try:
             table = read_table(source, required=self.required, known=self.columns)

@@ -12,7 +12,7 @@ def collapse_spaces(value):
     return _SPACES.sub(" ", value or "").strip()
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 18)
 def normalise(value):
     """Return `value` compared the way identities compare: no case, accents or extra spaces."""
     decomposed = unicodedata.normalize("NFKD", collapse_spaces(value))
@@ -23,7 +23,7 @@ def normalise(value):
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 18)
 def normalise_name(value):
     """Return a name as names compare for de-duplication: as `normalise`, and punctuation
     ignored too ('M/s. Kumar & Sons (Regd.)' matches 'M/s Kumar & Sons (Regd)')."""

@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from clusters import services as cluster_services
 from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
-from common.importing import CREATED, UNCHANGED, UPDATED, RowApplyError, RowError, RowImporter
+from common.importing import (
+    CREATED,
+    IDENTITY,
+    UNCHANGED,
+    UPDATED,
+    RowApplyError,
+    RowError,
+    RowImporter,
+)
 from common.permissions import CHANGE
 from common.text import collapse_spaces
 
@@ -239,7 +247,7 @@ class StakeholderImporter(ClusterScopedImporter):
                     source=cleaned["source"],
                     country=cleaned["cluster_country"],
                     details={name: cleaned[name] for name in DETAIL_FIELDS if cleaned[name]},
-                    key=self.identity(cleaned)[0],
+                    key=cleaned[IDENTITY][0],
                 )
             )
         if result.errors:
