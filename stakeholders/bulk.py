@@ -15,9 +15,9 @@ from common.bulk import insert_objects
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
-from .models import ClusterMembership, Stakeholder
+from .models import ClusterMembership, Relationship, Stakeholder
 from .network import network_cache_invalidate
-from .services import stakeholder_identity_key
+from .services import relationship_update, stakeholder_identity_key
 
 BATCH = 2000
 DETAIL_FIELDS = ("role", "place", "website", "email", "phone")
@@ -151,3 +151,62 @@ def _write(created, changed, new_links):
     insert_objects(ClusterMembership, links, batch_size=BATCH)
     bulk_history_insert(ClusterMembership, [link.pk for link in links])
     return {link.cluster_id for link in links}
+
+
+@dataclass
+class RelationshipRow:
+    """One validated relationship row: both ends are members of the cluster."""
+
+    cluster: object
+    source: object
+    target: object
+    kind: str
+    since: object = None
+    until: object = None
+    provenance: str = ""
+
+
+@transaction.atomic
+def relationships_import_bulk(rows):
+    """Create or update the relationships of `rows`; return one outcome per row.
+
+    A relationship is identified by cluster, ends and type; a row for an existing one
+    updates its dates where the row gives them (blank leaves them alone).
+    """
+    clusters = {row.cluster.pk for row in rows}
+    existing = {
+        (r.cluster_id, r.source_id, r.target_id, r.kind): r
+        for r in Relationship.objects.filter(cluster_id__in=clusters)
+    }
+    created, outcomes = [], []
+    for row in rows:
+        key = (row.cluster.pk, row.source.pk, row.target.pk, row.kind)
+        relationship = existing.get(key)
+        if relationship is None:
+            relationship = Relationship(
+                cluster=row.cluster,
+                source=row.source,
+                target=row.target,
+                kind=row.kind,
+                since=row.since,
+                until=row.until,
+                provenance=row.provenance,
+            )
+            existing[key] = relationship
+            created.append(relationship)
+            outcomes.append(CREATED)
+            continue
+        dates = {name: getattr(row, name) for name in ("since", "until") if getattr(row, name)}
+        if relationship.pk is not None and relationship_update(
+            relationship=relationship, data=dates
+        ):
+            outcomes.append(UPDATED)
+        else:
+            outcomes.append(UNCHANGED)
+    # The row form checked the ends (members, not the same), the type and the dates; the
+    # database constraints stand behind it.
+    insert_objects(Relationship, created, batch_size=BATCH)
+    bulk_history_insert(Relationship, [relationship.pk for relationship in created])
+    for cluster_id in clusters:
+        network_cache_invalidate(cluster_id)
+    return outcomes

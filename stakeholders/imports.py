@@ -10,10 +10,7 @@ from clusters import services as cluster_services
 from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
 from common.importing import (
-    CREATED,
     IDENTITY,
-    UNCHANGED,
-    UPDATED,
     RowApplyError,
     RowError,
     RowImporter,
@@ -22,9 +19,14 @@ from common.permissions import CHANGE
 from common.text import collapse_spaces
 
 from . import services
-from .bulk import DETAIL_FIELDS, StakeholderRow, stakeholders_import_bulk
+from .bulk import (
+    DETAIL_FIELDS,
+    RelationshipRow,
+    StakeholderRow,
+    relationships_import_bulk,
+    stakeholders_import_bulk,
+)
 from .choices import Kind, RelationshipType, Role
-from .models import Relationship
 
 STAKEHOLDER_COLUMNS = (
     "name",
@@ -278,7 +280,7 @@ class RelationshipImportForm(ClusterReferenceForm):
             name, kind = cleaned.get(f"{end}_name"), cleaned.get(f"{end}_kind")
             if cluster is None or not name or not kind:
                 continue
-            member = services.stakeholder_in_cluster(cluster=cluster, name=name, kind=kind)
+            member = self.lookups.member(cluster=cluster, name=name, kind=kind)
             if member is None:
                 self.add_error(
                     f"{end}_name",
@@ -324,24 +326,36 @@ class RelationshipImporter(ClusterScopedImporter):
             cleaned["relationship"],
         )
 
-    def apply(self, cleaned):
-        self.check_cluster(cleaned["cluster"])
-        existing = Relationship.objects.filter(
-            cluster=cleaned["cluster"],
-            source=cleaned["source_stakeholder"],
-            target=cleaned["target_stakeholder"],
-            kind=cleaned["relationship"],
-        ).first()
-        dates = {name: cleaned[name] for name in ("since", "until") if cleaned[name] is not None}
-        if existing is None:
-            services.relationship_create(
-                cluster=cleaned["cluster"],
-                source=cleaned["source_stakeholder"],
-                target=cleaned["target_stakeholder"],
-                kind=cleaned["relationship"],
-                provenance=cleaned["source"],
-                **dates,
+    def apply_rows(self, valid, result):
+        """Write every valid row in bulk (stakeholders.bulk), refusing clusters the user may
+        not change, row by row."""
+        checked, rows, labels = {}, [], []
+        for number, cleaned in valid:
+            cluster = cleaned["cluster"]
+            if cluster.pk not in checked:
+                try:
+                    self.check_cluster(cluster)
+                    checked[cluster.pk] = None
+                except RowApplyError as exc:
+                    checked[cluster.pk] = exc
+            if checked[cluster.pk] is not None:
+                exc = checked[cluster.pk]
+                result.errors.append(RowError(number, exc.column, exc.message))
+                continue
+            labels.append((number, self.row_label(cleaned)))
+            rows.append(
+                RelationshipRow(
+                    cluster=cluster,
+                    source=cleaned["source_stakeholder"],
+                    target=cleaned["target_stakeholder"],
+                    kind=cleaned["relationship"],
+                    since=cleaned["since"],
+                    until=cleaned["until"],
+                    provenance=cleaned["source"],
+                )
             )
-            return CREATED
-        changed = services.relationship_update(relationship=existing, data=dates)
-        return UPDATED if changed else UNCHANGED
+        if result.errors:
+            return
+        outcomes = relationships_import_bulk(rows)
+        for (number, label), outcome in zip(labels, outcomes, strict=True):
+            result.count(outcome, number, label)
