@@ -1,5 +1,7 @@
 """India's 36 states and union territories, and the spellings people use for them."""
 
+import difflib
+
 from common.text import normalise
 
 STATE = "state"
@@ -90,3 +92,10 @@ _LOOKUP = _lookup_table()
 def official_indian_name(text):
     """Return the official name of the Indian state or union territory `text` names, or None."""
     return _LOOKUP.get(normalise(text))
+
+
+def closest_indian_name(text):
+    """Return the official name most like the misspelt `text` ('Utter Pradesh'), or None."""
+    names = {normalise(name): name for name, _code, _kind in INDIAN_REGIONS}
+    match = difflib.get_close_matches(normalise(text), list(names), n=1, cutoff=0.8)
+    return names[match[0]] if match else None

@@ -38,9 +38,13 @@ def region_lookup(*, state, country="IN"):
     if country == "IN":
         official = indian_regions.official_indian_name(state)
         if official is None:
-            raise ValidationError(
-                _("'%(state)s' is not a state or union territory of India.") % {"state": state}
-            )
+            message = _("'%(state)s' is not a state or union territory of India.") % {
+                "state": state
+            }
+            suggestion = indian_regions.closest_indian_name(state)
+            if suggestion:
+                message += " " + _("Did you mean %(name)s?") % {"name": suggestion}
+            raise ValidationError(message)
         return Region.objects.get(country="IN", name=official)
     existing = Region.objects.filter(country=country, name__iexact=state).first()
     return existing or Region(country=country, name=state, kind=Region.Kind.REGION)

@@ -449,3 +449,12 @@ def test_change_sets_have_their_own_ids(curator):
 
     assert first.id != second.id
     assert one.history.get().history_change_reason != two.history.get().history_change_reason
+
+
+@pytest.mark.django_db
+def test_a_misspelt_state_is_refused_with_a_suggestion():
+    """'Utter Pradesh' is refused, and the message suggests Uttar Pradesh."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Did you mean Uttar Pradesh"):
+        services.region_lookup(state="Utter Pradesh")
