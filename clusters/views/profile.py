@@ -1,0 +1,30 @@
+"""The public profile of a published cluster."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from stakeholders import maps as stakeholder_maps
+
+from .. import selectors
+
+# Profile ------------------------------------------------------------------------------------
+
+
+class ClusterDetailView(TemplateView):
+    """The public profile of a published cluster; any other status is not found (404)."""
+
+    template_name = "clusters/cluster_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = selectors.cluster_profile(slug=kwargs["slug"])
+        if profile is None:
+            raise Http404(_("No published cluster has this address."))
+        context.update(
+            profile=profile,
+            cluster=profile.cluster,
+            # Measures of the stakeholder network (cached) and its networks of enterprises.
+            network=stakeholder_maps.profile_network(profile),
+        )
+        return context
