@@ -1,9 +1,17 @@
 """Turn clusters into rows of the contract's cluster format (the importer reads them back)."""
 
+from stakeholders.network_summary import SUMMARY_COLUMNS, network_summaries
+
 from .imports import CLUSTER_COLUMNS
 from .services import current_figure_records, year_sort_key
 
-EXPORT_COLUMNS = (*CLUSTER_COLUMNS, "slug", "classification_status", "classification_reason")
+EXPORT_COLUMNS = (
+    *CLUSTER_COLUMNS,
+    "slug",
+    "classification_status",
+    "classification_reason",
+    *SUMMARY_COLUMNS,
+)
 
 
 def _yes_no(value):
@@ -49,6 +57,20 @@ def cluster_export_row(cluster):
 
 
 def cluster_export_rows(queryset, chunk_size=2000):
-    """Yield export rows for `queryset`, in chunks so memory stays flat on big lists."""
+    """Yield export rows for `queryset` with each cluster's network summary, a chunk at a
+    time so memory stays flat on big lists (the summaries take four queries a chunk)."""
+    batch = []
     for cluster in queryset.iterator(chunk_size=chunk_size):
-        yield cluster_export_row(cluster)
+        batch.append(cluster)
+        if len(batch) == chunk_size:
+            yield from _rows_with_summaries(batch)
+            batch = []
+    yield from _rows_with_summaries(batch)
+
+
+def _rows_with_summaries(clusters):
+    if not clusters:
+        return
+    summaries = network_summaries([cluster.pk for cluster in clusters])
+    for cluster in clusters:
+        yield {**cluster_export_row(cluster), **summaries[cluster.pk]}

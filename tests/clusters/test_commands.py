@@ -12,7 +12,9 @@ from django.core.management.base import CommandError
 
 from clusters import services
 from clusters.exports import EXPORT_COLUMNS
+from clusters.imports import CLUSTER_COLUMNS
 from clusters.models import Cluster
+from stakeholders.network_summary import SUMMARY_COLUMNS
 from tests.conftest import CLUSTERS_CSV
 from tests.factories import AgencyFactory, ClusterFactory, foreign_region, region
 
@@ -201,12 +203,15 @@ def test_xlsx_file_from_disk(db, write_file):
 
 
 def test_export_writes_every_cluster_in_the_contract_columns(india_clusters):
-    """The export has the cluster columns plus slug and classification, one row per cluster."""
+    """The export has the cluster columns plus slug and classification (then the network
+    summary of each cluster), one row per cluster."""
     out, _err = command("export_clusters")
 
     reader = csv.DictReader(io.StringIO(out))
     assert tuple(reader.fieldnames) == EXPORT_COLUMNS
-    assert EXPORT_COLUMNS[-3:] == ("slug", "classification_status", "classification_reason")
+    contract = (*CLUSTER_COLUMNS, "slug", "classification_status", "classification_reason")
+    assert EXPORT_COLUMNS[: len(contract)] == contract
+    assert EXPORT_COLUMNS[len(contract) :] == SUMMARY_COLUMNS
     rows = list(reader)
     assert len(rows) == 15
     phulia = next(row for row in rows if row["place"] == "Phulia")
