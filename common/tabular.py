@@ -109,6 +109,9 @@ def read_table(source, *, required=(), known=()):
     else:
         if b"\x00" in data[:4096]:
             raise TableError("the file is neither CSV nor XLSX")
+        if b"\x00" in data:  # a database cannot store it; name the line instead of failing
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise TableError(f"line {line} holds a NUL character: the file is damaged")
         records = _csv_records(data)
     if not records or not any(cell.strip() for cell in records[0]):
         raise TableError("the file is empty: the first row must name the columns")

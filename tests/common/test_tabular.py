@@ -262,3 +262,18 @@ def test_written_xlsx_has_no_formulas_and_reads_back_unchanged():
         "count": "12000",
         "note": '=HYPERLINK("http://x")',
     }
+
+
+def test_a_nul_character_deep_in_a_csv_is_refused_with_its_line():
+    """A NUL byte after the first 4 KB is reported with its line, never passed on."""
+    import pytest
+
+    from common.tabular import TableError, read_table
+
+    data = (
+        b"product,place,cluster_type\n"
+        + b"Locks,Aligarh,industrial\n" * 400
+        + b"Bad\x00,X,industrial\n"
+    )
+    with pytest.raises(TableError, match="line 402 holds a NUL"):
+        read_table(data)
