@@ -82,15 +82,19 @@ def _assign_slugs(stakeholders):
 
 
 @transaction.atomic
-def stakeholders_import_bulk(rows, *, may_edit=lambda stakeholder: True):
+def stakeholders_import_bulk(rows, *, editable=None):
     """Create or update the stakeholders of `rows` and link each to its row's cluster.
 
     Return one outcome per row (CREATED, UPDATED or UNCHANGED), exactly as importing the
     rows one by one would: the first row of a new stakeholder creates it; a later row that
     changes a detail or adds a membership updates it. Details of an existing stakeholder
-    are changed only where `may_edit(stakeholder)` allows.
+    are changed only where `editable(stakeholders)` (one call: the set of their ids the
+    importer may change) allows; without it, all may be changed.
     """
     existing = _existing_by_key({row.key for row in rows})
+    may_change = (
+        editable(list(existing.values())) if editable else {s.pk for s in existing.values()}
+    )
     memberships = _existing_memberships([s.pk for s in existing.values()])
     records, created, changed, outcomes, new_links = dict(existing), [], set(), [], []
     for row in rows:
@@ -109,7 +113,7 @@ def stakeholders_import_bulk(rows, *, may_edit=lambda stakeholder: True):
             records[row.key] = stakeholder
             created.append(stakeholder)
             outcome = CREATED
-        elif stakeholder.pk is None or may_edit(stakeholder):
+        elif stakeholder.pk is None or stakeholder.pk in may_change:
             for name, value in row.details.items():
                 if getattr(stakeholder, name) != value:
                     setattr(stakeholder, name, value)
@@ -124,9 +128,11 @@ def stakeholders_import_bulk(rows, *, may_edit=lambda stakeholder: True):
                 outcome = UPDATED
         outcomes.append(outcome)
     touched_clusters = _write(created, changed, new_links)
-    touched_clusters |= {
-        membership.cluster_id for s in changed for membership in s.memberships.all()
-    }
+    touched_clusters |= set(
+        ClusterMembership.objects.filter(stakeholder__in=[s.pk for s in changed]).values_list(
+            "cluster_id", flat=True
+        )
+    )
     for cluster_id in touched_clusters:
         network_cache_invalidate(cluster_id)
     return outcomes

@@ -6,6 +6,7 @@ import contextlib
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.serializers import as_serializer_error
@@ -48,3 +49,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoValidationError):
         exc = api_validation_error(exc)
     return drf_exception_handler(exc, context)
+
+
+# The OpenAPI description of a 412, shared by every versioned write.
+STALE_RESPONSE = OpenApiResponse(
+    description="If-Match or `version` is stale: read the record again."
+)

@@ -18,7 +18,7 @@ from stakeholders import maps
 from stakeholders.network import MEASURE_EXPLANATIONS
 
 from . import schema  # noqa: F401  (registers the OpenAPI filter extension)
-from .exceptions import PreconditionFailed, service_errors
+from .exceptions import STALE_RESPONSE, PreconditionFailed, service_errors
 from .fields import save_region
 from .filtersets import ClusterFigureFilterSet
 from .pagination import RegistryCursorPagination, SmallTablePagination
@@ -35,7 +35,6 @@ from .serializers import (
 from .viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin
 
 CLUSTER_ERRORS = {"region": "state"}
-STALE = OpenApiResponse(description="If-Match or `version` is stale: read the record again.")
 
 
 @extend_schema_view(
@@ -128,7 +127,7 @@ class ClusterViewSet(
 
     @extend_schema(
         summary="Replace a cluster's fields",
-        responses={200: ClusterSerializer, 412: STALE},
+        responses={200: ClusterSerializer, 412: STALE_RESPONSE},
     )
     def update(self, request, *args, partial=False, **kwargs):
         cluster = self.get_object()
@@ -155,7 +154,7 @@ class ClusterViewSet(
 
     @extend_schema(
         summary="Change some of a cluster's fields",
-        responses={200: ClusterSerializer, 412: STALE},
+        responses={200: ClusterSerializer, 412: STALE_RESPONSE},
     )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -163,7 +162,7 @@ class ClusterViewSet(
     @extend_schema(
         summary="Move a cluster through the publication workflow",
         request=TransitionSerializer,
-        responses={200: ClusterSerializer, 412: STALE},
+        responses={200: ClusterSerializer, 412: STALE_RESPONSE},
         description=(
             "`submitted` (editors of the owning agency, from draft); `approved` (publish), "
             "`rejected` (back to draft, with a comment), `archived`, `restored`: curators."

@@ -18,12 +18,6 @@ from stakeholders.choices import Kind, RelationshipType, Role
 
 register = template.Library()
 
-_STATUS_LABELS = dict(ClassificationStatus.choices)
-_KIND_LABELS = dict(Kind.choices)
-_ROLE_LABELS = dict(Role.choices)
-_TYPE_LABELS = dict(ClusterType.choices)
-_MEASURE_LABELS = dict(Measure.choices)
-_RELATIONSHIP_LABELS = dict(RelationshipType.choices)
 # A shape as well as a colour, so that the status reads without colour too.
 _STATUS_SYMBOLS = {
     ClassificationStatus.QUALIFIES: "✓",
@@ -49,40 +43,27 @@ def as_amount(value, currency="INR"):
     return format_amount(value, currency or "INR")
 
 
-@register.filter
-def status_label(value):
-    """Return the readable label of a classification status."""
-    return _STATUS_LABELS.get(value, value)
+def _register_label_filter(name, choices, what):
+    labels = dict(choices)
+
+    def label(value):
+        return labels.get(value, value)
+
+    label.__doc__ = f"Return the readable label of {what}."
+    register.filter(name, label)
+    return label
 
 
-@register.filter
-def kind_label(value):
-    """Return the readable label of a stakeholder kind."""
-    return _KIND_LABELS.get(value, value)
-
-
-@register.filter
-def role_label(value):
-    """Return the readable label of a stakeholder role."""
-    return _ROLE_LABELS.get(value, value)
-
-
-@register.filter
-def type_label(value):
-    """Return the readable label of a cluster type."""
-    return _TYPE_LABELS.get(value, value)
-
-
-@register.filter
-def measure_label(value):
-    """Return the readable label of a measure."""
-    return _MEASURE_LABELS.get(value, value)
-
-
-@register.filter
-def relationship_label(value):
-    """Return the readable label of a relationship type ('buys from')."""
-    return _RELATIONSHIP_LABELS.get(value, value)
+status_label = _register_label_filter(
+    "status_label", ClassificationStatus.choices, "a classification status"
+)
+kind_label = _register_label_filter("kind_label", Kind.choices, "a stakeholder kind")
+role_label = _register_label_filter("role_label", Role.choices, "a stakeholder role")
+type_label = _register_label_filter("type_label", ClusterType.choices, "a cluster type")
+measure_label = _register_label_filter("measure_label", Measure.choices, "a measure")
+relationship_label = _register_label_filter(
+    "relationship_label", RelationshipType.choices, "a relationship type ('buys from')"
+)
 
 
 @register.filter
@@ -95,7 +76,7 @@ def css_token(value):
 def status_badge(status, reason=""):
     """Return the classification badge: a symbol and the status in words, the reason as title."""
     css = css_token(status)
-    label = _STATUS_LABELS.get(status, status)
+    label = status_label(status)
     symbol = _STATUS_SYMBOLS.get(status, "")
     if reason:
         return format_html(
@@ -119,7 +100,7 @@ def kind_badge(kind):
     return format_html(
         '<span class="kind kind--{}"><span class="kind__dot" aria-hidden="true"></span>{}</span>',
         css_token(kind),
-        _KIND_LABELS.get(kind, kind),
+        kind_label(kind),
     )
 
 

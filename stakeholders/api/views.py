@@ -4,12 +4,12 @@ joins; every write goes through stakeholders.services."""
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from clusters.api.exceptions import service_errors
+from clusters.api.exceptions import STALE_RESPONSE, service_errors
 from clusters.api.fields import save_region
 from clusters.api.pagination import RegistryCursorPagination
 from clusters.api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin
@@ -28,7 +28,6 @@ from .serializers import (
 )
 
 STAKEHOLDER_ERRORS = {"region": "state"}
-STALE = OpenApiResponse(description="If-Match or `version` is stale: read the record again.")
 
 
 @extend_schema_view(
@@ -105,7 +104,8 @@ class StakeholderViewSet(
         return self.with_etag(response, stakeholder)
 
     @extend_schema(
-        summary="Replace a stakeholder's fields", responses={200: StakeholderSerializer, 412: STALE}
+        summary="Replace a stakeholder's fields",
+        responses={200: StakeholderSerializer, 412: STALE_RESPONSE},
     )
     def update(self, request, *args, partial=False, **kwargs):
         stakeholder = self.get_object()
@@ -127,7 +127,7 @@ class StakeholderViewSet(
 
     @extend_schema(
         summary="Change some of a stakeholder's fields",
-        responses={200: StakeholderSerializer, 412: STALE},
+        responses={200: StakeholderSerializer, 412: STALE_RESPONSE},
     )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)

@@ -365,3 +365,28 @@ def test_import_relationships_command_fails_with_status_1(india_stakeholders, wr
     assert caught.value.returncode == 1
     assert len(err.getvalue().splitlines()) == len(BAD_RELATIONSHIP_ERRORS)
     assert not Relationship.objects.exists()
+
+
+def test_an_editors_import_asks_permission_once_not_per_stakeholder(db):
+    """Re-importing 5 or 40 existing stakeholders as an editor takes the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AgencyEditorFactory, ClusterFactory
+
+    editor = AgencyEditorFactory()
+    ClusterFactory(product="Hosiery", place="Ludhiana", agency=editor.agency, status="draft")
+    header = "name,kind,cluster_product,cluster_place,cluster_state,website\n"
+
+    def queries(count):
+        text = header + "".join(
+            f"Firm {i},enterprise,Hosiery,Ludhiana,West Bengal,https://firm{i}.example\n"
+            for i in range(count)
+        )
+        StakeholderImporter(user=editor.user).run(text.encode())
+        with CaptureQueriesContext(connection) as captured:
+            result = StakeholderImporter(user=editor.user).run(text.encode())
+        assert result.summary() == f"created 0, updated 0, unchanged {count}"
+        return len(captured)
+
+    assert queries(5) == queries(40)
