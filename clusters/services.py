@@ -511,8 +511,8 @@ class Lookups:
         return self._clusters[key]
 
     def member(self, *, cluster, name, kind):
-        """Return the member of `cluster` with this name and kind (as stakeholder_in_cluster
-        does), reading the cluster's members once."""
+        """Return the member of `cluster` with this name and kind (any spelling of the name;
+        the oldest where several states have one), reading the cluster's members once."""
         if cluster.pk not in self._members:
             from stakeholders.models import Stakeholder
 

@@ -9,8 +9,8 @@ helpers under the current change set.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.text import slugify
 
+from clusters.services import assign_unique_slugs
 from common.bulk import insert_objects
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
@@ -64,21 +64,6 @@ def _existing_memberships(stakeholder_ids):
             )
         )
     return pairs
-
-
-def _assign_slugs(stakeholders):
-    """Give each new stakeholder a slug no other row has, asking the database in bulk."""
-    bases = [(slugify(s.name) or "stakeholder")[:200].strip("-") for s in stakeholders]
-    taken = set()
-    for chunk in _chunks(set(bases)):
-        taken.update(Stakeholder.objects.filter(slug__in=chunk).values_list("slug", flat=True))
-    for stakeholder, base in zip(stakeholders, bases, strict=True):
-        slug, number = base, 2
-        while slug in taken or (slug != base and Stakeholder.objects.filter(slug=slug).exists()):
-            slug = f"{base}-{number}"
-            number += 1
-        stakeholder.slug = slug
-        taken.add(slug)
 
 
 @transaction.atomic
@@ -143,7 +128,7 @@ def _write(created, changed, new_links):
     # Every field was validated by the row form (StakeholderImportForm) and the identity and
     # slug are derived here, so the per-object full_clean() of the one-by-one services is
     # skipped: on 100,000 rows it would cost more than the inserts.
-    _assign_slugs(created)
+    assign_unique_slugs(Stakeholder, created, [stakeholder.name for stakeholder in created])
     insert_objects(Stakeholder, created, batch_size=BATCH)
     bulk_history_insert(Stakeholder, [s.pk for s in created])
     for stakeholder in changed:

@@ -158,16 +158,6 @@ def stakeholder_link_to_cluster(*, stakeholder, cluster, source=""):
     return membership, True
 
 
-def stakeholder_in_cluster(*, cluster, name, kind):
-    """Return the member of `cluster` with this name and kind, or None."""
-    prefix = stakeholder_identity_prefix(name=name, kind=kind)
-    return (
-        Stakeholder.objects.filter(identity_key__startswith=prefix, memberships__cluster=cluster)
-        .order_by("pk")
-        .first()
-    )
-
-
 def _validate_relationship(relationship):
     errors = {}
     if relationship.source_id == relationship.target_id:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from clusters.services import Lookups
 from common.history import change_set
 from stakeholders import services
 from stakeholders.choices import Kind, RelationshipType, Role
@@ -205,18 +206,12 @@ def test_member_is_found_by_name_and_kind_in_its_cluster(db):
     )
     elsewhere = ClusterFactory()
 
-    found = services.stakeholder_in_cluster(
-        cluster=membership.cluster, name=" GODREJ ", kind="enterprise"
-    )
+    lookups = Lookups()
+    found = lookups.member(cluster=membership.cluster, name=" GODREJ ", kind="enterprise")
 
     assert found == membership.stakeholder
-    assert (
-        services.stakeholder_in_cluster(cluster=elsewhere, name="Godrej", kind="enterprise") is None
-    )
-    assert (
-        services.stakeholder_in_cluster(cluster=membership.cluster, name="Godrej", kind="supplier")
-        is None
-    )
+    assert lookups.member(cluster=elsewhere, name="Godrej", kind="enterprise") is None
+    assert lookups.member(cluster=membership.cluster, name="Godrej", kind="supplier") is None
 
 
 # Relationships ---------------------------------------------------------------------------
