@@ -1,6 +1,5 @@
 """The curators' workbench for clusters, their figures, benchmarks, regions, sectors, agencies."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -8,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import PolicyAdminMixin
+from common.admin import PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
 from common.history import change_set
 from common.permissions import editor_agency_id, is_curator
 from stakeholders import merging
@@ -19,6 +18,7 @@ from . import services, workflow
 from .choices import PublicationStatus
 from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
 from .permissions import cluster_policy, figure_policy
+from .workflow import deletable_clusters
 
 CLASSIFICATION_FIELDS = (
     "classification_status",
@@ -38,21 +38,22 @@ CURRENT_FIGURE_FIELDS = (
 )
 
 
-class ClusterFigureInline(admin.TabularInline):
+class ClusterFigureInline(PolicyChoicesMixin, admin.TabularInline):
     model = ClusterFigure
     fields = ("measure", "value", "currency", "year", "source", "estimated")
     extra = 0
 
 
-class ClusterMembershipInline(admin.TabularInline):
+class ClusterMembershipInline(PolicyChoicesMixin, admin.TabularInline):
     model = ClusterMembership
     fields = ("stakeholder", "source")
     autocomplete_fields = ("stakeholder",)
     extra = 0
 
 
-class ClusterAdminForm(forms.ModelForm):
-    """Check the product-and-place identity before saving, so a duplicate is a form error."""
+class ClusterAdminForm(VersionedAdminForm):
+    """Check the version and the product-and-place identity before saving, so a stale save
+    and a duplicate are form errors."""
 
     class Meta:
         model = Cluster
@@ -65,7 +66,6 @@ class ClusterAdminForm(forms.ModelForm):
             "cluster_type",
             "sector",
             "agency",
-            "status",
             "origin",
             "structure",
             "stage",
@@ -75,25 +75,24 @@ class ClusterAdminForm(forms.ModelForm):
             "longitude",
         )
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+    def check_version(self, expected_version):
+        services.check_version(
+            model=Cluster,
+            pk=self.instance.pk,
+            expected_version=expected_version,
+            label=_("cluster"),
+        )
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        try:
-            services.check_version(
-                model=Cluster,
-                pk=self.instance.pk,
-                expected_version=cleaned.get("version"),
-                label=_("cluster"),
+        if self.instance.pk is not None:
+            # The status changes only through the workflow, also when reverting to a
+            # version from before the cluster was archived.
+            self.instance.status = (
+                Cluster.objects.filter(pk=self.instance.pk).values_list("status", flat=True).get()
             )
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
         try:
             services.cluster_validate_identity(
                 product=cleaned.get("product", ""),
@@ -135,9 +134,30 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     search_fields = ("product", "place", "district", "slug")
     autocomplete_fields = ("region", "sector", "agency")
     list_select_related = ("region", "sector", "agency")
-    readonly_fields = (*CURRENT_FIGURE_FIELDS, *CLASSIFICATION_FIELDS, "slug", "created", "updated")
+    # The status changes only through the workflow (the actions below, the review queue).
+    readonly_fields = (
+        *CURRENT_FIGURE_FIELDS,
+        *CLASSIFICATION_FIELDS,
+        "status",
+        "slug",
+        "created",
+        "updated",
+    )
     fieldsets = (
-        (None, {"fields": ("product", "place", "district", "region", "country", "slug")}),
+        (
+            None,
+            {
+                "fields": (
+                    "product",
+                    "place",
+                    "district",
+                    "region",
+                    "country",
+                    "slug",
+                    "opened_version",
+                )
+            },
+        ),
         (_("Type and ownership"), {"fields": ("cluster_type", "sector", "agency", "status")}),
         (_("Classification"), {"fields": CLASSIFICATION_FIELDS}),
         (
@@ -169,7 +189,7 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
         fields = super().get_readonly_fields(request, obj)
         if is_curator(request.user):
             return fields
-        return (*fields, "status", "agency")
+        return (*fields, "agency")
 
     def has_curate_permission(self, request):
         """Publishing and merging are for curators (the actions' `permissions`)."""
@@ -184,11 +204,28 @@ class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
             obj.get_classification_status_display(),
         )
 
+    def has_delete_permission(self, request, obj=None):
+        """Only a draft that was never published may be deleted, by anyone (as on the site)."""
+        return super().has_delete_permission(request, obj) and (
+            obj is None or deletable_clusters(Cluster.objects.filter(pk=obj.pk)).exists()
+        )
+
     def save_model(self, request, obj, form, change):
         if not change and not is_curator(request.user):
             obj.agency_id = editor_agency_id(request.user)
         with change_set(user=request.user):
-            services.cluster_save(cluster=obj)
+            services.cluster_save(
+                cluster=obj, expected_version=form.cleaned_data.get("opened_version")
+            )
+
+    def delete_model(self, request, obj):
+        with change_set(user=request.user, reason="admin: delete draft"):
+            services.cluster_delete(cluster=obj)
+
+    def delete_queryset(self, request, queryset):
+        with change_set(user=request.user, reason="admin: delete drafts"):
+            for cluster in queryset:
+                services.cluster_delete(cluster=cluster)
 
     def save_related(self, request, form, formsets, change):
         with change_set(user=request.user):

@@ -3,6 +3,7 @@
 - anyone: view published clusters;
 - an agency editor: view, add, change, delete, submit and import the clusters of their own
   agency, whatever their status (never another agency's: those are simply not found);
+  deleting is further limited by the rule of clusters.workflow.deletable_clusters;
 - a curator: everything, including publish / reject / archive and merge.
 """
 
@@ -17,6 +18,7 @@ from common.permissions import (
     PermissionPolicy,
     editor_agency_id,
     is_curator,
+    register_policy,
 )
 
 from .choices import PublicationStatus
@@ -49,7 +51,7 @@ class ClusterPermissionPolicy(PermissionPolicy):
         return clusters.none()
 
 
-cluster_policy = ClusterPermissionPolicy()
+cluster_policy = register_policy(ClusterPermissionPolicy())
 
 
 class ClusterChildPolicy(PermissionPolicy):
@@ -84,4 +86,4 @@ class ClusterFigurePermissionPolicy(ClusterChildPolicy):
     model = ClusterFigure
 
 
-figure_policy = ClusterFigurePermissionPolicy()
+figure_policy = register_policy(ClusterFigurePermissionPolicy())

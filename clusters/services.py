@@ -261,11 +261,9 @@ def cluster_delete(*, cluster):
     A cluster that has been public is archived instead (clusters.workflow), so addresses
     and citations of it keep working; its history keeps the deleted record either way.
     """
-    from .choices import PublicationStatus
-    from .models import ClusterReview
+    from .workflow import deletable_clusters
 
-    published_once = cluster.reviews.filter(action=ClusterReview.Action.APPROVED).exists()
-    if cluster.status != PublicationStatus.DRAFT or published_once:
+    if not deletable_clusters(Cluster.objects.filter(pk=cluster.pk)).exists():
         raise ValidationError(
             _(
                 "Only a draft that was never published can be deleted; ask a curator to "

@@ -3,6 +3,7 @@ archived to hide. Each step is recorded as a ClusterReview with who, when and wh
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from common.history import change_set
@@ -57,6 +58,14 @@ def cluster_transition(*, cluster, action, user, comment=""):
     ClusterReview.objects.create(cluster=locked, action=action, comment=comment, user=user)
     cluster.status, cluster.version = locked.status, locked.version
     return locked
+
+
+def deletable_clusters(queryset):
+    """Return the clusters of `queryset` that may be deleted: drafts never published (a
+    record entered by mistake). One that has been public is archived instead, so addresses
+    and citations of it keep working."""
+    approved = ClusterReview.objects.filter(cluster=OuterRef("pk"), action=Action.APPROVED)
+    return queryset.filter(status=Status.DRAFT).exclude(Exists(approved))
 
 
 def review_queue():

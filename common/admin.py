@@ -1,8 +1,15 @@
-"""Admin helpers shared by the apps: lists that stay fast on tables of a million rows."""
+"""Admin helpers shared by the apps: lists that stay fast on tables of a million rows, and
+the permission policies applied to every admin path."""
 
+from django import forms
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
+from django.http import Http404
 from django.utils.functional import cached_property
+
+from .permissions import CHANGE, DELETE, is_curator, policy_for
 
 
 class EstimatedCountPaginator(Paginator):
@@ -42,34 +49,172 @@ def table_row_estimate(model, using="default"):
     return int(row[0])
 
 
-class PolicyAdminMixin:
-    """Let a model's permission policy decide what an admin user sees and may change.
+def linkable_choices(user, model):
+    """Return the `model` records `user` may pick in a choice field, or None for no limit.
 
-    A curator sees everything; an agency editor with admin access sees only the rows the
-    policy gives them (their agency's), and any other row is simply not found.
+    A curator may pick anything; so may anyone a record of reference data (a region, a
+    sector: models without a policy). Otherwise the model's policy decides (for example
+    an editor attaches figures only to their agency's clusters and links only the
+    stakeholders they may see).
+    """
+    policy = policy_for(model)
+    if policy is None or is_curator(user):
+        return None
+    return policy.linkable_instances(user)
+
+
+def _limit_choices(formfield, user, model):
+    allowed = linkable_choices(user, model) if formfield is not None else None
+    if allowed is not None:
+        formfield.queryset = formfield.queryset.filter(pk__in=allowed.values("pk"))
+    return formfield
+
+
+def check_links(user, instance, cleaned_data=None):
+    """Refuse (PermissionDenied) a record whose foreign keys or many-to-many choices point at
+    records `user` may not attach it to: the last line behind the limited choice fields."""
+    if is_curator(user):
+        return
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation:
+            continue
+        allowed = linkable_choices(user, field.related_model)
+        value = getattr(instance, field.attname)
+        if allowed is not None and value is not None and not allowed.filter(pk=value).exists():
+            raise PermissionDenied
+    for field in instance._meta.many_to_many:
+        chosen = (cleaned_data or {}).get(field.name)
+        allowed = linkable_choices(user, field.related_model)
+        if allowed is None or not chosen:
+            continue
+        pks = {obj.pk for obj in chosen}
+        if allowed.filter(pk__in=pks).count() != len(pks):
+            raise PermissionDenied
+
+
+class PolicyChoicesMixin:
+    """Offer in every choice field of an admin form or inline only what the user may link."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _limit_choices(formfield, request.user, db_field.related_model)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _limit_choices(formfield, request.user, db_field.related_model)
+
+
+def _is_autocomplete(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
+
+
+class PolicyAdminMixin(PolicyChoicesMixin):
+    """Let a model's permission policy decide what an admin user sees, picks and changes.
+
+    The same rules as on the site, on every admin path: a curator sees everything; an
+    agency editor's lists, change pages, history and deletions reach only the rows the
+    policy gives them (any other row is simply not found: 404, never 403, so nothing tells
+    them a hidden record exists), the choices and autocompletes offer only what they may
+    link, every save is checked again, and reverting to an old version is a curator's.
     """
 
     policy = None
 
     def get_queryset(self, request):
-        from .permissions import CHANGE, is_curator
-
         queryset = super().get_queryset(request)
         if is_curator(request.user):
             return queryset
-        allowed = self.policy.instances_user_has_permission_for(request.user, CHANGE)
+        if _is_autocomplete(request):
+            allowed = self.policy.linkable_instances(request.user)
+        else:
+            allowed = self.policy.instances_user_has_permission_for(request.user, CHANGE)
         return queryset.filter(pk__in=allowed.values("pk"))
 
     def _allowed(self, request, action, obj):
-        return obj is None or self.policy.user_has_permission_for_instance(
-            request.user, action, obj
-        )
+        if obj is None or is_curator(request.user):
+            return True
+        return self.policy.user_has_permission_for_instance(request.user, action, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._allowed(request, "change", obj)
+        return super().has_change_permission(request, obj) and self._allowed(request, CHANGE, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._allowed(request, "delete", obj)
+        return super().has_delete_permission(request, obj) and self._allowed(request, DELETE, obj)
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._allowed(request, "change", obj)
+        return super().has_view_permission(request, obj) and self._allowed(request, CHANGE, obj)
+
+    def has_revert_permission(self, request, obj):
+        """Reverting rewrites a record from its history: a curator's decision."""
+        return is_curator(request.user) and self.has_change_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_revert_permission(request, obj) or super().revert_disabled(request, obj)
+
+    def _visible_or_404(self, request, object_id):
+        # A curator also reads the history of deleted records (simple-history finds them).
+        if not is_curator(request.user) and self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_revert_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        check_links(request.user, obj, form.cleaned_data)
+        return obj
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and not formset._should_delete_form(inline_form):
+                check_links(request.user, inline_form.instance, inline_form.cleaned_data)
+        super().save_formset(request, form, formset, change)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin form that refuses a stale save, as the site's forms do.
+
+    It sends back the version the user opened (the stored one, also when the form shows an
+    old version to revert to); if someone saved the record in between, the save is refused
+    with the service's message. Subclasses name the service check in `check_version`.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_version = None
+        if self.instance.pk is not None:
+            self.stored_version = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+        self.fields["opened_version"].initial = self.stored_version
+        self.fields["opened_version"].required = self.stored_version is not None
+
+    def check_version(self, expected_version):
+        """Raise ValidationError if the stored record is no longer at `expected_version`."""
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.stored_version is not None and cleaned.get("opened_version") is not None:
+            try:
+                self.check_version(cleaned["opened_version"])
+            except ValidationError as exc:
+                raise ValidationError(exc.messages) from None
+            # The save raises the version from the stored one, even when reverting.
+            self.instance.version = self.stored_version
+        return cleaned

@@ -30,6 +30,27 @@ class PermissionPolicy:
             return self.user_has_permission(user, action)
         return self.instances_user_has_permission_for(user, action).filter(pk=instance.pk).exists()
 
+    def linkable_instances(self, user):
+        """Return the instances `user` may attach other records to (a figure to a cluster, a
+        cluster to a stakeholder): by default those they may change."""
+        return self.instances_user_has_permission_for(user, CHANGE)
+
+
+_POLICIES = {}
+
+
+def register_policy(policy):
+    """Make `policy` the one that answers for its model wherever a model is only known at
+    run time (the admin's choice fields and autocompletes); return it."""
+    _POLICIES[policy.model] = policy
+    return policy
+
+
+def policy_for(model):
+    """Return the registered policy of `model`, or None for reference data (regions,
+    sectors) that anyone who may edit may also pick."""
+    return _POLICIES.get(model)
+
 
 def is_curator(user):
     """Return whether `user` is a curator (staff with the curators' publish permission)."""

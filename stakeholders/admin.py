@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin import merge_action
-from common.admin import EstimatedCountPaginator, PolicyAdminMixin
+from clusters.services import check_version
+from common.admin import (
+    EstimatedCountPaginator,
+    PolicyAdminMixin,
+    PolicyChoicesMixin,
+    VersionedAdminForm,
+)
 from common.history import change_set
 from common.permissions import is_curator
 
@@ -50,7 +56,7 @@ class InvalidateNetworkMixin:
             network_cache_invalidate(cluster_id)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PolicyChoicesMixin, admin.TabularInline):
     model = ClusterMembership
     fields = ("cluster", "source")
     autocomplete_fields = ("cluster",)
@@ -78,7 +84,7 @@ class RelationshipForm(forms.ModelForm):
         return cleaned
 
 
-class OutgoingRelationshipInline(admin.TabularInline):
+class OutgoingRelationshipInline(PolicyChoicesMixin, admin.TabularInline):
     model = Relationship
     form = RelationshipForm
     fk_name = "source"
@@ -89,7 +95,7 @@ class OutgoingRelationshipInline(admin.TabularInline):
     verbose_name_plural = _("relationships from this stakeholder")
 
 
-class IncomingRelationshipInline(admin.TabularInline):
+class IncomingRelationshipInline(PolicyChoicesMixin, admin.TabularInline):
     model = Relationship
     form = RelationshipForm
     fk_name = "target"
@@ -100,8 +106,8 @@ class IncomingRelationshipInline(admin.TabularInline):
     verbose_name_plural = _("relationships to this stakeholder")
 
 
-class StakeholderAdminForm(forms.ModelForm):
-    """Check identity and role-for-kind before saving, so they are form errors."""
+class StakeholderAdminForm(VersionedAdminForm):
+    """Check the version, identity and role-for-kind before saving, so they are form errors."""
 
     class Meta:
         model = Stakeholder
@@ -119,6 +125,14 @@ class StakeholderAdminForm(forms.ModelForm):
             "services_offered",
             "description",
             "source",
+        )
+
+    def check_version(self, expected_version):
+        check_version(
+            model=Stakeholder,
+            pk=self.instance.pk,
+            expected_version=expected_version,
+            label=_("stakeholder"),
         )
 
     def clean(self):
@@ -151,6 +165,7 @@ class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     readonly_fields = ("slug", "created", "updated")
+    fields = (*StakeholderAdminForm.Meta.fields, "opened_version", *readonly_fields)
     inlines = (MembershipInline, OutgoingRelationshipInline, IncomingRelationshipInline)
     paginator = EstimatedCountPaginator
     show_full_result_count = False

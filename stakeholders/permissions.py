@@ -23,6 +23,7 @@ from common.permissions import (
     PermissionPolicy,
     editor_agency_id,
     is_curator,
+    register_policy,
 )
 
 from .models import ClusterMembership, Network, Relationship, Stakeholder
@@ -57,6 +58,15 @@ class StakeholderPermissionPolicy(PermissionPolicy):
             return stakeholders.filter(Exists(own), ~Exists(foreign))
         return stakeholders.none()
 
+    def linkable_instances(self, user):
+        """Return the stakeholders `user` may link to a cluster: those they may see, and those
+        that belong to no cluster at all (left over when their last link was removed)."""
+        if is_curator(user):
+            return Stakeholder.objects.all()
+        visible = self.instances_user_has_permission_for(user, VIEW)
+        unattached = ~Exists(ClusterMembership.objects.filter(stakeholder=OuterRef("pk")))
+        return Stakeholder.objects.filter(Q(pk__in=visible.values("pk")) | unattached)
+
 
 class MembershipPermissionPolicy(ClusterChildPolicy):
     model = ClusterMembership
@@ -66,13 +76,13 @@ class RelationshipPermissionPolicy(ClusterChildPolicy):
     model = Relationship
 
 
-stakeholder_policy = StakeholderPermissionPolicy()
-membership_policy = MembershipPermissionPolicy()
-relationship_policy = RelationshipPermissionPolicy()
+stakeholder_policy = register_policy(StakeholderPermissionPolicy())
+membership_policy = register_policy(MembershipPermissionPolicy())
+relationship_policy = register_policy(RelationshipPermissionPolicy())
 
 
 class NetworkPermissionPolicy(ClusterChildPolicy):
     model = Network
 
 
-network_policy = NetworkPermissionPolicy()
+network_policy = register_policy(NetworkPermissionPolicy())

@@ -71,9 +71,7 @@ def member_stakeholders(cluster):
 def linkable_stakeholders(user):
     """Return the stakeholders `user` may link to a cluster: those they may see, and those
     that belong to no cluster at all (left over when their last link was removed)."""
-    visible = stakeholder_policy.instances_user_has_permission_for(user, VIEW)
-    unattached = ~Exists(ClusterMembership.objects.filter(stakeholder=OuterRef("pk")))
-    return Stakeholder.objects.filter(Q(pk__in=visible.values("pk")) | unattached)
+    return stakeholder_policy.linkable_instances(user)
 
 
 def stakeholder_search(queryset, text, *, exclude_cluster=None, limit=SEARCH_LIMIT):

@@ -202,7 +202,8 @@ ADMIN_MATRIX = {
     "add": ("admin-login", "admin-login", 200, 200, 200),
     "change": ("admin-login", "admin-login", "missing", 200, 200),
     "delete": ("admin-login", "admin-login", "missing", 200, 200),
-    "history": ("admin-login", "admin-login", 403, 200, 200),
+    # 404 as for a record that does not exist: a 403 would tell that the draft exists.
+    "history": ("admin-login", "admin-login", 404, 200, 200),
 }
 
 
