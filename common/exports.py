@@ -21,6 +21,12 @@ def _filename(name, extension):
     return f"{name}-{date.today().isoformat()}.{extension}"
 
 
+def attachment(name, extension):
+    """Return the Content-Disposition of a download: `<name>-<today>.<extension>`, the
+    extension last so that the file opens in the program for it."""
+    return f'attachment; filename="{_filename(name, extension)}"'
+
+
 def _with_bom(lines):
     # A byte-order mark first, so that Excel reads the file as UTF-8 (₹, accents).
     yield "\ufeff"
@@ -66,5 +72,5 @@ def export_response(rows, columns, *, file_format, name, sheet_title="Sheet"):
             _with_bom(iter_csv(rows, columns)), content_type="text/csv; charset=utf-8"
         )
         file_format = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{_filename(name, file_format)}"'
+    response["Content-Disposition"] = attachment(name, file_format)
     return response

@@ -6,13 +6,12 @@ user what the cluster policy lets them view (an editor's own drafts, everything 
 curator). Any other cluster is not found (404).
 """
 
-from datetime import date
-
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views import View
 from django.views.generic import TemplateView
 
 from clusters.choices import PublicationStatus
+from common.exports import attachment
 from common.tabular import iter_csv
 
 from . import maps
@@ -26,9 +25,9 @@ from .network import MEASURE_EXPLANATIONS, cluster_graph
 GRAPHML_TYPE = "application/graphml+xml"
 
 
-def _attachment(response, cluster, suffix):
-    name = f"{cluster.slug}-{suffix}-{date.today().isoformat()}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _attachment(response, cluster, name, extension):
+    """Download `response` as `<slug>-<name>-<today>.<extension>`."""
+    response["Content-Disposition"] = attachment(f"{cluster.slug}-{name}", extension)
     return response
 
 
@@ -97,7 +96,7 @@ class ClusterGraphMLView(ClusterNetworkFileView):
 
     def render(self, cluster):
         response = HttpResponse(graph_to_graphml(cluster_graph(cluster)), content_type=GRAPHML_TYPE)
-        return _attachment(response, cluster, "network.graphml")
+        return _attachment(response, cluster, "network", "graphml")
 
 
 class ClusterGraphJSONView(ClusterNetworkFileView):
@@ -115,7 +114,7 @@ class ClusterRelationshipsCsvView(ClusterNetworkFileView):
         rows = graph_relationship_rows(cluster, cluster_graph(cluster))
         lines = iter_csv(rows, RELATIONSHIP_COLUMNS)
         response = StreamingHttpResponse(_with_bom(lines), content_type="text/csv; charset=utf-8")
-        return _attachment(response, cluster, "relationships.csv")
+        return _attachment(response, cluster, "relationships", "csv")
 
 
 def _with_bom(lines):

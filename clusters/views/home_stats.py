@@ -2,7 +2,6 @@
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from common.exports import attachment
 from common.tabular import write_csv
 from stakeholders import selectors as stakeholder_selectors
 
@@ -77,10 +77,6 @@ class StatsChart:
 
 def _list_url(**params):
     return reverse("clusters:cluster_list") + "?" + urlencode(params)
-
-
-def _attachment(name):
-    return f'attachment; filename="{name}-{date.today().isoformat()}'
 
 
 def _type_status_chart():
@@ -230,5 +226,5 @@ class StatsCsvView(View):
         stream = io.StringIO()
         write_csv(stats.csv_rows(), stats.columns, stream)
         response = HttpResponse(stream.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment(f"cluster-stats-{chart}") + '.csv"'
+        response["Content-Disposition"] = attachment(f"cluster-stats-{chart}", "csv")
         return response
