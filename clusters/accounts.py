@@ -12,9 +12,16 @@ CURATED_APPS = ("clusters", "stakeholders")
 # What an agency editor may touch in the admin; the policies narrow it to their agency.
 EDITOR_PERMISSIONS = [
     f"{verb}_{model}"
-    for model in ("cluster", "clusterfigure", "stakeholder", "clustermembership", "relationship")
+    for model in (
+        "cluster",
+        "clusterfigure",
+        "stakeholder",
+        "clustermembership",
+        "relationship",
+        "network",
+    )
     for verb in ("view", "add", "change", "delete")
-]
+] + ["view_region", "view_sector"]  # reference data, picked in the cluster and stakeholder forms
 
 
 def curators_group():

@@ -5,9 +5,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
+from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
 from common.history import change_set
 from common.permissions import editor_agency_id, is_curator
 from stakeholders import merging
@@ -107,7 +106,7 @@ class ClusterAdminForm(VersionedAdminForm):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
     policy = cluster_policy
     form = ClusterAdminForm
     list_display = (
@@ -297,7 +296,7 @@ def merge_action(model_admin, request, queryset, merge, noun):
 
 
 @admin.register(ClusterFigure)
-class ClusterFigureAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class ClusterFigureAdmin(PolicyAdminMixin, HistoryAdmin):
     policy = figure_policy
     list_display = ("cluster", "measure", "value", "currency", "year", "source", "estimated")
     list_filter = ("measure", "estimated", "year")
@@ -326,7 +325,7 @@ class ClusterFigureAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(SimpleHistoryAdmin):
+class BenchmarkAdmin(HistoryAdmin):
     list_display = (
         "cluster_type",
         "measure",
@@ -355,7 +354,7 @@ class BenchmarkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ("name", "country", "code", "kind")
     list_filter = ("country", "kind")
     search_fields = ("name", "code")
@@ -363,7 +362,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(HistoryAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -376,7 +375,7 @@ class AgencyEditorInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "slug", "website", "email")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -384,7 +383,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgencyEditor)
-class AgencyEditorAdmin(SimpleHistoryAdmin):
+class AgencyEditorAdmin(HistoryAdmin):
     list_display = ("user", "agency")
     list_filter = (("agency", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("user__username", "user__email", "agency__name")

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.http import Http404
 from django.utils.functional import cached_property
+from simple_history.admin import SimpleHistoryAdmin
 
 from .permissions import CHANGE, DELETE, is_curator, policy_for
 
@@ -109,6 +110,26 @@ def _is_autocomplete(request):
     return match is not None and match.url_name == "autocomplete"
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every registry model's admin: its history for those who may view it, and reverting
+    to an old version for curators only (simple-history would let anyone who may merely
+    view a record POST its old version back)."""
+
+    def has_revert_permission(self, request, obj):
+        """Reverting rewrites a record from its history: a curator's decision."""
+        return is_curator(request.user) and self.has_change_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_revert_permission(request, obj) or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_revert_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class PolicyAdminMixin(PolicyChoicesMixin):
     """Let a model's permission policy decide what an admin user sees, picks and changes.
 
@@ -145,16 +166,15 @@ class PolicyAdminMixin(PolicyChoicesMixin):
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._allowed(request, CHANGE, obj)
 
-    def has_revert_permission(self, request, obj):
-        """Reverting rewrites a record from its history: a curator's decision."""
-        return is_curator(request.user) and self.has_change_permission(request, obj)
-
-    def revert_disabled(self, request, obj=None):
-        return not self.has_revert_permission(request, obj) or super().revert_disabled(request, obj)
-
     def _visible_or_404(self, request, object_id):
-        # A curator also reads the history of deleted records (simple-history finds them).
-        if not is_curator(request.user) and self.get_object(request, unquote(object_id)) is None:
+        # Without the model's permissions, 403 whether or not the record exists; with them,
+        # a record outside the policy's set is not found. A curator also reads the history
+        # of deleted records (simple-history finds them).
+        if is_curator(request.user):
+            return
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if self.get_object(request, unquote(object_id)) is None:
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -163,10 +183,6 @@ class PolicyAdminMixin(PolicyChoicesMixin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
-        if request.method == "POST":
-            obj = self.get_object(request, unquote(object_id))
-            if obj is None or not self.has_revert_permission(request, obj):
-                raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_form(self, request, form, change):

@@ -5,16 +5,18 @@ unfiltered COUNT(*) (EstimatedCountPaginator, show_full_result_count off) and jo
 they show (list_select_related).
 """
 
+from copy import copy
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.admin import merge_action
 from clusters.services import check_version
 from common.admin import (
     EstimatedCountPaginator,
+    HistoryAdmin,
     PolicyAdminMixin,
     PolicyChoicesMixin,
     VersionedAdminForm,
@@ -74,9 +76,12 @@ class RelationshipForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        candidate = Relationship(
-            pk=self.instance.pk, **{name: cleaned.get(name) for name in self.Meta.fields}
-        )
+        # On a stakeholder's page the inline leaves out its own end (source or target): the
+        # formset has set that on the instance.
+        candidate = copy(self.instance)
+        for name in self.fields:
+            if name in self.Meta.fields:
+                setattr(candidate, name, cleaned.get(name))
         try:
             services.relationship_validate(relationship=candidate)
         except ValidationError as exc:
@@ -156,7 +161,7 @@ class StakeholderAdminForm(VersionedAdminForm):
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class StakeholderAdmin(PolicyAdminMixin, HistoryAdmin):
     policy = stakeholder_policy
     form = StakeholderAdminForm
     list_display = ("name", "kind", "role", "place", "region", "website")
@@ -197,7 +202,7 @@ class StakeholderAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, SimpleHistoryAdmin):
+class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
     policy = membership_policy
     list_display = ("stakeholder", "stakeholder_kind", "cluster", "source")
     list_filter = ("stakeholder__kind",)
@@ -213,7 +218,7 @@ class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, SimpleHis
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, SimpleHistoryAdmin):
+class RelationshipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
     policy = relationship_policy
     form = RelationshipForm
     list_display = ("source", "kind", "target", "cluster", "since", "until")
@@ -247,7 +252,7 @@ class NetworkAdminForm(forms.ModelForm):
 
 
 @admin.register(Network)
-class NetworkAdmin(PolicyAdminMixin, SimpleHistoryAdmin):
+class NetworkAdmin(PolicyAdminMixin, HistoryAdmin):
     policy = network_policy
     form = NetworkAdminForm
     list_display = ("name", "cluster", "joint_action", "status", "started")
