@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
 from django_filters.constants import EMPTY_VALUES
 
 from .choices import (
@@ -71,6 +72,52 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+# The largest id a row can have (bigint). A larger number would not simply match nothing:
+# it overflows SQLite's driver and PostgreSQL's bigint, a server error instead of an answer.
+MAX_ID = 2**63 - 1
+
+
+def check_id(value):
+    """Raise a ValidationError unless `value` is an id: a whole number from 1 to MAX_ID."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+        raise ValidationError(
+            _("“%(value)s” is not an id (a whole number from 1)."),
+            code="invalid_id",
+            params={"value": value},
+        )
+
+
+class IdChoiceField(filter_fields.ModelChoiceField):
+    """A row by its id, refusing a value that cannot be one before asking the database."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            check_id(value)
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    """Rows by their ids, refusing a value that cannot be one before asking the database."""
+
+    def _check_values(self, value):
+        for item in value:
+            check_id(item)
+        return super()._check_values(value)
+
+
+class IdFilter(filters.ModelChoiceFilter):
+    """Filter by one row's id (`state_id=5`): a value that is no id is the filter's error."""
+
+    field_class = IdChoiceField
+
+
+class IdMultipleFilter(filters.ModelMultipleChoiceFilter):
+    """Filter by rows' ids (`state_id=5&state_id=7`); a value that is no id is an error."""
+
+    field_class = IdMultipleChoiceField
+
+
 class ClusterOrderingFilter(filters.OrderingFilter):
     """Sort with unknown values last in either direction and the primary key as tie-break,
     so that pages of a sorted list never repeat or skip a row."""
@@ -110,7 +157,7 @@ class ClusterFilterSet(filters.FilterSet):
         to_field_name="slug",
         label=_("Sector"),
     )
-    sector_id = filters.ModelMultipleChoiceFilter(
+    sector_id = IdMultipleFilter(
         field_name="sector", queryset=Sector.objects.all(), label=_("Sector (id)")
     )
     state = filters.ModelMultipleChoiceFilter(
@@ -119,7 +166,7 @@ class ClusterFilterSet(filters.FilterSet):
         to_field_name="slug",
         label=_("State"),
     )
-    state_id = filters.ModelMultipleChoiceFilter(
+    state_id = IdMultipleFilter(
         field_name="region", queryset=Region.objects.all(), label=_("State (id)")
     )
     country = filters.CharFilter(
@@ -138,7 +185,7 @@ class ClusterFilterSet(filters.FilterSet):
         to_field_name="slug",
         label=_("Agency"),
     )
-    agency_id = filters.ModelMultipleChoiceFilter(
+    agency_id = IdMultipleFilter(
         field_name="agency", queryset=Agency.objects.all(), label=_("Agency (id)")
     )
     enterprise_count_min = filters.NumberFilter(

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import PublicationStatus
+from clusters.filtersets import IdFilter
 from clusters.models import Cluster, Region
 
 from .choices import Kind, RelationshipType, Role
@@ -38,7 +39,7 @@ class StakeholderFilterSet(filters.FilterSet):
         method="filter_cluster",
         label=_("Cluster"),
     )
-    cluster_id = filters.ModelChoiceFilter(
+    cluster_id = IdFilter(
         queryset=_published_clusters(), method="filter_cluster", label=_("Cluster (id)")
     )
     state = filters.ModelChoiceFilter(
@@ -47,9 +48,7 @@ class StakeholderFilterSet(filters.FilterSet):
         method="filter_state",
         label=_("State"),
     )
-    state_id = filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), method="filter_state", label=_("State (id)")
-    )
+    state_id = IdFilter(queryset=Region.objects.all(), method="filter_state", label=_("State (id)"))
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("role", "role")), label=_("Sort by")
     )
@@ -99,7 +98,7 @@ class RelationshipFilterSet(filters.FilterSet):
     cluster = filters.ModelChoiceFilter(
         queryset=_published_clusters(), to_field_name="slug", label=_("Cluster")
     )
-    cluster_id = filters.ModelChoiceFilter(
+    cluster_id = IdFilter(
         field_name="cluster", queryset=_published_clusters(), label=_("Cluster (id)")
     )
     state = filters.ModelChoiceFilter(

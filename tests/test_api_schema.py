@@ -78,6 +78,90 @@ def test_docs_pages_load_nothing_from_another_site(url):
     assert "/api/schema/" in html
 
 
+# Every POST: its status and headers that a WSGI server accepts -----------------------------
+
+
+def post_bodies():
+    """Return {POST path of the schema: (path filled in, body, expected status)}, with the
+    rows the bodies name."""
+    agency = factories.AgencyFactory()
+    cluster = factories.ClusterFactory(agency=agency)
+    draft = factories.ClusterFactory(status=PublicationStatus.DRAFT, agency=agency)
+    maker = factories.StakeholderFactory(name="Knitting unit")
+    dealer = factories.StakeholderFactory(name="Yarn dealer", kind=Kind.SUPPLIER)
+    stakeholder_services.stakeholder_link_to_cluster(stakeholder=maker, cluster=cluster)
+    stakeholder_services.stakeholder_link_to_cluster(stakeholder=dealer, cluster=cluster)
+    bank = factories.StakeholderFactory(name="Bank", kind=Kind.INSTITUTION)
+    return {
+        "/api/clusters/": (
+            "/api/clusters/",
+            {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial"},
+            201,
+        ),
+        "/api/clusters/{slug}/transition/": (
+            f"/api/clusters/{draft.slug}/transition/",
+            {"action": "submitted"},
+            200,
+        ),
+        "/api/figures/": (
+            "/api/figures/",
+            {"cluster": cluster.slug, "measure": "employment", "value": 5000, "source": "Survey"},
+            201,
+        ),
+        "/api/stakeholders/": (
+            "/api/stakeholders/",
+            {"name": "Dyeing unit", "kind": "enterprise", "cluster": cluster.slug},
+            201,
+        ),
+        "/api/memberships/": (
+            "/api/memberships/",
+            {"cluster": cluster.slug, "stakeholder": bank.slug},
+            201,
+        ),
+        "/api/relationships/": (
+            "/api/relationships/",
+            {
+                "cluster": cluster.slug,
+                "source": dealer.slug,
+                "target": maker.slug,
+                "kind": "supplies",
+            },
+            201,
+        ),
+        "/api/benchmarks/": (
+            "/api/benchmarks/",
+            {
+                "cluster_type": "handicraft",
+                "measure": "artisan_count",
+                "threshold": 500,
+                "authority": "State handicrafts board",
+            },
+            201,
+        ),
+    }
+
+
+def test_every_post_answers_its_status_with_headers_a_wsgi_server_accepts(curator):
+    """Every POST of the schema succeeds with its status (201 for a create), and every
+    header value is a str: wsgiref (runserver) refuses a str subclass such as DRF's
+    Hyperlink, which turned a successful create into a 500."""
+    schema = APIClient().get(SCHEMA_URL).json()
+    posts = {path for path, operations in schema["paths"].items() if "post" in operations}
+    bodies = post_bodies()
+    assert posts == set(bodies), "give every POST operation a body here"
+    token, _created = Token.objects.get_or_create(user=curator)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    for path, (url, body, expected) in bodies.items():
+        response = client.post(url, body, format="json")
+        assert response.status_code == expected, (path, response.content)
+        for name, value in response.items():
+            assert type(name) is str and type(value) is str, (path, name, type(value))
+        if expected == 201 and "Location" in response:
+            assert response["Location"] == response.json()["url"]
+
+
 # Schemathesis ------------------------------------------------------------------------------
 
 

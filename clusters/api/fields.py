@@ -102,6 +102,26 @@ def save_region(region):
     return region
 
 
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 code where one applies: a count has none and reads as null (not "",
+    which the code's pattern does not allow)."""
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class CurrencyFieldExtension(OpenApiSerializerFieldExtension):
+    """Describe a CurrencyField: the code in a request; the code or null in a response."""
+
+    target_class = CurrencyField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
 class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
     """Describe a NamedRefField: text in a request, {name, slug} in a response."""
 

@@ -5,6 +5,7 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import Measure
+from clusters.filtersets import IdMultipleFilter
 from clusters.models import ClusterFigure
 from clusters.permissions import cluster_policy
 from common.permissions import VIEW
@@ -26,7 +27,7 @@ class ClusterFigureFilterSet(filters.FilterSet):
         queryset=visible_clusters,
         label=_("Cluster"),
     )
-    cluster_id = filters.ModelMultipleChoiceFilter(
+    cluster_id = IdMultipleFilter(
         field_name="cluster", queryset=visible_clusters, label=_("Cluster (id)")
     )
     measure = filters.MultipleChoiceFilter(choices=Measure.choices, label=_("Measure"))

@@ -7,6 +7,8 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type, build_p
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from clusters.filtersets import MAX_ID
+
 
 class RegistryFilterExtension(DjangoFilterExtension):
     """django-filter's extension, knowing that `to_field_name` means a slug (a string) and
@@ -22,7 +24,10 @@ class RegistryFilterExtension(DjangoFilterExtension):
                 auto_schema, model, filterset_class, field_name, filter_field
             )
         by_slug = bool(filter_field.extra.get("to_field_name"))
-        schema = build_basic_type(OpenApiTypes.STR if by_slug else OpenApiTypes.INT)
+        if by_slug:
+            schema = build_basic_type(OpenApiTypes.STR)
+        else:
+            schema = {**build_basic_type(OpenApiTypes.INT64), "minimum": 1, "maximum": MAX_ID}
         multiple = isinstance(filter_field, filters.ModelMultipleChoiceFilter)
         if multiple:
             schema = build_array_type(schema)

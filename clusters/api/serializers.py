@@ -11,7 +11,7 @@ from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterRe
 from clusters.permissions import cluster_policy
 from common.permissions import CHANGE
 
-from .fields import NamedRefField, StateField, resolve_state
+from .fields import CurrencyField, NamedRefField, StateField, resolve_state
 
 COUNTRY_CODE = RegexValidator(
     r"^[A-Za-z]{2}\Z", _("Use a two-letter ISO 3166-1 country code, such as IN or IT.")
@@ -227,11 +227,11 @@ class ClusterFigureSerializer(serializers.ModelSerializer):
     current value and classification."""
 
     cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
-    currency = serializers.CharField(
+    currency = CurrencyField(
         required=False,
         default="INR",
         validators=[CURRENCY_CODE],
-        help_text=_("ISO 4217, for turnover and exports; blank for counts."),
+        help_text=_("ISO 4217, for turnover and exports; null for counts."),
     )
     display_value = serializers.CharField(read_only=True)
 

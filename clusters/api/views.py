@@ -32,7 +32,7 @@ from .serializers import (
     SectorSerializer,
     TransitionSerializer,
 )
-from .viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin
+from .viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
 
 CLUSTER_ERRORS = {"region": "state"}
 
@@ -103,8 +103,7 @@ class ClusterViewSet(
                 data["region"] = save_region(data["region"])
             cluster = services.cluster_create(figures=figures, provenance=provenance, **data)
         body = ClusterSerializer(cluster, context=self.get_serializer_context()).data
-        response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
-        return self.with_etag(response, cluster)
+        return self.with_etag(created(body), cluster)
 
     def _own_agency_draft(self, data):
         """Make an editor's new cluster a draft of the editor's agency (refuse others)."""

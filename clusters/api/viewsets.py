@@ -6,7 +6,8 @@ import re
 from django.http import Http404
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.response import Response
 
 from common.history import change_set
 from common.permissions import is_curator
@@ -20,6 +21,15 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 def etag(instance):
     """Return the ETag of a versioned record: its version, quoted."""
     return f'"{instance.version}"'
+
+
+def created(body):
+    """Return the 201 response of a new record, with its address in Location.
+
+    The address is DRF's Hyperlink, a str subclass; a WSGI server is strict about header
+    values (wsgiref, runserver's, refuses anything but str and answered 500), hence str().
+    """
+    return Response(body, status=status.HTTP_201_CREATED, headers={"Location": str(body["url"])})
 
 
 class PolicyViewSetMixin:
@@ -76,7 +86,12 @@ class SlugOrIdLookupMixin:
 
 class VersionedMixin:
     """ETag on reads and writes of a versioned record; If-Match (or the body's `version`)
-    on writes, 412 when stale."""
+    on writes, 412 when stale.
+
+    If-Match compares weakly: GZipMiddleware weakens the ETag of a compressed response
+    (`W/"4"`), and a gzip client sends back what it received. The tag is the record's
+    version whatever the encoding, so `W/"4"` and `"4"` both mean version 4.
+    """
 
     def expected_version(self, instance, body_version=None):
         """Return the version the client edits, or None when it names none.
@@ -89,7 +104,7 @@ class VersionedMixin:
         tags = parse_etags(header)
         if "*" in tags:
             return instance.version if body_version is None else body_version
-        if etag(instance) not in tags:
+        if etag(instance) not in {tag.removeprefix("W/") for tag in tags}:
             raise PreconditionFailed(
                 _(
                     "This record changed since you read it: If-Match %(sent)s, but its ETag is "

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clusters.api.filtersets import visible_clusters
+from clusters.filtersets import IdFilter, IdMultipleFilter
 from common.permissions import VIEW
 from stakeholders.choices import RelationshipType
 from stakeholders.models import ClusterMembership, Relationship
@@ -28,7 +29,7 @@ class ClusterChildFilterSet(filters.FilterSet):
         queryset=visible_clusters,
         label=_("Cluster"),
     )
-    cluster_id = filters.ModelMultipleChoiceFilter(
+    cluster_id = IdMultipleFilter(
         field_name="cluster", queryset=visible_clusters, label=_("Cluster (id)")
     )
 
@@ -42,7 +43,7 @@ class MembershipFilterSet(ClusterChildFilterSet):
         queryset=visible_stakeholders,
         label=_("Stakeholder"),
     )
-    stakeholder_id = filters.ModelMultipleChoiceFilter(
+    stakeholder_id = IdMultipleFilter(
         field_name="stakeholder", queryset=visible_stakeholders, label=_("Stakeholder (id)")
     )
 
@@ -60,7 +61,7 @@ class RelationshipFilterSet(ClusterChildFilterSet):
         method="filter_either_end",
         label=_("Stakeholder (either end)"),
     )
-    stakeholder_id = filters.ModelChoiceFilter(
+    stakeholder_id = IdFilter(
         queryset=visible_stakeholders,
         method="filter_either_end",
         label=_("Stakeholder id (either end)"),

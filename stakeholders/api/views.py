@@ -12,7 +12,12 @@ from rest_framework.response import Response
 from clusters.api.exceptions import STALE_RESPONSE, service_errors
 from clusters.api.fields import save_region
 from clusters.api.pagination import RegistryCursorPagination
-from clusters.api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin
+from clusters.api.viewsets import (
+    RegistryViewSet,
+    SlugOrIdLookupMixin,
+    VersionedMixin,
+    created,
+)
 from common.permissions import VIEW
 from stakeholders import services
 from stakeholders.filtersets import StakeholderFilterSet
@@ -100,8 +105,7 @@ class StakeholderViewSet(
                 )
         stakeholder = self._reread(stakeholder)
         body = self.get_serializer(stakeholder).data
-        response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
-        return self.with_etag(response, stakeholder)
+        return self.with_etag(created(body), stakeholder)
 
     @extend_schema(
         summary="Replace a stakeholder's fields",

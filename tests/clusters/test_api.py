@@ -642,3 +642,91 @@ def test_measures_of_a_published_cluster_and_none_of_a_draft(client, db):
     assert "density" in body["explanations"]
     draft = ClusterFactory(status="draft")
     assert client.get(f"/api/clusters/{draft.slug}/measures/").status_code == 404
+
+
+# Issue 9: defects found by probing from outside ---------------------------------------------
+
+
+def test_the_etag_a_gzip_client_receives_is_accepted_in_if_match():
+    """GZipMiddleware weakens the ETag a gzip client receives (`W/"3"`): sent back in
+    If-Match it still names the version read, so the edit is 200; a stale one is still 412."""
+    user = editor()
+    cluster = factories.ClusterFactory(agency=user.agency_editor.agency, description="x" * 300)
+    api = token_client(user)
+    url = f"/api/clusters/{cluster.slug}/"
+
+    read = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert read["Content-Encoding"] == "gzip"
+    received = read["ETag"]
+    assert received == f'W/"{cluster.version}"'
+    fresh = api.patch(
+        url, {"description": "Mine"}, HTTP_IF_MATCH=received, HTTP_ACCEPT_ENCODING="gzip"
+    )
+    stale = api.patch(
+        url, {"description": "Again"}, HTTP_IF_MATCH=received, HTTP_ACCEPT_ENCODING="gzip"
+    )
+
+    assert fresh.status_code == 200
+    assert stale.status_code == 412
+    cluster.refresh_from_db()
+    assert cluster.description == "Mine"
+
+
+HUGE_ID = "99999999999999999999"  # above 2**64: no bigint holds it
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/clusters/?sector_id=" + HUGE_ID,
+        "/api/clusters/?state_id=" + HUGE_ID,
+        "/api/clusters/?agency_id=" + HUGE_ID,
+        "/api/clusters/?state_id=1&state_id=" + HUGE_ID,
+        "/api/clusters/?state_id=-1",
+        "/api/clusters/?state_id=1.5",
+        "/api/clusters/?state_id=%C2%B2",
+        "/api/figures/?cluster_id=" + HUGE_ID,
+    ],
+)
+def test_an_id_filter_that_is_no_id_is_a_400_naming_it(anon, url):
+    """An id filter with a value no row can have (beyond bigint, negative, not a number) is a
+    400 naming the filter, on SQLite (whose driver overflows) as on PostgreSQL, never a 500."""
+    factories.ClusterFactory()
+    response = anon.get(url)
+    assert response.status_code == 400
+    name = url.split("?")[1].split("=")[0]
+    assert response.json()[name][0]
+
+
+def test_the_html_list_and_export_report_an_id_filter_beyond_bigint(client, db):
+    """The cluster list shows a form error and the export is a 400 (the same FilterSet)."""
+    factories.ClusterFactory(product="Brassware")
+
+    page = client.get("/clusters/", {"state_id": HUGE_ID})
+    export = client.get("/clusters/export.csv", {"sector_id": HUGE_ID})
+
+    assert page.status_code == 200
+    assert "Brassware" not in page.content.decode()
+    assert page.context["filter_errors"]
+    assert export.status_code == 400
+    assert "sector_id" in export.content.decode()
+
+
+def test_a_real_id_still_filters(anon):
+    """The id filters still take ids (and several of them)."""
+    knitwear = factories.ClusterFactory(sector=factories.SectorFactory())
+    factories.ClusterFactory()
+    assert slugs(anon.get("/api/clusters/", {"sector_id": knitwear.sector_id})) == [knitwear.slug]
+    assert len(results(anon.get("/api/clusters/", {"state_id": [knitwear.region_id]}))) == 2
+
+
+def test_a_count_figure_reads_with_a_null_currency_and_an_amount_with_its_code(anon):
+    """A count has no currency: it reads as null, as the schema says (a nullable ISO 4217
+    code), never "" against the pattern; an amount reads with its code."""
+    cluster = factories.ClusterFactory(figures={"enterprise_count": 120, "annual_turnover": 10**9})
+    rows = {row["measure"]: row for row in results(anon.get("/api/figures/"))}
+    assert rows["enterprise_count"]["currency"] is None
+    assert rows["annual_turnover"]["currency"] == "INR"
+    schema = anon.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["ClusterFigure"]["properties"]["currency"]["nullable"] is True
+    assert cluster.figures.count() == 2

@@ -333,3 +333,69 @@ def test_list_query_count_is_the_same_for_1_and_50_rows():
     assert many == one
     for url in LIST_URLS:
         assert len(results(clients["anonymous"].get(url))) == 50
+
+
+# Issue 9: defects found by probing from outside ---------------------------------------------
+
+
+def test_the_etag_a_gzip_client_receives_is_accepted_in_if_match():
+    """A gzip client receives the ETag weakened (`W/"2"`); sending it back in If-Match edits
+    the stakeholder (200), and once it is stale the edit is 412."""
+    user = editor()
+    stakeholder = member(own_cluster(user), name="Dyeing unit", description="x" * 300)
+    api = token_client(user)
+    url = f"/api/stakeholders/{stakeholder.slug}/"
+
+    received = api.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    assert received == f'W/"{stakeholder.version}"'
+    fresh = api.patch(url, {"phone": "0591 1"}, HTTP_IF_MATCH=received, HTTP_ACCEPT_ENCODING="gzip")
+    stale = api.patch(url, {"phone": "0591 2"}, HTTP_IF_MATCH=received, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert fresh.status_code == 200
+    assert stale.status_code == 412
+    stakeholder.refresh_from_db()
+    assert stakeholder.phone == "0591 1"
+
+
+HUGE_ID = "99999999999999999999"  # above 2**64: no bigint holds it
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stakeholders/?cluster_id=" + HUGE_ID,
+        "/api/stakeholders/?state_id=" + HUGE_ID,
+        "/api/stakeholders/?state_id=-3",
+        "/api/memberships/?cluster_id=" + HUGE_ID,
+        "/api/memberships/?stakeholder_id=" + HUGE_ID,
+        "/api/relationships/?cluster_id=" + HUGE_ID,
+        "/api/relationships/?stakeholder_id=" + HUGE_ID,
+    ],
+)
+def test_an_id_filter_that_is_no_id_is_a_400_naming_it(anon, url):
+    """An id beyond bigint (or negative) is a 400 naming the filter on SQLite and
+    PostgreSQL alike, never a 500."""
+    factories.RelationshipFactory()
+    response = anon.get(url)
+    assert response.status_code == 400
+    assert response.json()[url.split("?")[1].split("=")[0]][0]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/stakeholders/?state_id=" + HUGE_ID, 200),
+        ("/stakeholders/?cluster_id=" + HUGE_ID, 200),
+        ("/stakeholders/export.csv?cluster_id=" + HUGE_ID, 400),
+        ("/relationships/?cluster_id=" + HUGE_ID, 200),
+        ("/relationships/export.json?cluster_id=" + HUGE_ID, 400),
+    ],
+)
+def test_html_lists_and_exports_report_an_id_filter_beyond_bigint(client, db, url, status):
+    """The HTML lists show the filter's error (and no rows); the exports are a 400."""
+    factories.RelationshipFactory()
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert response.context["filter_errors"]
+        assert not response.context["results"]
