@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean
+.PHONY: run serve test lint format bench clean
 
 $(STAMP): requirements.txt .python-version
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -15,6 +15,21 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	PORT=$(PORT) $(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server: gunicorn (config/gunicorn.py) with DJANGO_DEBUG=0 on DATABASE_URL,
+# after migrating and collecting the static files; see docs/deployment.md for the settings.
+# Its workers share a file cache in var/cache unless DJANGO_CACHE_BACKEND names another: a
+# per-process memory cache would keep serving a network's old measures in other workers.
+serve: $(STAMP)
+	@test -n "$$DJANGO_SECRET_KEY" || { echo 'make serve: set DJANGO_SECRET_KEY, a long random string kept secret (e.g. python3 -c "import secrets; print(secrets.token_urlsafe(50))"); see docs/deployment.md' >&2; exit 2; }
+	@test -n "$$DATABASE_URL" || echo 'make serve: DATABASE_URL is not set: serving the SQLite file db.sqlite3' >&2
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
+	test -n "$$DJANGO_CACHE_BACKEND" || export \
+	  DJANGO_CACHE_BACKEND=django.core.cache.backends.filebased.FileBasedCache \
+	  DJANGO_CACHE_LOCATION="$(CURDIR)/var/cache"; \
+	exec env DJANGO_DEBUG=0 DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-60} PORT=$(PORT) \
+	  $(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi:application
 
 test: $(STAMP)
 	scripts/ensure-chromium

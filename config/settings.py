@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below), static files included.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # DRF's browsable API and Redoc need inline styles (config/csp.py).
+    "config.csp.ThirdPartyPagesCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compress pages (a 500-actor map is ~900 KB of SVG and tables, ~80 KB gzipped).
     # Django masks CSRF tokens per response, which is what BREACH would target.
@@ -70,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that fails because the database is down answers 503, not 500 (common/health.py;
+    # errors elsewhere in the stack are turned into the same 503 by handler500).
+    "common.health.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a clear response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,6 +107,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}, for the few inline scripts we do not write ourselves.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -108,8 +118,17 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A persistent connection broken by a database restart is noticed and replaced at
+        # the start of the next request, so the site recovers by itself (no restart).
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails in seconds (503, see common/health.py), not after the
+    # operating system's TCP time-out of a minute or more.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,7 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -145,11 +164,14 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/profile/"
 LOGOUT_REDIRECT_URL = "/"
 
-# E-mail goes to the console unless DJANGO_EMAIL_BACKEND names another backend (e.g. SMTP).
-# With DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend the server is
-# DJANGO_EMAIL_HOST / _PORT / _USER / _PASSWORD, with DJANGO_EMAIL_USE_TLS.
+# E-mail goes to the console while debugging and to an SMTP server in production
+# (DJANGO_DEBUG=0), unless DJANGO_EMAIL_BACKEND names another backend. With the SMTP backend
+# the server is DJANGO_EMAIL_HOST / _PORT / _USER / _PASSWORD, with DJANGO_EMAIL_USE_TLS.
 EMAIL_BACKEND_PATH = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
@@ -227,6 +249,30 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+# Only where every subdomain is served over HTTPS too (preloading is hard to undo).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# A load balancer polls /healthz over plain HTTP on the private side: never redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django.middleware.csp): everything from this site only. No inline
+# script or style of ours: the JS and CSS are files in static/. The nonce is only for the
+# inline script and style of third-party pages that render {{ csp_nonce }}: the API's Swagger
+# UI and Redoc (templates/drf_spectacular/) and a few Django admin templates; a page that
+# renders no nonce gets none in its header. SVG (map, charts) is styled by classes from the
+# stylesheet, so no style attribute needs 'unsafe-inline'. Images may be data: URIs, which
+# Swagger UI's stylesheet uses for its icons. DRF's browsable API and Redoc also need inline
+# styles: config/csp.py relaxes style-src for those pages alone.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Network measures and map layouts are cached until the network changes. The default is a
 # per-process memory cache; with several worker processes set a shared one, e.g.

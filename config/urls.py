@@ -4,8 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clusters.views import HomeView
+from common import health
+
+# A lost database answers 503 "temporarily unavailable", any other error Django's 500 page.
+handler500 = health.server_error
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", HomeView.as_view(), name="home"),
     path("", include("clusters.urls")),
     path("stakeholders/", include("stakeholders.urls")),
