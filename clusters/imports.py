@@ -12,7 +12,7 @@ from common.forms import (
     YesNoField,
 )
 from common.importing import CREATED, IDENTITY, UNCHANGED, UPDATED, RowError, RowImporter
-from common.permissions import CHANGE, editor_agency_id, is_curator
+from common.permissions import CHANGE, VIEW, editor_agency_id, is_curator
 from common.text import collapse_spaces
 
 from . import services
@@ -181,13 +181,20 @@ class ClusterImporter(RowImporter):
                 (cluster.identity_key, cluster)
                 for cluster in Cluster.objects.filter(identity_key__in=chunk)
             )
-        editable = None
+        editable = visible = None
         if self.user is not None and existing:
+            ids = [cluster.pk for cluster in existing.values()]
             editable = set(
                 cluster_policy.instances_user_has_permission_for(self.user, CHANGE)
-                .filter(pk__in=[cluster.pk for cluster in existing.values()])
+                .filter(pk__in=ids)
                 .values_list("pk", flat=True)
             )
+            if editable != set(ids):
+                visible = set(
+                    cluster_policy.instances_user_has_permission_for(self.user, VIEW)
+                    .filter(pk__in=set(ids) - editable)
+                    .values_list("pk", flat=True)
+                )
         regions, sectors, new_clusters = {}, {}, []
         for (number, cleaned), key in zip(valid, keys, strict=True):
             region = self._cached(
@@ -224,14 +231,14 @@ class ClusterImporter(RowImporter):
                 result.count(CREATED, number, self.row_label(cleaned))
                 continue
             if editable is not None and cluster.pk not in editable:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "product",
+                if cluster.pk in visible:
+                    message = (
                         "a cluster with this product and place is maintained by another "
-                        "agency; you cannot change it",
+                        "agency; you cannot change it"
                     )
-                )
+                else:  # another agency's draft: that it exists, nothing more
+                    message = services.hidden_duplicate_message()
+                result.errors.append(RowError(number, "product", message))
                 continue
             data = {"cluster_type": cleaned["cluster_type"], **descriptors}
             if sector is not None:

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.history import current_change_set
+from common.permissions import VIEW
 from common.text import collapse_spaces, normalise
 
 from . import regions as indian_regions
@@ -117,7 +118,42 @@ def cluster_find(*, product, place, region, country="IN"):
     return Cluster.objects.filter(identity_key=key).first()
 
 
-def _duplicate_error(existing):
+ACTING_USER = object()  # the default `user` of an identity check: whoever is acting now
+
+
+def acting_user():
+    """Return the user the current write is for: the change set's, else the signed-in user
+    of the request being served (simple_history's middleware keeps it); None for an
+    operator's command, which may see every record."""
+    changes = current_change_set()
+    if changes is not None and changes.user is not None:
+        return changes.user
+    from simple_history.models import HistoricalRecords
+
+    return getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+
+
+def hidden_duplicate_message():
+    """Return what someone who may not see the cluster that has an identity is told: that it
+    exists (the identity is unique), but neither its name, its address nor its agency."""
+    return _(
+        "A cluster with this product and place already exists and is maintained by another "
+        "agency; a curator can help."
+    )
+
+
+def cluster_is_visible(*, user, cluster):
+    """Return whether `user` may see `cluster` (None: an operator or curator sees all)."""
+    if user is None:
+        return True
+    from .permissions import cluster_policy
+
+    return cluster_policy.user_has_permission_for_instance(user, VIEW, cluster)
+
+
+def _duplicate_error(existing, *, user):
+    if not cluster_is_visible(user=user, cluster=existing):
+        return ValidationError({"product": hidden_duplicate_message()}, code="duplicate")
     return ValidationError(
         {
             "product": _(
@@ -130,12 +166,19 @@ def _duplicate_error(existing):
     )
 
 
-def cluster_validate_identity(*, product, place, region, country, exclude_pk=None):
-    """Raise ValidationError naming the existing cluster if this identity is taken."""
+def cluster_validate_identity(
+    *, product, place, region, country, exclude_pk=None, user=ACTING_USER
+):
+    """Raise ValidationError if this identity is taken: naming the existing cluster to a
+    `user` who may see it, telling anyone else only that it exists (hidden_duplicate_message).
+
+    `user` defaults to the acting user (acting_user()); None is an operator or a curator,
+    who sees every record.
+    """
     key = cluster_identity_key(product=product, place=place, region=region, country=country)
     existing = Cluster.objects.filter(identity_key=key).exclude(pk=exclude_pk).first()
     if existing is not None:
-        raise _duplicate_error(existing)
+        raise _duplicate_error(existing, user=acting_user() if user is ACTING_USER else user)
     return key
 
 

@@ -66,17 +66,36 @@ def _existing_memberships(stakeholder_ids):
     return pairs
 
 
+class HiddenStakeholders(Exception):
+    """Rows whose identity is an existing stakeholder the importer may not link."""
+
+    def __init__(self, indexes):
+        super().__init__(f"{len(indexes)} row(s) name a stakeholder that may not be linked")
+        self.indexes = indexes
+
+
 @transaction.atomic
-def stakeholders_import_bulk(rows, *, editable=None):
+def stakeholders_import_bulk(rows, *, editable=None, linkable=None):
     """Create or update the stakeholders of `rows` and link each to its row's cluster.
 
     Return one outcome per row (CREATED, UPDATED or UNCHANGED), exactly as importing the
     rows one by one would: the first row of a new stakeholder creates it; a later row that
     changes a detail or adds a membership updates it. Details of an existing stakeholder
     are changed only where `editable(stakeholders)` (one call: the set of their ids the
-    importer may change) allows; without it, all may be changed.
+    importer may change) allows; without it, all may be changed. An existing stakeholder
+    is linked only where `linkable(stakeholders)` (one call, likewise) allows: otherwise
+    raise HiddenStakeholders with the indexes of the rows that name one, writing nothing.
     """
     existing = _existing_by_key({row.key for row in rows})
+    if linkable is not None and existing:
+        may_link = linkable(list(existing.values()))
+        hidden = [
+            index
+            for index, row in enumerate(rows)
+            if row.key in existing and existing[row.key].pk not in may_link
+        ]
+        if hidden:
+            raise HiddenStakeholders(hidden)
     may_change = (
         editable(list(existing.values())) if editable else {s.pk for s in existing.values()}
     )

@@ -11,7 +11,6 @@ from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
 from common.importing import (
     IDENTITY,
-    RowApplyError,
     RowError,
     RowImporter,
 )
@@ -21,12 +20,14 @@ from common.text import collapse_spaces
 from . import services
 from .bulk import (
     DETAIL_FIELDS,
+    HiddenStakeholders,
     RelationshipRow,
     StakeholderRow,
     relationships_import_bulk,
     stakeholders_import_bulk,
 )
 from .choices import Kind, RelationshipType, Role
+from .permissions import stakeholder_policy
 
 STAKEHOLDER_COLUMNS = (
     "name",
@@ -95,9 +96,12 @@ class ClusterReferenceForm(forms.Form):
     cluster_state = forms.CharField(max_length=100, required=False)
     cluster_country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
 
-    def __init__(self, *args, lookups=None, **kwargs):
+    def __init__(self, *args, lookups=None, cluster_refusal=None, **kwargs):
+        """`cluster_refusal(cluster)` returns why the importing user may not add to a
+        cluster (None: they may); without it every cluster may be added to."""
         super().__init__(*args, **kwargs)
         self.lookups = lookups or cluster_services.Lookups()
+        self.cluster_refusal = cluster_refusal
         self.fields["cluster_product"].error_messages["required"] = (
             "the cluster's product is missing"
         )
@@ -128,6 +132,13 @@ class ClusterReferenceForm(forms.Form):
                 f"no cluster '{cleaned['cluster_product']}' in {where} is registered: "
                 "import the cluster first",
             )
+        elif self.cluster_refusal is not None:
+            # Before anything is looked up in the cluster, so that a row cannot find out
+            # who belongs to a cluster the user may not change (or see).
+            refusal = self.cluster_refusal(cluster)
+            if refusal:
+                self.add_error("cluster_product", refusal)
+                cluster = None
         cleaned["cluster"] = cluster
         return cleaned
 
@@ -173,24 +184,34 @@ class StakeholderImportForm(ClusterReferenceForm):
 
 
 class ClusterScopedImporter(RowImporter):
-    """An importer whose rows add to a cluster: a user may only add to clusters they edit."""
+    """An importer whose rows add to a cluster: a user may only add to clusters they edit
+    (checked as each row is validated, once per cluster)."""
 
     def __init__(self, *, user=None):
         self.user = user
         self.lookups = cluster_services.Lookups()
+        self._refusals = {}
 
     def form_kwargs(self):
-        return {"lookups": self.lookups}
+        if self.user is None:  # an operator's import may add to every cluster
+            return {"lookups": self.lookups}
+        return {"lookups": self.lookups, "cluster_refusal": self.cluster_refusal}
 
-    def check_cluster(self, cluster):
-        """Raise RowApplyError unless the importing user may edit `cluster`."""
-        if self.user is not None and not cluster_policy.user_has_permission_for_instance(
-            self.user, CHANGE, cluster
-        ):
-            raise RowApplyError(
-                "cluster_product",
-                f"you may not change the cluster {cluster}: it is another agency's",
-            )
+    def cluster_refusal(self, cluster):
+        """Return why the importing user may not add to `cluster`, or None if they may; a
+        cluster they may not even see is not named."""
+        if cluster.pk not in self._refusals:
+            refusal = None
+            if not cluster_policy.user_has_permission_for_instance(self.user, CHANGE, cluster):
+                if cluster_services.cluster_is_visible(user=self.user, cluster=cluster):
+                    refusal = f"you may not change the cluster {cluster}: it is another agency's"
+                else:
+                    refusal = (
+                        "a cluster with this product and place is maintained by another "
+                        "agency; you may not add to it (a curator can help)"
+                    )
+            self._refusals[cluster.pk] = refusal
+        return self._refusals[cluster.pk]
 
 
 class StakeholderImporter(ClusterScopedImporter):
@@ -211,9 +232,17 @@ class StakeholderImporter(ClusterScopedImporter):
         ids = [stakeholder.pk for stakeholder in stakeholders]
         if self.user is None:
             return set(ids)
-        from .permissions import stakeholder_policy
-
         allowed = stakeholder_policy.instances_user_has_permission_for(self.user, CHANGE)
+        return set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
+
+    def _linkable(self, stakeholders):
+        """Return the ids of `stakeholders` a row may name (and link) by name: those the
+        importing user may see, as on the site's "link an existing stakeholder" (one query;
+        an operator's import may link all)."""
+        ids = [stakeholder.pk for stakeholder in stakeholders]
+        if self.user is None:
+            return set(ids)
+        allowed = stakeholder_policy.linkable_instances(self.user)
         return set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
 
     def identity(self, cleaned):
@@ -223,21 +252,11 @@ class StakeholderImporter(ClusterScopedImporter):
         return key, cleaned["cluster"].pk
 
     def apply_rows(self, valid, result):
-        """Write every valid row in bulk (stakeholders.bulk), refusing clusters the user
-        may not change, row by row."""
-        checked, rows, labels = {}, [], []
+        """Write every valid row in bulk (stakeholders.bulk); a row that names, by name, a
+        stakeholder the user may not see is refused (never linked, never revealed)."""
+        rows, labels = [], []
         for number, cleaned in valid:
             cluster = cleaned["cluster"]
-            if cluster.pk not in checked:
-                try:
-                    self.check_cluster(cluster)
-                    checked[cluster.pk] = None
-                except RowApplyError as exc:
-                    checked[cluster.pk] = exc
-            if checked[cluster.pk] is not None:
-                exc = checked[cluster.pk]
-                result.errors.append(RowError(number, exc.column, exc.message))
-                continue
             region = cleaned["region"]
             if region is not None and region.pk is None:  # another country's, first use
                 region = cluster_services.region_get_or_create(
@@ -256,9 +275,15 @@ class StakeholderImporter(ClusterScopedImporter):
                     key=cleaned[IDENTITY][0],
                 )
             )
-        if result.errors:
+        try:
+            outcomes = stakeholders_import_bulk(
+                rows, editable=self._editable, linkable=self._linkable
+            )
+        except HiddenStakeholders as exc:
+            for index in exc.indexes:
+                number = labels[index][0]
+                result.errors.append(RowError(number, "name", services.hidden_duplicate_message()))
             return
-        outcomes = stakeholders_import_bulk(rows, editable=self._editable)
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
 
@@ -331,25 +356,13 @@ class RelationshipImporter(ClusterScopedImporter):
         )
 
     def apply_rows(self, valid, result):
-        """Write every valid row in bulk (stakeholders.bulk), refusing clusters the user may
-        not change, row by row."""
-        checked, rows, labels = {}, [], []
+        """Write every valid row in bulk (stakeholders.bulk)."""
+        rows, labels = [], []
         for number, cleaned in valid:
-            cluster = cleaned["cluster"]
-            if cluster.pk not in checked:
-                try:
-                    self.check_cluster(cluster)
-                    checked[cluster.pk] = None
-                except RowApplyError as exc:
-                    checked[cluster.pk] = exc
-            if checked[cluster.pk] is not None:
-                exc = checked[cluster.pk]
-                result.errors.append(RowError(number, exc.column, exc.message))
-                continue
             labels.append((number, self.row_label(cleaned)))
             rows.append(
                 RelationshipRow(
-                    cluster=cluster,
+                    cluster=cleaned["cluster"],
                     source=cleaned["source_stakeholder"],
                     target=cleaned["target_stakeholder"],
                     kind=cleaned["relationship"],
@@ -358,8 +371,6 @@ class RelationshipImporter(ClusterScopedImporter):
                     provenance=cleaned["source"],
                 )
             )
-        if result.errors:
-            return
         outcomes = relationships_import_bulk(rows)
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)

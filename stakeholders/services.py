@@ -5,7 +5,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from clusters.services import check_version, unique_slug
+from clusters.services import ACTING_USER, acting_user, check_version, unique_slug
+from common.permissions import VIEW
 from common.text import collapse_spaces, normalise, normalise_name
 
 from .choices import ROLES_BY_KIND, Kind
@@ -52,11 +53,37 @@ def _assign_identity(stakeholder):
     )
 
 
-def stakeholder_validate_identity(*, name, kind, region, exclude_pk=None):
-    """Return the identity key; raise ValidationError naming the record that already has it."""
+def hidden_duplicate_message():
+    """Return what someone who may not see the stakeholder that has an identity is told: that
+    it exists (the identity is unique), but neither its name nor its address."""
+    return _(
+        "A stakeholder with this name and kind already exists and is maintained by another "
+        "agency; a curator can help."
+    )
+
+
+def stakeholder_is_visible(*, user, stakeholder):
+    """Return whether `user` may see `stakeholder` (None: an operator or curator sees all)."""
+    if user is None:
+        return True
+    from .permissions import stakeholder_policy
+
+    return stakeholder_policy.user_has_permission_for_instance(user, VIEW, stakeholder)
+
+
+def stakeholder_validate_identity(*, name, kind, region, exclude_pk=None, user=ACTING_USER):
+    """Return the identity key; raise ValidationError if another record has it, naming that
+    record to a `user` who may see it and telling anyone else only that it exists.
+
+    `user` defaults to the acting user (clusters.services.acting_user); None is an operator
+    or a curator, who sees every record.
+    """
     key = stakeholder_identity_key(name=name, kind=kind, region=region)
     existing = Stakeholder.objects.filter(identity_key=key).exclude(pk=exclude_pk).first()
     if existing is not None:
+        user = acting_user() if user is ACTING_USER else user
+        if not stakeholder_is_visible(user=user, stakeholder=existing):
+            raise ValidationError({"name": hidden_duplicate_message()}, code="duplicate")
         raise ValidationError(
             {
                 "name": _(

@@ -168,10 +168,31 @@ def test_a_product_and_place_that_exist_already_point_at_the_existing_record(edi
     assert f'href="{url("cluster_detail", draft)}"' in body
 
 
-def test_a_duplicate_of_another_agencys_draft_is_named_but_not_linked(editor_client, people):
-    """Another agency's draft is still a duplicate, but the editor gets no link into it."""
+def test_a_duplicate_of_another_agencys_draft_is_refused_without_naming_it(editor_client, people):
+    """Another agency's draft is still a duplicate, but the editor is told only that one
+    exists and a curator can help: not its name, address or agency."""
     theirs = factories.ClusterFactory(
         product="Locks", place="Aligarh", agency=people.agency_b, status="draft"
+    )
+    response = editor_client.post(
+        url("cluster_create"),
+        new_cluster_data(product="locks", place="aligarh", state="West Bengal"),
+    )
+    body = page(response)
+    assert response.status_code == 200 and Cluster.objects.count() == 1
+    assert (
+        "A cluster with this product and place already exists and is maintained by another "
+        "agency; a curator can help."
+    ) in body
+    assert "The registry has this cluster already" not in body
+    for revealing in (theirs.slug, theirs.get_absolute_url(), str(theirs), "Agency B"):
+        assert revealing not in body, revealing
+
+
+def test_a_duplicate_of_another_agencys_published_cluster_is_named(editor_client, people):
+    """A published cluster is public: the editor is told which it is and where it is."""
+    theirs = factories.ClusterFactory(
+        product="Locks", place="Aligarh", agency=people.agency_b, status="published"
     )
     body = page(
         editor_client.post(
@@ -180,8 +201,7 @@ def test_a_duplicate_of_another_agencys_draft_is_named_but_not_linked(editor_cli
         )
     )
     assert "The registry has this cluster already" in body
-    assert url("cluster_detail", theirs) not in body
-    assert "Another agency maintains it" in body
+    assert f'href="{theirs.get_absolute_url()}"' in body
 
 
 def test_a_curator_chooses_the_agency_of_a_new_cluster(curator_site, people):

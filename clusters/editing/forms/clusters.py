@@ -135,11 +135,13 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
         ),
     )
 
-    def __init__(self, *args, cluster=None, curator=False, **kwargs):
+    def __init__(self, *args, cluster=None, curator=False, user=None, **kwargs):
         """`cluster` is the record being edited (None for a new one); a curator also
-        chooses the owning agency."""
+        chooses the owning agency. `user` (default: the acting user) is who is told about a
+        duplicate: only a record they may see is named."""
         super().__init__(*args, **kwargs)
         self.cluster = cluster
+        self.user = user if user is not None else services.acting_user()
         self.duplicate = None
         if curator:
             self.fields["agency"] = forms.ModelChoiceField(
@@ -202,22 +204,27 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
                     region=cleaned["region"],
                     country=cleaned["country"],
                     exclude_pk=self.cluster.pk if self.cluster else None,
+                    user=self.user,
                 )
             except ValidationError:
-                self.duplicate = services.cluster_find(
+                duplicate = services.cluster_find(
                     product=cleaned["product"],
                     place=cleaned["place"],
                     region=cleaned["region"],
                     country=cleaned["country"],
                 )
-                self.add_error(
-                    "product",
-                    gettext(
-                        "The registry has this cluster already: “%(cluster)s”. Open that "
-                        "record and add to it instead of entering a second one."
+                if services.cluster_is_visible(user=self.user, cluster=duplicate):
+                    self.duplicate = duplicate
+                    self.add_error(
+                        "product",
+                        gettext(
+                            "The registry has this cluster already: “%(cluster)s”. Open that "
+                            "record and add to it instead of entering a second one."
+                        )
+                        % {"cluster": duplicate},
                     )
-                    % {"cluster": self.duplicate},
-                )
+                else:  # another agency's draft: say it exists, nothing more
+                    self.add_error("product", services.hidden_duplicate_message())
         return cleaned
 
     def cluster_data(self, *, region, sector):

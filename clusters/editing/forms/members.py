@@ -12,6 +12,7 @@ from common.text import collapse_spaces
 from stakeholders import services as stakeholder_services
 from stakeholders.choices import ROLES_BY_KIND, Kind, RelationshipType, Role, SizeClass
 from stakeholders.imports import PartialDateField
+from stakeholders.permissions import stakeholder_policy
 
 from .shared import GroupedFieldsMixin, blank_first
 
@@ -118,9 +119,12 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
         "source",
     )
 
-    def __init__(self, *args, stakeholder=None, **kwargs):
+    def __init__(self, *args, stakeholder=None, user=None, **kwargs):
+        """`stakeholder` is the record being edited (None for a new one); `user` (default:
+        the acting user) is who is told about a duplicate: only one they may link is named."""
         super().__init__(*args, **kwargs)
         self.stakeholder = stakeholder
+        self.user = user if user is not None else services.acting_user()
         self.duplicate = None
         self.fields["name"].error_messages["required"] = _("Enter the stakeholder's name.")
         self.fields["kind"].error_messages["required"] = _("Choose the kind of stakeholder.")
@@ -161,20 +165,31 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
                     kind=cleaned["kind"],
                     region=cleaned["region"],
                     exclude_pk=self.stakeholder.pk if self.stakeholder else None,
+                    user=self.user,
                 )
             except ValidationError:
-                self.duplicate = stakeholder_services.stakeholder_find(
+                duplicate = stakeholder_services.stakeholder_find(
                     name=cleaned["name"], kind=cleaned["kind"], region=cleaned["region"]
                 )
-                self.add_error(
-                    "name",
-                    gettext(
-                        "The registry has this stakeholder already: “%(name)s” (%(kind)s). "
-                        "Link that record instead of entering a second one."
+                if self._may_link(duplicate):
+                    self.duplicate = duplicate
+                    self.add_error(
+                        "name",
+                        gettext(
+                            "The registry has this stakeholder already: “%(name)s” (%(kind)s). "
+                            "Link that record instead of entering a second one."
+                        )
+                        % {"name": duplicate, "kind": duplicate.get_kind_display()},
                     )
-                    % {"name": self.duplicate, "kind": self.duplicate.get_kind_display()},
-                )
+                else:  # known only from another agency's drafts: say it exists, nothing more
+                    self.add_error("name", stakeholder_services.hidden_duplicate_message())
         return cleaned
+
+    def _may_link(self, stakeholder):
+        """Return whether the user may see (and so link) `stakeholder`."""
+        if self.user is None:
+            return True
+        return stakeholder_policy.linkable_instances(self.user).filter(pk=stakeholder.pk).exists()
 
     def stakeholder_data(self, *, region):
         """Return the stakeholder's fields from the valid form, with `region`."""

@@ -107,7 +107,7 @@ class ClusterCreateView(ClusterFormMixin, PolicyRequiredMixin, FormView):
     action = ADD
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "curator": self.curator}
+        return {**super().get_form_kwargs(), "curator": self.curator, "user": self.request.user}
 
     def form_valid(self, form):
         user = self.request.user
@@ -148,7 +148,12 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
         return ClusterForm.initial_for(self.get_cluster())
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "cluster": self.get_cluster(), "curator": self.curator}
+        return {
+            **super().get_form_kwargs(),
+            "cluster": self.get_cluster(),
+            "curator": self.curator,
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

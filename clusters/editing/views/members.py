@@ -103,7 +103,7 @@ class StakeholderCreateView(ClusterStakeholdersView):
         if not stakeholder_policy.user_has_permission(request.user, ADD):
             raise PermissionDenied(_("You do not have permission to add stakeholders."))
         cluster = self.get_cluster()
-        form = StakeholderForm(request.POST)
+        form = StakeholderForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.render_page(create_form=form)
         data = form.cleaned_data
@@ -174,7 +174,11 @@ class StakeholderEditView(PolicyRequiredMixin, FormView):
         return StakeholderForm.initial_for(self.get_stakeholder())
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "stakeholder": self.get_stakeholder()}
+        return {
+            **super().get_form_kwargs(),
+            "stakeholder": self.get_stakeholder(),
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
