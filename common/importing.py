@@ -167,7 +167,9 @@ class RowImporter:
             return result
         if table.unknown_columns:
             result.warnings.append("ignored unknown column(s): " + ", ".join(table.unknown_columns))
-        valid, result.errors = self.validate(table)
+        valid, errors = self.validate(table)
+        unreadable = [RowError(*error) for error in table.errors]
+        result.errors = sorted(unreadable + errors, key=lambda error: error.row)
         if result.errors:
             return result
         try:

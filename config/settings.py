@@ -157,6 +157,16 @@ REGISTRY_CONTACT_EMAIL = os.environ.get("REGISTRY_CONTACT_EMAIL", "").strip()
 # Spreadsheet uploads: the largest file accepted, and where files wait for confirmation.
 REGISTRY_UPLOAD_MAX_BYTES = int(os.environ.get("REGISTRY_UPLOAD_MAX_MB", "20")) * 1_000_000
 REGISTRY_UPLOAD_DIR = os.environ.get("REGISTRY_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
+# What one CSV/XLSX file may hold (uploads and the import commands, common.tabular): rows
+# after the header, cells (rows x columns), characters in a cell; for XLSX, the size its parts
+# declare unpacked and the compression of any part (a bomb packs a thousand to one).
+REGISTRY_UPLOAD_MAX_ROWS = int(os.environ.get("REGISTRY_UPLOAD_MAX_ROWS", "200000"))
+REGISTRY_UPLOAD_MAX_CELLS = int(os.environ.get("REGISTRY_UPLOAD_MAX_CELLS", "5000000"))
+REGISTRY_UPLOAD_MAX_CELL_CHARS = 131_072
+REGISTRY_UPLOAD_MAX_XLSX_UNPACKED_BYTES = (
+    int(os.environ.get("REGISTRY_UPLOAD_MAX_XLSX_UNPACKED_MB", "300")) * 1_000_000
+)
+REGISTRY_UPLOAD_MAX_XLSX_RATIO = 100
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 

@@ -398,3 +398,40 @@ def test_export_into_an_empty_database_recreates_the_clusters(india_clusters, wr
         for c in Cluster.objects.all()
     }
     assert after == before
+
+
+def test_a_cell_over_131072_characters_exits_1_naming_row_and_column(db, write_file, row_counts):
+    """A long cell on the command line: exit status 1, 'row N, COLUMN: message', nothing
+    written (not a traceback from the csv module)."""
+    path = write_file(
+        "product,place,cluster_type,description\n"
+        "Hosiery,Ludhiana,industrial,\n"
+        f"Locks,Aligarh,industrial,{'x' * 131_073}\n"
+    )
+    before = row_counts()
+
+    error, err = failing("import_clusters", str(path))
+
+    assert error.returncode == 1
+    assert err.strip() == "row 3, description: the cell is longer than 131,072 characters"
+    assert row_counts() == before
+
+
+def test_stakeholder_and_relationship_commands_report_a_long_cell_the_same_way(db, write_file):
+    """The other import commands share the reading, and so the message."""
+    long_name = "x" * 140_000
+    for name, text in [
+        (
+            "import_stakeholders",
+            f"name,kind,cluster_product,cluster_place\n{long_name},enterprise,A,B\n",
+        ),
+        (
+            "import_relationships",
+            "source_name,source_kind,target_name,target_kind,relationship,cluster_product,"
+            f"cluster_place\nA,enterprise,{long_name},enterprise,supplies,A,B\n",
+        ),
+    ]:
+        error, err = failing(name, str(write_file(text)))
+        assert error.returncode == 1
+        column = "name" if name == "import_stakeholders" else "target_name"
+        assert err.strip() == f"row 2, {column}: the cell is longer than 131,072 characters"

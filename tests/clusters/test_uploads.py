@@ -3,6 +3,7 @@ written until confirmed, one transaction and one change set, scoped to the edito
 
 import io
 import re
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from clusters.models import Cluster
 from tests import factories
+from tests.common.workbooks import SHEET, declaring, repetitive, workbook_bytes
 
 HEADER = "product,place,state,cluster_type,enterprise_count,figures_year,source\n"
 
@@ -209,3 +211,66 @@ def test_stakeholder_upload_links_to_the_editors_clusters(editor_client, editor)
     assert "1 to create" in preview.content.decode()
     confirm(editor_client, preview)
     assert Cluster.objects.get().stakeholders.get().name == "Knitwear Club"
+
+
+# Limits: long cells, too many rows, workbooks that unpack to far more than they weigh --------
+
+
+def test_a_cell_over_131072_characters_is_a_row_error_not_a_server_error(editor_client):
+    """A CSV description of 200,000 characters gives 'row 3, description: the cell is longer
+    than 131,072 characters' on the preview (not a 500), and nothing can be imported."""
+    content = (
+        "product,place,state,cluster_type,description\n"
+        "Locks,Aligarh,Uttar Pradesh,industrial,short\n"
+        f"Brass,Moradabad,Uttar Pradesh,handicraft,{'x' * 200_000}\n"
+    )
+    response = upload(editor_client, content)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(
+        r'<td class="num">3</td><td><code>description</code></td>'
+        r"<td>the cell is longer than 131,072 characters</td>",
+        body,
+    )
+    assert "Import it" not in body
+    assert Cluster.objects.count() == 0
+
+
+def test_a_file_one_row_over_the_limit_is_refused_naming_the_limit(editor_client, settings):
+    """With REGISTRY_UPLOAD_MAX_ROWS rows the file previews; one more and the preview says
+    the file has more than that many rows and to split it."""
+    settings.REGISTRY_UPLOAD_MAX_ROWS = 100
+    assert "100 to create" in upload(editor_client, HEADER + rows(100)).content.decode()
+    body = upload(editor_client, HEADER + rows(101)).content.decode()
+    assert "the file has more than 100 rows; split it into files of at most 100 rows" in body
+    assert "Import it" not in body
+
+
+def test_the_default_row_limit_is_named_when_a_file_is_over_it(editor_client):
+    """The default limit is 200,000 rows, well above a 100,000-row import."""
+    body = upload(editor_client, HEADER + rows(1) * 200_001).content.decode()
+    assert "the file has more than 200,000 rows" in body
+
+
+def test_an_xlsx_that_declares_a_huge_size_is_refused_quickly(editor_client):
+    """A workbook of a few kilobytes that declares gigabytes unpacked is refused at once,
+    with a message, without unpacking it."""
+    data = declaring(
+        workbook_bytes([["product", "place", "cluster_type"], ["Locks", "Aligarh", "industrial"]]),
+        SHEET,
+        4_000_000_000,
+    )
+    started = time.monotonic()
+    response = upload(editor_client, data, name="clusters.xlsx")
+    assert time.monotonic() - started < 5
+    body = response.content.decode()
+    assert "the workbook would unpack to 4,000 MB, more than the 300 MB accepted" in body
+    assert "Import it" not in body
+
+
+def test_an_xlsx_bomb_is_refused_quickly(editor_client):
+    """A sheet that packs a thousand to one (1M rows in under a megabyte) is refused unread."""
+    started = time.monotonic()
+    response = upload(editor_client, repetitive(50_000_000), name="clusters.xlsx")
+    assert time.monotonic() - started < 5
+    assert "more than the 100 to 1 of any real spreadsheet" in response.content.decode()

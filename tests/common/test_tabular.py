@@ -2,11 +2,15 @@
 people see them, and nothing written runs as a formula."""
 
 import io
+import re
+import time
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from common.tabular import (
+    ReadLimits,
     TableError,
     iter_csv,
     neutralise_cell,
@@ -16,6 +20,7 @@ from common.tabular import (
     write_csv,
     write_xlsx,
 )
+from tests.common.workbooks import SHEET, declaring, repetitive
 
 
 @pytest.mark.parametrize(
@@ -277,3 +282,111 @@ def test_a_nul_character_deep_in_a_csv_is_refused_with_its_line():
     )
     with pytest.raises(TableError, match="line 402 holds a NUL"):
         read_table(data)
+
+
+# Limits: rows, cells, long cells, workbooks that unpack to far more than they weigh ----------
+
+
+def test_a_cell_longer_than_the_limit_is_named_by_row_and_column_not_a_crash():
+    """A CSV cell of 200,000 characters (over Python's csv limit of 131,072) is reported as
+    'row 3, description: the cell is longer than 131,072 characters'; the other rows read."""
+    data = (
+        "product,place,cluster_type,description\n"
+        "Locks,Aligarh,industrial,short\n"
+        f"Brass,Moradabad,handicraft,{'x' * 200_000}\n"
+        "Glass,Firozabad,industrial,\n"
+    ).encode()
+
+    table = read_table(data)
+
+    assert table.errors == [(3, "description", "the cell is longer than 131,072 characters")]
+    assert [number for number, _values in table.rows] == [2, 4]
+
+
+def test_a_quoted_cell_over_the_csv_modules_limit_is_reported_the_same_way():
+    """A long quoted cell (with commas and newlines inside) is a row error too."""
+    data = b'product,place,cluster_type\n"' + b"a,b\n" * 40_000 + b'",Aligarh,industrial\n'
+
+    table = read_table(data)
+
+    assert table.errors == [(2, "product", "the cell is longer than 131,072 characters")]
+
+
+def test_more_rows_than_the_limit_are_refused_naming_the_limit():
+    """One row over the limit refuses the file with a message that names the limit; a file
+    at the limit reads."""
+    limits = ReadLimits(rows=50)
+    header = "product,place,cluster_type\n"
+    at_limit = header + "Locks,Aligarh,industrial\n" * 50
+    assert len(read_table(at_limit.encode(), limits=limits).rows) == 50
+    with pytest.raises(TableError, match="the file has more than 50 rows; split it"):
+        read_table((at_limit + "Locks,Aligarh,industrial\n").encode(), limits=limits)
+
+
+def test_the_default_limits_are_well_above_a_big_real_import(settings):
+    """The defaults (settings REGISTRY_UPLOAD_MAX_*) take a 100,000-row file of every cluster
+    column, and name 200,000 rows when refusing."""
+    limits = ReadLimits.from_settings()
+    assert limits.rows >= 200_000
+    assert limits.cells >= 100_000 * 24
+    settings.REGISTRY_UPLOAD_MAX_ROWS = 7
+    assert ReadLimits.from_settings().rows == 7
+
+
+def test_more_cells_than_the_limit_are_refused():
+    """Rows as wide as a spreadsheet allows count against the cell limit."""
+    wide = ",".join(["x"] * 1000)
+    data = ("product,place,cluster_type\n" + (wide + "\n") * 20).encode()
+    with pytest.raises(TableError, match="more than 10,000 cells"):
+        read_table(data, limits=ReadLimits(cells=10_000))
+
+
+def test_an_xlsx_row_limit_is_the_same_as_a_csvs():
+    """The row limit holds for a workbook too."""
+    data = workbook_bytes([["product", "place", "cluster_type"]] + [["a", "b", "industrial"]] * 11)
+    with pytest.raises(TableError, match="more than 10 rows"):
+        read_table(data, limits=ReadLimits(rows=10))
+
+
+def test_a_workbook_declaring_a_huge_unpacked_size_is_refused_before_it_is_read():
+    """A workbook of a few kilobytes whose sheet declares 4 GB unpacked is refused at once,
+    with the size and the limit in the message."""
+    data = declaring(workbook_bytes([["product"], ["Locks"]]), SHEET, 4_000_000_000)
+    assert len(data) < 10_000
+
+    started = time.monotonic()
+    with pytest.raises(TableError, match=r"would unpack to 4,000 MB, more than the 300 MB"):
+        read_table(data)
+    assert time.monotonic() - started < 1
+
+
+def test_a_workbook_compressed_like_a_bomb_is_refused_before_it_is_read():
+    """A sheet of 20 MB that packs a thousand to one is refused unread."""
+    data = repetitive(20_000_000)
+    assert len(data) < 200_000
+
+    started = time.monotonic()
+    with pytest.raises(TableError, match=r"compressed [\d,]+ to 1, more than the 100 to 1"):
+        read_table(data)
+    assert time.monotonic() - started < 1
+
+
+def test_a_sheet_is_read_whole_whatever_size_it_claims():
+    """A workbook whose recorded size ("dimension") is stale or huge is read as it is: every
+    row it holds, none padded to the claimed width."""
+    data = workbook_bytes([["product", "place"], ["Locks", "Aligarh"], ["Brass", "Moradabad"]])
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == SHEET:
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD2"', content)
+            out.writestr(info.filename, content)
+
+    table = read_table(stream.getvalue(), limits=ReadLimits(cells=100))
+
+    assert [values for _number, values in table.rows] == [
+        {"product": "Locks", "place": "Aligarh"},
+        {"product": "Brass", "place": "Moradabad"},
+    ]
