@@ -15,10 +15,13 @@ def _clean(text):
 
 
 def client_address(request):
-    """Return the address the request came from, or '-' when there is no request."""
+    """Return the address the request came from (through trusted proxies: lockout.client_ip),
+    or '-' when there is no request."""
     if request is None:
         return "-"
-    return _clean(request.META.get("REMOTE_ADDR")) or "-"
+    from .lockout import client_ip
+
+    return _clean(client_ip(request)) or "-"
 
 
 def log_login(sender, request, user, **kwargs):

@@ -1,7 +1,8 @@
 """Sign-in (rate-limited by django-axes), the password pages and the user's profile.
 
 The pages are django.contrib.auth's views with our templates; the sign-in view also turns
-a django-axes lock-out into our own page that says how long to wait.
+a django-axes lock-out (of an account, or of an address: accounts/lockout.py) into our own
+page that says how long to wait, and password reset requests are limited (throttle.py).
 """
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
+from . import auth_log, throttle
+from .lockout import ADDRESS, address_failure_limit, client_ip
 from .roles import account_role
 
 
@@ -40,11 +43,15 @@ class SignInView(auth_views.LoginView):
         # and clear the flag so that the middleware leaves our answer alone.
         if getattr(request, "axes_locked_out", False):
             request.axes_locked_out = False
+            by_address = getattr(request, "registry_lockout", None) == ADDRESS
             return TemplateResponse(
                 request,
                 "registration/locked_out.html",
                 {
-                    "failure_limit": getattr(settings, "AXES_FAILURE_LIMIT", 5),
+                    "by_address": by_address,
+                    "failure_limit": address_failure_limit()
+                    if by_address
+                    else getattr(settings, "AXES_FAILURE_LIMIT", 5),
                     "cool_off_minutes": cool_off_minutes(),
                 },
                 status=429,
@@ -68,10 +75,41 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link: at most REGISTRY_PASSWORD_RESET_PER_EMAIL mails to an address
+    and REGISTRY_PASSWORD_RESET_PER_IP requests from a client address an hour; beyond, a
+    429 page and no mail (counted whether or not the address has an account, so the answer
+    tells nothing about accounts)."""
+
     template_name = "registration/reset_password.html"
     email_template_name = "registration/reset_password_email.txt"
     subject_template_name = "registration/reset_password_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        address = client_ip(request)
+        if not throttle.hit("reset-ip", address, limit=settings.REGISTRY_PASSWORD_RESET_PER_IP):
+            return self.too_many("address")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limit = settings.REGISTRY_PASSWORD_RESET_PER_EMAIL
+        if not throttle.hit("reset-email", email, limit=limit):
+            return self.too_many("e-mail")
+        return super().form_valid(form)
+
+    def too_many(self, scope):
+        """Answer 429 (Too Many Requests) with our page; log it without the e-mail address."""
+        auth_log.logger.warning(
+            "password reset throttled per %s address=%s",
+            scope,
+            auth_log.client_address(self.request),
+        )
+        response = TemplateResponse(
+            self.request, "registration/reset_password_throttled.html", status=429
+        )
+        response["Retry-After"] = str(throttle.HOUR)
+        return response
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -86,12 +86,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login rate limit: 5 failures for a username from an address lock it for 15 minutes.
+# Login rate limit: 5 failures for a username from an address lock it for 15 minutes, and
+# 20 from an address over any usernames lock the address (accounts/lockout.py; the handler
+# reads the counts in the order of AXES_LOCKOUT_PARAMETERS).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.lockout.RegistryAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
+# How many reverse proxies in front of the site add X-Forwarded-For (0: trust REMOTE_ADDR).
+# Behind one (make serve behind nginx) set 1, or every visitor has the proxy's address and
+# the lock-out by address and the password-reset limit would apply to all of them at once.
+REGISTRY_PROXY_COUNT = int(os.environ.get("REGISTRY_PROXY_COUNT", "0"))
+# Password reset: at most this many mails to one address, and requests from one client
+# address, per hour (accounts/throttle.py, in the default cache); beyond: 429, no mail.
+REGISTRY_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("REGISTRY_PASSWORD_RESET_PER_EMAIL", "3"))
+REGISTRY_PASSWORD_RESET_PER_IP = int(os.environ.get("REGISTRY_PASSWORD_RESET_PER_IP", "20"))
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "config.urls"

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,14 @@ LOGIN = "/accounts/login/"
 @pytest.fixture
 def people(db):
     return make_people()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The password-reset limits count in the cache: every test starts from nothing."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -258,3 +267,113 @@ def test_reset_does_not_reveal_whether_an_address_has_an_account(client, people)
     response = client.post(reverse("accounts:password_reset"), {"email": "who@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mail.outbox == []
+
+
+# Limits on password reset and sign-in by address -------------------------------------------
+
+RESET = "/accounts/password/reset/"
+
+
+def sign_in_from(client, username, password, **meta):
+    """Sign in with request headers (REMOTE_ADDR, HTTP_X_FORWARDED_FOR) set."""
+    return client.post(LOGIN, {"username": username, "password": password}, **meta)
+
+
+def test_twenty_reset_requests_for_one_address_send_at_most_three_mails(client, people):
+    """Requests beyond the cap per e-mail address get 'Too many requests; try again later'
+    (429) and send nothing."""
+    cap = django_settings.REGISTRY_PASSWORD_RESET_PER_EMAIL
+    assert cap == 3
+    statuses = [
+        client.post(RESET, {"email": "A@example.org" if n % 2 else "a@example.org"}).status_code
+        for n in range(20)
+    ]
+    assert statuses == [302] * cap + [429] * (20 - cap)
+    assert len(mail.outbox) == cap
+    response = client.post(RESET, {"email": "a@example.org"})
+    assert response.status_code == 429
+    assert "Too many requests; try again later." in response.content.decode()
+    assert response["Retry-After"] == "3600"
+
+
+def test_the_cap_is_the_same_for_an_address_without_an_account(client, people):
+    """An unknown address is limited alike, so the answers tell nothing about accounts."""
+    statuses = [client.post(RESET, {"email": "who@example.org"}).status_code for _ in range(5)]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert mail.outbox == []
+
+
+def test_reset_requests_from_one_network_address_are_capped_whatever_the_e_mail(
+    client, people, settings
+):
+    """One client asking for many addresses: past the per-address cap of requests (20 an
+    hour), 429 and no mail, even for an address not asked for before."""
+    cap = settings.REGISTRY_PASSWORD_RESET_PER_IP
+    assert cap == 20
+    for n in range(cap):
+        assert client.post(RESET, {"email": f"user{n}@example.org"}).status_code == 302
+    response = client.post(RESET, {"email": "a@example.org"})
+    assert response.status_code == 429
+    assert mail.outbox == []
+    other = client.post(RESET, {"email": "a@example.org"}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_many_usernames_from_one_address_lock_the_address(client, people, auth_log):
+    """20 wrong passwords from one address, each for another username, pause signing in
+    from that address (429, even with the right password); other addresses are not held."""
+    limit = django_settings.AXES_ADDRESS_FAILURE_LIMIT
+    assert limit == 20
+    for n in range(limit - 1):
+        response = sign_in_from(client, f"someone-{n}", "guess", REMOTE_ADDR="10.0.0.7")
+        assert response.status_code == 200, n
+    response = sign_in_from(client, "someone-else", "guess", REMOTE_ADDR="10.0.0.7")
+    assert response.status_code == 429
+
+    response = sign_in_from(client, "editor-a", PASSWORD, REMOTE_ADDR="10.0.0.7")
+    body = response.content.decode()
+    assert response.status_code == 429 and not signed_in(client)
+    assert "Signing in is paused for now" in body
+    assert "20 wrong sign-in attempts from your address" in body
+
+    response = sign_in_from(client, "editor-a", PASSWORD, REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 302 and signed_in(client)
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_addresss_failures(client, people):
+    """A right password for one account clears that account's failures, not those the
+    address made on other accounts: the address is still paused at its limit."""
+    for n in range(15):
+        sign_in_from(client, f"someone-{n}", "guess", REMOTE_ADDR="10.0.0.7")
+    assert sign_in_from(client, "editor-b", PASSWORD, REMOTE_ADDR="10.0.0.7").status_code == 302
+    client.logout()
+    for n in range(15, 19):
+        assert (
+            sign_in_from(client, f"someone-{n}", "guess", REMOTE_ADDR="10.0.0.7").status_code == 200
+        )
+    assert sign_in_from(client, "someone-19", "guess", REMOTE_ADDR="10.0.0.7").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_address_is_the_forwarded_one(client, people, settings):
+    """With REGISTRY_PROXY_COUNT=1 the address is the one the proxy saw (not what the client
+    wrote before it), so visitors behind the proxy are told apart: one address locked out
+    does not lock out the others."""
+    settings.REGISTRY_PROXY_COUNT = 1
+    through_proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(20):
+        sign_in_from(
+            client,
+            f"someone-{n}",
+            "guess",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.1",
+            **through_proxy,
+        )
+    locked = sign_in_from(
+        client, "editor-a", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.1", **through_proxy
+    )
+    assert locked.status_code == 429
+    other = sign_in_from(
+        client, "editor-a", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **through_proxy
+    )
+    assert other.status_code == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.1"}
