@@ -357,3 +357,28 @@ def test_the_services_name_the_record_to_an_operator_and_to_a_curator(people, th
             user=people.own_editor,
         )
     assert caught.value.message_dict["product"] == [CLUSTER_MESSAGE]
+
+
+def test_without_a_user_the_services_answer_for_whoever_is_signed_in(people, theirs, rf):
+    """A caller that passes no user (the admin's forms) gets the message for the signed-in
+    user of the request being served, and the full one outside any request (an operator)."""
+    from django.core.exceptions import ValidationError
+    from simple_history.models import HistoricalRecords
+
+    from clusters import services
+
+    def message():
+        with pytest.raises(ValidationError) as caught:
+            services.cluster_validate_identity(
+                product="Locks", place="Aligarh", region=theirs.region, country="IN"
+            )
+        return caught.value.message_dict["product"][0]
+
+    request = rf.post("/admin/clusters/cluster/add/")
+    request.user = people.own_editor
+    HistoricalRecords.context.request = request
+    try:
+        assert message() == CLUSTER_MESSAGE
+    finally:
+        del HistoricalRecords.context.request
+    assert theirs.get_absolute_url() in message()
