@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from clusters.models import ClusterReview
 from clusters.permissions import cluster_policy
-from common.permissions import CHANGE, VIEW
+from common.permissions import CHANGE
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from stakeholders.permissions import stakeholder_policy
 
