@@ -7,6 +7,7 @@ PostgreSQL itself.
 """
 
 import contextlib
+import gc
 import http.client
 import json
 import os
@@ -80,6 +81,13 @@ def test_healthz_is_200_with_no_store_and_no_session(client, db):
     assert "Cookie" not in response.get("Vary", "")
 
 
+def test_healthz_is_not_redirected_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
 def test_pages_and_healthz_answer_503_while_the_database_is_down_then_200(client, database_down):
     editor = factories.UserFactory()
     signed_in = Client()
@@ -125,6 +133,7 @@ def test_a_download_started_while_the_database_is_down_is_a_503_not_a_broken_200
 
     assert response.status_code == 503
     assert not response.streaming
+    gc.collect()  # openpyxl's abandoned writer, now, under this test's filterwarnings
 
 
 def test_handler500_answers_503_for_a_lost_database_and_500_otherwise(db):
