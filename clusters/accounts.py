@@ -70,3 +70,14 @@ def user_agency(user):
         return None
     editor = AgencyEditor.objects.filter(user=user).select_related("agency").first()
     return editor.agency if editor else None
+
+
+def editor_agency_id(user):
+    """Return the id of the agency `user` edits for, or None (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_registry_agency_id"):
+        user._registry_agency_id = (
+            AgencyEditor.objects.filter(user=user).values_list("agency_id", flat=True).first()
+        )
+    return user._registry_agency_id

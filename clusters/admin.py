@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
 from common.history import change_set
-from common.permissions import editor_agency_id, is_curator
+from common.permissions import is_curator
 from stakeholders import merging
 from stakeholders.models import ClusterMembership
 from stakeholders.network import network_cache_invalidate
 
 from . import services, workflow
+from .accounts import editor_agency_id
 from .choices import PublicationStatus
 from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
 from .permissions import cluster_policy, figure_policy

@@ -12,10 +12,11 @@ from common.forms import (
     YesNoField,
 )
 from common.importing import CREATED, IDENTITY, UNCHANGED, UPDATED, RowError, RowImporter
-from common.permissions import CHANGE, VIEW, editor_agency_id, is_curator
+from common.permissions import CHANGE, VIEW, is_curator
 from common.text import collapse_spaces
 
 from . import services
+from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
 from .choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
 from .models import Agency, Cluster

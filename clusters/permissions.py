@@ -16,11 +16,11 @@ from common.permissions import (
     IMPORT,
     VIEW,
     PermissionPolicy,
-    editor_agency_id,
     is_curator,
     register_policy,
 )
 
+from .accounts import editor_agency_id
 from .choices import PublicationStatus
 from .models import Cluster, ClusterFigure
 

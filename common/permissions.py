@@ -60,16 +60,3 @@ def is_curator(user):
         and user.is_staff
         and user.has_perm("clusters.publish_cluster")
     )
-
-
-def editor_agency_id(user):
-    """Return the id of the agency `user` edits for, or None (cached on the user object)."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if not hasattr(user, "_registry_agency_id"):
-        from clusters.models import AgencyEditor
-
-        user._registry_agency_id = (
-            AgencyEditor.objects.filter(user=user).values_list("agency_id", flat=True).first()
-        )
-    return user._registry_agency_id

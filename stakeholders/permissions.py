@@ -12,6 +12,7 @@ Memberships and relationships follow their cluster.
 
 from django.db.models import Exists, OuterRef, Q
 
+from clusters.accounts import editor_agency_id
 from clusters.choices import PublicationStatus
 from clusters.permissions import ClusterChildPolicy
 from common.permissions import (
@@ -21,7 +22,6 @@ from common.permissions import (
     IMPORT,
     VIEW,
     PermissionPolicy,
-    editor_agency_id,
     is_curator,
     register_policy,
 )

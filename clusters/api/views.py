@@ -9,11 +9,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from clusters import selectors, services, workflow
+from clusters.accounts import editor_agency_id
 from clusters.choices import Measure, PublicationStatus
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
-from common.permissions import editor_agency_id
 from stakeholders import maps
 from stakeholders.network import MEASURE_EXPLANATIONS
 

@@ -14,11 +14,12 @@ from django.views import View
 from django.views.generic import FormView, RedirectView, TemplateView
 
 from clusters import services, workflow
+from clusters.accounts import editor_agency_id
 from clusters.choices import PublicationStatus
 from clusters.models import Agency
 from clusters.permissions import HISTORY, PUBLISH, SUBMIT, cluster_policy
 from common.history import change_set
-from common.permissions import ADD, CHANGE, DELETE, editor_agency_id
+from common.permissions import ADD, CHANGE, DELETE
 
 from .. import queries
 from ..forms import ClusterFilterForm, ClusterForm, ReviewForm, add_service_errors
