@@ -31,10 +31,10 @@ from django.utils.text import slugify  # noqa: E402
 from clusters import services as cluster_services  # noqa: E402
 from clusters.choices import ClusterType, PublicationStatus  # noqa: E402
 from clusters.models import Region  # noqa: E402
-from stakeholders import network  # noqa: E402
 from stakeholders.choices import ROLES_BY_KIND, Kind, RelationshipType  # noqa: E402
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder  # noqa: E402
-from stakeholders.network import (  # noqa: E402
+from stakeholders.network import measures as network  # noqa: E402
+from stakeholders.network.measures import (  # noqa: E402
     cluster_graph,
     cluster_network_measures,
     network_cache_invalidate,

@@ -11,7 +11,7 @@ from common.history import change_set
 from common.permissions import is_curator
 from stakeholders import merging
 from stakeholders.models import ClusterMembership
-from stakeholders.network import network_cache_invalidate
+from stakeholders.network.measures import network_cache_invalidate
 
 from . import services, workflow
 from .accounts import editor_agency_id

@@ -1,6 +1,6 @@
 """Turn clusters into rows of the contract's cluster format (the importer reads them back)."""
 
-from stakeholders.network_summary import SUMMARY_COLUMNS, network_summaries
+from stakeholders.network.summary import SUMMARY_COLUMNS, network_summaries
 
 from .imports import CLUSTER_COLUMNS
 from .services import current_figure_records, year_sort_key

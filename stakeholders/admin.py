@@ -26,7 +26,7 @@ from common.permissions import is_curator
 
 from . import merging, networks, services
 from .models import ClusterMembership, Network, Relationship, Stakeholder
-from .network import network_cache_invalidate
+from .network.measures import network_cache_invalidate
 from .permissions import (
     membership_policy,
     network_policy,

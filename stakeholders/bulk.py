@@ -16,7 +16,7 @@ from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
 from .models import ClusterMembership, Relationship, Stakeholder
-from .network import network_cache_invalidate
+from .network.measures import network_cache_invalidate
 from .services import relationship_update, stakeholder_identity_key
 
 BATCH = 2000

@@ -14,13 +14,13 @@ from clusters.choices import PublicationStatus
 from common.exports import attachment
 from common.tabular import iter_csv
 
-from . import maps
 from .choices import Kind, RelationshipType
 from .forms import MapFilterForm
-from .graph_export import graph_relationship_rows, graph_to_graphml, graph_to_json
 from .imports import RELATIONSHIP_COLUMNS
-from .map_svg import EDGE_STYLES, legend_line, legend_shape
-from .network import MEASURE_EXPLANATIONS, cluster_graph
+from .network import map as maps
+from .network.graph_export import graph_relationship_rows, graph_to_graphml, graph_to_json
+from .network.measures import MEASURE_EXPLANATIONS, cluster_graph
+from .network.svg import EDGE_STYLES, legend_line, legend_shape
 
 GRAPHML_TYPE = "application/graphml+xml"
 

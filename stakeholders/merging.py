@@ -14,7 +14,7 @@ from clusters.models import MergeRecord
 from common.history import change_set
 
 from .models import ClusterMembership, Relationship
-from .network import network_cache_invalidate
+from .network.measures import network_cache_invalidate
 
 FILLABLE_STAKEHOLDER_FIELDS = (
     "role",

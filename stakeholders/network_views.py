@@ -21,8 +21,8 @@ from common.history import change_set
 from common.permissions import ADD, CHANGE, DELETE
 
 from .forms import NetworkForm
-from .maps import cluster_networks
 from .models import Network
+from .network.map import cluster_networks
 from .networks import network_delete, network_save
 from .permissions import network_policy
 

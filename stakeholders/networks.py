@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .choices import Kind
 from .models import ClusterMembership, Network
-from .network import network_cache_invalidate
+from .network.measures import network_cache_invalidate
 
 
 def network_validate_members(*, cluster, members):

@@ -11,7 +11,7 @@ from common.text import collapse_spaces, normalise, normalise_name
 
 from .choices import ROLES_BY_KIND, Kind
 from .models import ClusterMembership, Relationship, Stakeholder
-from .network import network_cache_invalidate
+from .network.measures import network_cache_invalidate
 
 IDENTITY_FIELDS = ("name", "kind", "region")
 

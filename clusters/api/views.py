@@ -14,8 +14,8 @@ from clusters.choices import Measure, PublicationStatus
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
-from stakeholders import maps
-from stakeholders.network import MEASURE_EXPLANATIONS
+from stakeholders.network import map as maps
+from stakeholders.network.measures import MEASURE_EXPLANATIONS
 
 from . import schema  # noqa: F401  (registers the OpenAPI filter extension)
 from .exceptions import STALE_RESPONSE, PreconditionFailed, service_errors

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from stakeholders import maps as stakeholder_maps
+from stakeholders.network import map as stakeholder_maps
 
 from .. import selectors
 

@@ -14,7 +14,7 @@ from clusters import services
 from clusters.exports import EXPORT_COLUMNS
 from clusters.imports import CLUSTER_COLUMNS
 from clusters.models import Cluster
-from stakeholders.network_summary import SUMMARY_COLUMNS
+from stakeholders.network.summary import SUMMARY_COLUMNS
 from tests.conftest import CLUSTERS_CSV
 from tests.factories import AgencyFactory, ClusterFactory, foreign_region, region
 

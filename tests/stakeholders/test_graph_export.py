@@ -11,10 +11,14 @@ import pytest
 from common.tabular import write_csv
 from stakeholders import services
 from stakeholders.choices import Kind, RelationshipType
-from stakeholders.graph_export import graph_relationship_rows, graph_to_graphml, graph_to_json
 from stakeholders.imports import RELATIONSHIP_COLUMNS, RelationshipImporter
 from stakeholders.models import Relationship
-from stakeholders.network import cluster_graph
+from stakeholders.network.graph_export import (
+    graph_relationship_rows,
+    graph_to_graphml,
+    graph_to_json,
+)
+from stakeholders.network.measures import cluster_graph
 from tests.factories import ClusterFactory, StakeholderFactory, region, stakeholder_network
 from tests.stakeholders.test_network import KNITWEAR_ACTORS, KNITWEAR_LINKS
 

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.choices import PublicationStatus
-from stakeholders import map_layout, services
+from stakeholders import services
 from stakeholders.choices import Kind, NetworkStatus, RelationshipType, Role
 from stakeholders.imports import RelationshipImporter
 from stakeholders.models import Network
-from stakeholders.network import network_measures
+from stakeholders.network import layout as map_layout
+from stakeholders.network.measures import network_measures
 from stakeholders.networks import network_save
 from tests.accounts.people import make_people
 from tests.factories import ClusterFactory, StakeholderFactory, region, stakeholder_network
@@ -392,8 +393,8 @@ def test_measures_json_gives_the_measures_and_their_explanations(client, knitwea
 def test_the_profile_measures_its_network_as_cluster_graph_does(knitwear):
     """The profile builds the graph from what it has loaded: the same measures, no query."""
     from clusters.selectors import cluster_profile
-    from stakeholders.maps import graph_from_profile
-    from stakeholders.network import cluster_graph
+    from stakeholders.network.map import graph_from_profile
+    from stakeholders.network.measures import cluster_graph
 
     cluster, _members = knitwear
     profile = cluster_profile(slug=cluster.slug)

@@ -11,10 +11,11 @@ import networkx as nx
 import pytest
 from django.core.cache import cache
 
-from stakeholders import network, services
+from stakeholders import services
 from stakeholders.choices import Kind, RelationshipType, Role
-from stakeholders.graph_export import graph_to_graphml
 from stakeholders.models import ClusterMembership, Relationship
+from stakeholders.network import measures as network
+from stakeholders.network.graph_export import graph_to_graphml
 from tests.factories import ClusterFactory, StakeholderFactory, region, stakeholder_network
 
 ENT, SUP, INST, ASSOC, BDS = Kind.values

@@ -6,8 +6,8 @@ import io
 import pytest
 
 from clusters.exports import EXPORT_COLUMNS
-from stakeholders.network import cluster_graph, network_measures
-from stakeholders.network_summary import network_summaries
+from stakeholders.network.measures import cluster_graph, network_measures
+from stakeholders.network.summary import network_summaries
 from tests.factories import ClusterFactory, region
 from tests.stakeholders.test_network import (
     knitwear,  # noqa: F401  (fixture)

@@ -2,7 +2,7 @@
 social-capital measures and its networks of enterprises.
 
 The map (its layout and SVG) and the measures are cached per version of the cluster's
-network (stakeholders.network.network_cache_version), which every service that writes
+network (stakeholders.network.measures.network_cache_version), which every service that writes
 members, relationships or networks bumps: a map is laid out again only after a write.
 """
 
@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from clusters.permissions import cluster_policy
 from common.permissions import VIEW
 
-from . import map_layout, map_svg
-from .choices import Kind, RelationshipType
-from .models import Network, Stakeholder
-from .network import (
+from ..choices import Kind, RelationshipType
+from ..models import Network, Stakeholder
+from . import layout as map_layout
+from . import svg as map_svg
+from .measures import (
     CACHE_PREFIX,
     CACHE_TIMEOUT,
     MEASURE_EXPLANATIONS,
@@ -137,7 +138,7 @@ def link_rows_html(links):
 
 
 def _key(cluster_id, version, name):
-    # The measures' key is the one stakeholders.network.cluster_network_measures uses, so
+    # The measures' key is the one stakeholders.network.measures.cluster_network_measures uses, so
     # the profile, the map and scripts share one cached computation.
     return f"{CACHE_PREFIX}:{cluster_id}:v{version}:{name}"
 

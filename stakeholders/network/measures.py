@@ -27,8 +27,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Kind, RelationshipType
-from .models import ClusterMembership, Relationship
+from ..choices import Kind, RelationshipType
+from ..models import ClusterMembership, Relationship
 
 # Relationship types that make a trade (value-chain) link between an enterprise and others.
 TRADE_TYPES = frozenset(

@@ -11,9 +11,9 @@ the API.
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Greatest, Least
 
-from .choices import Kind
-from .models import ClusterMembership, Relationship
-from .network import TRADE_TYPES
+from ..choices import Kind
+from ..models import ClusterMembership, Relationship
+from .measures import TRADE_TYPES
 
 SUMMARY_COLUMNS = (
     "network_actors",

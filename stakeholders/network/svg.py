@@ -1,7 +1,7 @@
 """Draw a stakeholder map as inline SVG: one link per stakeholder, arrows per relationship.
 
 `draw_map` takes the stakeholders and relationships to show (already filtered), their
-positions from stakeholders.map_layout, and the networks of enterprises to outline, and
+positions from stakeholders.network.layout, and the networks of enterprises to outline, and
 returns the SVG markup. Every stakeholder is an `<a>` to its page, focusable by keyboard,
 whose `<title>` gives its name, kind, role and number of links; its kind has a colour (the
 Okabe-Ito set in registry.css) *and* a shape, so colour is never the only signal. Each
@@ -20,9 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import map_labels
-from .choices import Kind, RelationshipType, Role
-from .map_labels import CHAR_WIDTH, LINE_HEIGHT, label_markup, place_labels, wrap
+from ..choices import Kind, RelationshipType, Role
+from . import labels
+from .labels import CHAR_WIDTH, LINE_HEIGHT, label_markup, place_labels, wrap
 
 WIDTH = 1200
 MARGIN = 28
@@ -114,7 +114,7 @@ def css_token(value):
 
 def truncate(text, limit=LABEL_CHARACTERS):
     """Return `text` cut to `limit` characters with an ellipsis."""
-    return map_labels.truncate(text, limit)
+    return labels.truncate(text, limit)
 
 
 def node_title(node):
@@ -141,7 +141,7 @@ def edge_title(edge, names):
     )
 
 
-_f = map_labels.coordinate
+_f = labels.coordinate
 
 
 def shape_markup(shape, x, y, r, css_class="map-node__shape"):

@@ -1,4 +1,4 @@
-"""Export a cluster's stakeholder network (stakeholders.network.cluster_graph) as GraphML,
+"""Export a cluster's stakeholder network (stakeholders.network.measures.cluster_graph) as GraphML,
 as JSON for a browser, or as rows of the relationship CSV format that import back unchanged.
 """
 

@@ -1,5 +1,5 @@
 """Names on a stakeholder map: wrapped in two lines, each put on the side of its stakeholder
-where it covers the least (other names, shapes, links), as stakeholders.map_svg draws them.
+where it covers the least (other names, shapes, links), as stakeholders.network.svg draws them.
 
 A greedy placement (the best-linked stakeholders first, eight candidate spots each) is
 enough for maps of a few dozen named stakeholders; on a crowded map a name that would cover
