@@ -25,9 +25,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from stakeholders.choices import Kind, Role
-from stakeholders.models import ClusterMembership, Relationship
-
 from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
 from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, Sector
 from .services import current_figure_records
@@ -155,35 +152,12 @@ class FigureLine:
 
 
 @dataclass
-class RoleGroup:
-    """The members of one kind that share a role."""
-
-    role: str
-    label: str
-    stakeholders: list
-
-
-@dataclass
-class KindGroup:
-    """A cluster's stakeholders of one kind, by role."""
-
-    kind: str
-    label: str
-    count: int
-    roles: list
-
-
-@dataclass
 class ClusterProfile:
     """Everything the public profile of a cluster shows."""
 
     cluster: Cluster
     figures: list
     unknown_measures: list
-    stakeholder_groups: list
-    missing_kinds: list
-    stakeholder_count: int
-    relationships: list
     similar: list
 
 
@@ -209,50 +183,16 @@ def _figure_lines(cluster):
     return lines, unknown
 
 
-def _stakeholder_groups(memberships):
-    role_labels = dict(Role.choices)
-    groups, missing = [], []
-    for kind in Kind:
-        members = [m.stakeholder for m in memberships if m.stakeholder.kind == kind]
-        if not members:
-            missing.append(kind.label)
-            groups.append(KindGroup(kind=kind.value, label=kind.label, count=0, roles=[]))
-            continue
-        by_role = {}
-        for stakeholder in members:
-            by_role.setdefault(stakeholder.role, []).append(stakeholder)
-        roles = [
-            RoleGroup(role=role, label=role_labels.get(role, "Role not recorded"), stakeholders=s)
-            for role, s in sorted(by_role.items(), key=lambda item: (not item[0], item[0]))
-        ]
-        groups.append(KindGroup(kind=kind.value, label=kind.label, count=len(members), roles=roles))
-    # The kinds present first; the missing ones follow as empty, flagged panels.
-    groups.sort(key=lambda group: group.count == 0)
-    return groups, missing
-
-
 def cluster_profile(*, slug):
     """Return the ClusterProfile of the published cluster `slug`, or None if there is none.
 
-    Five queries whatever the cluster's size: the cluster, its figures, its members, its
-    relationships and the similar clusters.
+    Three queries whatever the cluster's size: the cluster, its figures and the similar
+    clusters (its stakeholders come from stakeholders.selectors.cluster_stakeholders).
     """
     cluster = (
         cluster_list()
         .prefetch_related(
-            Prefetch("figures", queryset=ClusterFigure.objects.order_by("measure", "-year", "-pk")),
-            Prefetch(
-                "memberships",
-                queryset=ClusterMembership.objects.select_related("stakeholder__region").order_by(
-                    "stakeholder__name", "stakeholder__pk"
-                ),
-            ),
-            Prefetch(
-                "relationships",
-                queryset=Relationship.objects.select_related("source", "target").order_by(
-                    "source__name", "kind", "target__name", "pk"
-                ),
-            ),
+            Prefetch("figures", queryset=ClusterFigure.objects.order_by("measure", "-year", "-pk"))
         )
         .filter(slug=slug)
         .first()
@@ -260,16 +200,10 @@ def cluster_profile(*, slug):
     if cluster is None:
         return None
     figures, unknown = _figure_lines(cluster)
-    memberships = list(cluster.memberships.all())
-    groups, missing = _stakeholder_groups(memberships)
     return ClusterProfile(
         cluster=cluster,
         figures=figures,
         unknown_measures=unknown,
-        stakeholder_groups=groups,
-        missing_kinds=missing,
-        stakeholder_count=len(memberships),
-        relationships=list(cluster.relationships.all()),
         similar=similar_clusters(cluster=cluster),
     )
 

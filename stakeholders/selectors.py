@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
 
+from .choices import Kind, Role
 from .models import ClusterMembership, Relationship, Stakeholder
 
 CLUSTER_OPTIONS_LIMIT = 300
@@ -113,4 +114,86 @@ def stakeholder_filter_options():
         states=list(states),
         clusters=clusters[:CLUSTER_OPTIONS_LIMIT],
         too_many_clusters=len(clusters) > CLUSTER_OPTIONS_LIMIT,
+    )
+
+
+# The stakeholders of a cluster's profile -----------------------------------------------
+
+
+@dataclass
+class RoleGroup:
+    """The members of one kind that share a role."""
+
+    role: str
+    label: str
+    stakeholders: list
+
+
+@dataclass
+class KindGroup:
+    """A cluster's stakeholders of one kind, by role."""
+
+    kind: str
+    label: str
+    count: int
+    roles: list
+
+
+@dataclass
+class ClusterStakeholders:
+    """A cluster's members (with their regions) and relationships, and the members by kind
+    and role with the kinds not yet recorded, as the cluster's profile shows them."""
+
+    cluster: Cluster
+    memberships: list
+    groups: list
+    missing_kinds: list
+    relationships: list
+
+    @property
+    def count(self):
+        return len(self.memberships)
+
+
+def _stakeholder_groups(memberships):
+    role_labels = dict(Role.choices)
+    groups, missing = [], []
+    for kind in Kind:
+        members = [m.stakeholder for m in memberships if m.stakeholder.kind == kind]
+        if not members:
+            missing.append(kind.label)
+            groups.append(KindGroup(kind=kind.value, label=kind.label, count=0, roles=[]))
+            continue
+        by_role = {}
+        for stakeholder in members:
+            by_role.setdefault(stakeholder.role, []).append(stakeholder)
+        roles = [
+            RoleGroup(role=role, label=role_labels.get(role, "Role not recorded"), stakeholders=s)
+            for role, s in sorted(by_role.items(), key=lambda item: (not item[0], item[0]))
+        ]
+        groups.append(KindGroup(kind=kind.value, label=kind.label, count=len(members), roles=roles))
+    # The kinds present first; the missing ones follow as empty, flagged panels.
+    groups.sort(key=lambda group: group.count == 0)
+    return groups, missing
+
+
+def cluster_stakeholders(*, cluster):
+    """Return the ClusterStakeholders of `cluster`: two queries whatever its size."""
+    memberships = list(
+        ClusterMembership.objects.filter(cluster=cluster)
+        .select_related("stakeholder__region")
+        .order_by("stakeholder__name", "stakeholder__pk")
+    )
+    relationships = list(
+        Relationship.objects.filter(cluster=cluster)
+        .select_related("source", "target")
+        .order_by("source__name", "kind", "target__name", "pk")
+    )
+    groups, missing = _stakeholder_groups(memberships)
+    return ClusterStakeholders(
+        cluster=cluster,
+        memberships=memberships,
+        groups=groups,
+        missing_kinds=missing,
+        relationships=relationships,
     )

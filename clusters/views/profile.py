@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from stakeholders import selectors as stakeholder_selectors
 from stakeholders.network import map as stakeholder_maps
 
 from .. import selectors
@@ -21,10 +22,12 @@ class ClusterDetailView(TemplateView):
         profile = selectors.cluster_profile(slug=kwargs["slug"])
         if profile is None:
             raise Http404(_("No published cluster has this address."))
+        stakeholders = stakeholder_selectors.cluster_stakeholders(cluster=profile.cluster)
         context.update(
             profile=profile,
             cluster=profile.cluster,
+            stakeholders=stakeholders,
             # Measures of the stakeholder network (cached) and its networks of enterprises.
-            network=stakeholder_maps.profile_network(profile),
+            network=stakeholder_maps.profile_network(stakeholders),
         )
         return context

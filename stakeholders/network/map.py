@@ -302,13 +302,13 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
     )
 
 
-def graph_from_profile(profile):
-    """Return the graph cluster_graph would read, built from a ClusterProfile's members and
-    relationships (already loaded by clusters.selectors.cluster_profile): no query."""
-    cluster = profile.cluster
+def graph_from_profile(stakeholders):
+    """Return the graph cluster_graph would read, built from the members and relationships
+    already loaded by stakeholders.selectors.cluster_stakeholders: no query."""
+    cluster = stakeholders.cluster
     graph = nx.MultiDiGraph(cluster_id=cluster.pk, cluster_slug=cluster.slug, name=str(cluster))
     members = sorted(
-        (membership.stakeholder for membership in cluster.memberships.all()),
+        (membership.stakeholder for membership in stakeholders.memberships),
         key=lambda stakeholder: (stakeholder.name, stakeholder.pk),
     )
     graph.add_nodes_from(
@@ -318,7 +318,7 @@ def graph_from_profile(profile):
         )
         for s in members
     )
-    for relationship in sorted(profile.relationships, key=lambda r: r.pk):
+    for relationship in sorted(stakeholders.relationships, key=lambda r: r.pk):
         if relationship.source_id in graph and relationship.target_id in graph:
             graph.add_edge(
                 relationship.source_id,
@@ -341,13 +341,13 @@ class NetworkSummary:
     networks: list
 
 
-def profile_network(profile):
-    """Return the NetworkSummary of a ClusterProfile: the measures from the cache (or from
-    the profile's own members and relationships, without a query) and the networks (one
-    query, two when there are networks)."""
-    cluster = profile.cluster
-    measures = cached_measures(cluster, build_graph=lambda: graph_from_profile(profile))
-    members = [membership.stakeholder for membership in cluster.memberships.all()]
+def profile_network(stakeholders):
+    """Return the NetworkSummary of a cluster's profile from its ClusterStakeholders: the
+    measures from the cache (or from the members and relationships already loaded, without
+    a query) and the networks (one query, two when there are networks)."""
+    cluster = stakeholders.cluster
+    measures = cached_measures(cluster, build_graph=lambda: graph_from_profile(stakeholders))
+    members = [membership.stakeholder for membership in stakeholders.memberships]
     return NetworkSummary(
         measures=measures,
         display=measures_display(measures, name_urls((s.name, s.slug) for s in members)),

@@ -463,8 +463,8 @@ def test_profile_figures_carry_year_source_estimate_and_history(client, tirupur)
 def test_profile_groups_stakeholders_by_kind_and_flags_missing_kinds(client, tirupur):
     """Stakeholders are grouped by kind and role with counts; missing kinds are flagged."""
     response = client.get(tirupur.get_absolute_url())
-    profile = response.context["profile"]
-    counts = {group.kind: group.count for group in profile.stakeholder_groups}
+    stakeholders = response.context["stakeholders"]
+    counts = {group.kind: group.count for group in stakeholders.groups}
     assert counts == {
         "enterprise": 1,
         "supplier": 1,
@@ -472,7 +472,7 @@ def test_profile_groups_stakeholders_by_kind_and_flags_missing_kinds(client, tir
         "institution": 0,
         "bds_provider": 0,
     }
-    assert profile.missing_kinds == ["Institution", "BDS provider"]
+    assert stakeholders.missing_kinds == ["Institution", "BDS provider"]
     html = response.content.decode()
     assert "Not yet recorded for this cluster: Institution, BDS provider." in html
     assert "Exporter (1)" in html
@@ -565,5 +565,5 @@ def test_profile_query_count_does_not_grow_with_members_figures_or_similar(
     grow(1, 49)
     with django_assert_num_queries(expected):
         response = client.get(url)
-    assert response.context["profile"].stakeholder_count == 51
-    assert len(response.context["profile"].relationships) == 50
+    assert response.context["stakeholders"].count == 51
+    assert len(response.context["stakeholders"].relationships) == 50

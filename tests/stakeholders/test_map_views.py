@@ -392,14 +392,14 @@ def test_measures_json_gives_the_measures_and_their_explanations(client, knitwea
 
 def test_the_profile_measures_its_network_as_cluster_graph_does(knitwear):
     """The profile builds the graph from what it has loaded: the same measures, no query."""
-    from clusters.selectors import cluster_profile
     from stakeholders.network.map import graph_from_profile
     from stakeholders.network.measures import cluster_graph
+    from stakeholders.selectors import cluster_stakeholders
 
     cluster, _members = knitwear
-    profile = cluster_profile(slug=cluster.slug)
+    loaded = cluster_stakeholders(cluster=cluster)
 
-    assert network_measures(graph_from_profile(profile)) == network_measures(cluster_graph(cluster))
+    assert network_measures(graph_from_profile(loaded)) == network_measures(cluster_graph(cluster))
 
 
 # Query counts ------------------------------------------------------------------------------
