@@ -529,7 +529,6 @@ class Lookups:
     def __init__(self):
         self._regions = {}
         self._clusters = {}
-        self._members = {}
 
     def region(self, *, state, country="IN"):
         """Return what region_lookup returns, asking the database once per (state, country)."""
@@ -550,21 +549,3 @@ class Lookups:
         if key not in self._clusters:
             self._clusters[key] = Cluster.objects.filter(identity_key=key).first()
         return self._clusters[key]
-
-    def member(self, *, cluster, name, kind):
-        """Return the member of `cluster` with this name and kind (any spelling of the name;
-        the oldest where several states have one), reading the cluster's members once."""
-        if cluster.pk not in self._members:
-            from stakeholders.models import Stakeholder
-
-            members = {}
-            for stakeholder in Stakeholder.objects.filter(memberships__cluster=cluster).order_by(
-                "-pk"
-            ):
-                prefix = stakeholder.identity_key.rsplit("|", 1)[0]
-                members[prefix] = stakeholder  # the lowest pk wins, as in the service
-            self._members[cluster.pk] = members
-        from stakeholders.services import stakeholder_identity_prefix
-
-        prefix = stakeholder_identity_prefix(name=name, kind=kind).rstrip("|")
-        return self._members[cluster.pk].get(prefix)

@@ -100,7 +100,7 @@ class ClusterReferenceForm(forms.Form):
         """`cluster_refusal(cluster)` returns why the importing user may not add to a
         cluster (None: they may); without it every cluster may be added to."""
         super().__init__(*args, **kwargs)
-        self.lookups = lookups or cluster_services.Lookups()
+        self.lookups = lookups or services.ImportLookups()
         self.cluster_refusal = cluster_refusal
         self.fields["cluster_product"].error_messages["required"] = (
             "the cluster's product is missing"
@@ -189,7 +189,7 @@ class ClusterScopedImporter(RowImporter):
 
     def __init__(self, *, user=None):
         self.user = user
-        self.lookups = cluster_services.Lookups()
+        self.lookups = services.ImportLookups()
         self._refusals = {}
 
     def form_kwargs(self):

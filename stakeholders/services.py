@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from clusters.services import ACTING_USER, acting_user, check_version, unique_slug
+from clusters.services import ACTING_USER, Lookups, acting_user, check_version, unique_slug
 from common.permissions import VIEW
 from common.text import collapse_spaces, normalise, normalise_name
 
@@ -262,3 +262,26 @@ def membership_delete(*, membership):
     membership.delete()
     network_cache_invalidate(membership.cluster_id)
     return removed
+
+
+class ImportLookups(Lookups):
+    """The memoised look-ups of an import of stakeholders or relationships: regions and
+    clusters as for clusters, and the members of each cluster read once."""
+
+    def __init__(self):
+        super().__init__()
+        self._members = {}
+
+    def member(self, *, cluster, name, kind):
+        """Return the member of `cluster` with this name and kind (any spelling of the name;
+        the oldest where several states have one), reading the cluster's members once."""
+        if cluster.pk not in self._members:
+            members = {}
+            for stakeholder in Stakeholder.objects.filter(memberships__cluster=cluster).order_by(
+                "-pk"
+            ):
+                prefix = stakeholder.identity_key.rsplit("|", 1)[0]
+                members[prefix] = stakeholder  # the lowest pk wins, as in the service
+            self._members[cluster.pk] = members
+        prefix = stakeholder_identity_prefix(name=name, kind=kind).rstrip("|")
+        return self._members[cluster.pk].get(prefix)

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from clusters.services import Lookups
 from common.history import change_set
 from stakeholders import services
 from stakeholders.choices import Kind, RelationshipType, Role
@@ -206,7 +205,7 @@ def test_member_is_found_by_name_and_kind_in_its_cluster(db):
     )
     elsewhere = ClusterFactory()
 
-    lookups = Lookups()
+    lookups = services.ImportLookups()
     found = lookups.member(cluster=membership.cluster, name=" GODREJ ", kind="enterprise")
 
     assert found == membership.stakeholder
