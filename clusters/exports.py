@@ -1,17 +1,45 @@
-"""Turn clusters into rows of the contract's cluster format (the importer reads them back)."""
+"""Turn clusters into rows of the contract's cluster format (the importer reads them back).
 
-from stakeholders.network.summary import SUMMARY_COLUMNS, network_summaries
+Apps above this one add columns of their own after the contract's (the stakeholders app
+adds each cluster's network summary) by registering an ExportColumnGroup when Django
+starts; every export (the command, the site's downloads) then carries them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .imports import CLUSTER_COLUMNS
 from .services import current_figure_records, year_sort_key
 
-EXPORT_COLUMNS = (
+BASE_EXPORT_COLUMNS = (
     *CLUSTER_COLUMNS,
     "slug",
     "classification_status",
     "classification_reason",
-    *SUMMARY_COLUMNS,
 )
+
+
+@dataclass(frozen=True)
+class ExportColumnGroup:
+    """Columns added to every cluster export: `rows_for(cluster_ids)` returns
+    {cluster id: {column: value}} for a whole chunk of clusters in a few queries."""
+
+    columns: tuple
+    rows_for: Callable
+
+
+_column_groups = []
+
+
+def register_export_columns(group):
+    """Add `group`'s columns to every cluster export (once; call it from AppConfig.ready)."""
+    if group not in _column_groups:
+        _column_groups.append(group)
+
+
+def export_columns():
+    """Return the columns of a cluster export: the contract's, then the registered ones."""
+    return (*BASE_EXPORT_COLUMNS, *(c for group in _column_groups for c in group.columns))
 
 
 def _yes_no(value):
@@ -57,20 +85,24 @@ def cluster_export_row(cluster):
 
 
 def cluster_export_rows(queryset, chunk_size=2000):
-    """Yield export rows for `queryset` with each cluster's network summary, a chunk at a
-    time so memory stays flat on big lists (the summaries take four queries a chunk)."""
+    """Yield export rows for `queryset` with the registered columns, a chunk at a time so
+    memory stays flat on big lists (each group costs a few queries a chunk)."""
     batch = []
     for cluster in queryset.iterator(chunk_size=chunk_size):
         batch.append(cluster)
         if len(batch) == chunk_size:
-            yield from _rows_with_summaries(batch)
+            yield from _rows_with_groups(batch)
             batch = []
-    yield from _rows_with_summaries(batch)
+    yield from _rows_with_groups(batch)
 
 
-def _rows_with_summaries(clusters):
+def _rows_with_groups(clusters):
     if not clusters:
         return
-    summaries = network_summaries([cluster.pk for cluster in clusters])
+    ids = [cluster.pk for cluster in clusters]
+    extras = [group.rows_for(ids) for group in _column_groups]
     for cluster in clusters:
-        yield {**cluster_export_row(cluster), **summaries[cluster.pk]}
+        row = cluster_export_row(cluster)
+        for extra in extras:
+            row.update(extra[cluster.pk])
+        yield row

@@ -17,7 +17,7 @@ from common.exports import export_response
 
 from .. import selectors
 from ..choices import ClassificationStatus, ClusterType, Origin, Stage, Structure
-from ..exports import EXPORT_COLUMNS, cluster_export_rows
+from ..exports import cluster_export_rows, export_columns
 from ..filtersets import ClusterFilterSet
 
 PAGE_SIZE = 50
@@ -266,7 +266,7 @@ class ClusterExportView(View):
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return export_response(
             cluster_export_rows(filterset.qs),
-            EXPORT_COLUMNS,
+            export_columns(),
             file_format=self.file_format,
             name="clusters",
             sheet_title="Clusters",

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusters.exports import EXPORT_COLUMNS, cluster_export_rows
+from clusters.exports import cluster_export_rows, export_columns
 from clusters.imports import CLUSTER_COLUMNS, ClusterImporter
 from clusters.models import Cluster
 from clusters.selectors import cluster_export_list
@@ -80,7 +80,7 @@ def test_exports_never_hold_an_executable_cell(product, description):
     result = ClusterImporter().run(_csv_bytes(list(data), [data]))
     if result.errors:
         return
-    lines = "".join(iter_csv(cluster_export_rows(cluster_export_list()), EXPORT_COLUMNS))
+    lines = "".join(iter_csv(cluster_export_rows(cluster_export_list()), export_columns()))
     for row in csv.reader(io.StringIO(lines)):
         for cell in row:
             assert not _executable(cell), cell

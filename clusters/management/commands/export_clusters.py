@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from clusters.exports import EXPORT_COLUMNS, cluster_export_rows
+from clusters.exports import cluster_export_rows, export_columns
 from clusters.filtersets import ClusterFilterSet
 from clusters.selectors import cluster_export_list
 from common.tabular import write_csv
@@ -45,4 +45,4 @@ class Command(BaseCommand):
             json.dump(list(rows), out, ensure_ascii=False, indent=1, default=_json_default)
             out.write("\n")
         else:
-            write_csv(rows, EXPORT_COLUMNS, out)
+            write_csv(rows, export_columns(), out)
