@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
 from common.history import change_set
 from common.permissions import is_curator
-from stakeholders import merging
-from stakeholders.models import ClusterMembership
-from stakeholders.network.measures import network_cache_invalidate
 
 from . import services, workflow
 from .accounts import editor_agency_id
@@ -41,13 +38,6 @@ CURRENT_FIGURE_FIELDS = (
 class ClusterFigureInline(PolicyChoicesMixin, admin.TabularInline):
     model = ClusterFigure
     fields = ("measure", "value", "currency", "year", "source", "estimated")
-    extra = 0
-
-
-class ClusterMembershipInline(PolicyChoicesMixin, admin.TabularInline):
-    model = ClusterMembership
-    fields = ("stakeholder", "source")
-    autocomplete_fields = ("stakeholder",)
     extra = 0
 
 
@@ -180,8 +170,9 @@ class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
         ),
         (_("Record"), {"fields": ("created", "updated")}),
     )
-    inlines = (ClusterFigureInline, ClusterMembershipInline)
-    actions = ("reclassify", "publish", "merge")
+    # stakeholders.admin adds the members inline and the merge of duplicates.
+    inlines = (ClusterFigureInline,)
+    actions = ("reclassify", "publish")
     show_full_result_count = False
     list_per_page = 50
 
@@ -231,7 +222,6 @@ class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
             services.cluster_refresh_current_figures(cluster=form.instance)
-        network_cache_invalidate(form.instance.pk)
 
     @admin.action(description=_("Recompute the classification of the selected clusters"))
     def reclassify(self, request, queryset):
@@ -256,12 +246,6 @@ class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
             )
             published += 1
         self.message_user(request, _("%(n)d cluster(s) published.") % {"n": published})
-
-    @admin.action(
-        description=_("Merge the two selected duplicate clusters"), permissions=["curate"]
-    )
-    def merge(self, request, queryset):
-        return merge_action(self, request, queryset, merging.cluster_merge, "cluster")
 
 
 def merge_action(model_admin, request, queryset, merge, noun):

@@ -12,7 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clusters.admin import ClusterAdmin as ClusterBaseAdmin
 from clusters.admin import merge_action
+from clusters.models import Cluster
 from clusters.services import check_version
 from common.admin import (
     EstimatedCountPaginator,
@@ -56,6 +58,34 @@ class InvalidateNetworkMixin:
             super().delete_queryset(request, queryset)
         for cluster_id in cluster_ids:
             network_cache_invalidate(cluster_id)
+
+
+class ClusterMembershipInline(PolicyChoicesMixin, admin.TabularInline):
+    model = ClusterMembership
+    fields = ("stakeholder", "source")
+    autocomplete_fields = ("stakeholder",)
+    extra = 0
+
+
+# The cluster workbench with what this app adds: the members inline, the cached network
+# measures dropped after a save, and the merge of duplicates (which moves the members).
+admin.site.unregister(Cluster)
+
+
+@admin.register(Cluster)
+class ClusterAdmin(ClusterBaseAdmin):
+    inlines = (*ClusterBaseAdmin.inlines, ClusterMembershipInline)
+    actions = (*ClusterBaseAdmin.actions, "merge")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        network_cache_invalidate(form.instance.pk)
+
+    @admin.action(
+        description=_("Merge the two selected duplicate clusters"), permissions=["curate"]
+    )
+    def merge(self, request, queryset):
+        return merge_action(self, request, queryset, merging.cluster_merge, "cluster")
 
 
 class MembershipInline(PolicyChoicesMixin, admin.TabularInline):
