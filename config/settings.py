@@ -52,8 +52,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The domain: clusters is the base, stakeholders builds on it.
     "clusters",
     "stakeholders",
+    # The interfaces above the domain: the public site, the agencies' workspace, the API.
+    "public",
+    "workspace",
     "accounts",
 ]
 

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clusters.views import HomeView
 from common import health
+from public.views import HomeView
 
 # A lost database answers 503 "temporarily unavailable", any other error Django's 500 page.
 handler500 = health.server_error
@@ -12,13 +12,13 @@ handler500 = health.server_error
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", HomeView.as_view(), name="home"),
-    path("", include("clusters.urls")),
-    path("stakeholders/", include("stakeholders.urls")),
-    path("relationships/", include("stakeholders.relationship_urls")),
+    path("", include("public.urls.clusters")),
+    path("stakeholders/", include("public.urls.stakeholders")),
+    path("relationships/", include("public.urls.relationships")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api")),
     path("accounts/", include("accounts.urls")),
-    path("manage/upload/", include("clusters.uploads.urls")),
-    path("manage/", include("clusters.editing.urls")),
-    path("manage/", include("stakeholders.network_urls")),
+    path("manage/upload/", include("workspace.uploads.urls")),
+    path("manage/", include("workspace.urls")),
+    path("manage/", include("workspace.network_urls")),
 ]

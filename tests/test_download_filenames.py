@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from clusters.uploads.services import FORMATS as UPLOAD_FORMATS
-from clusters.views.home_stats import STATS_CHARTS
+from public.views.home_stats import STATS_CHARTS
 from tests import factories
+from workspace.uploads.services import FORMATS as UPLOAD_FORMATS
 
 pytestmark = pytest.mark.django_db
 

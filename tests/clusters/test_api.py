@@ -730,3 +730,129 @@ def test_a_count_figure_reads_with_a_null_currency_and_an_amount_with_its_code(a
     schema = anon.get("/api/schema/?format=json").json()["components"]["schemas"]
     assert schema["ClusterFigure"]["properties"]["currency"]["nullable"] is True
     assert cluster.figures.count() == 2
+
+
+# The OpenAPI schema and what the API answers (issue 9, found by schemathesis) --------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/figures/abc/", "/api/nothing-here/", "/api/figures/1%0A2/", "/api/clusters/a/b/c/"],
+)
+def test_an_api_address_naming_nothing_is_a_json_404(anon, url):
+    """Under /api/ an address that matches no route is the API's 404 (JSON, as the schema
+    documents), not the site's HTML page; a POST there is no CSRF 403 either."""
+    for response in (anon.get(url), anon.post(url, {}), anon.delete(url)):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not found."}
+    assert anon.get("/api/clusters").status_code == 301  # APPEND_SLASH still redirects
+
+
+def test_a_blank_filter_is_no_filter_as_on_the_html_list(anon):
+    """`?sector=&state_id=` (a form's empty fields) filters nothing, as on /clusters/, rather
+    than looking up an empty slug (a 400)."""
+    factories.ClusterFactory.create_batch(2)
+    assert len(results(anon.get("/api/clusters/?sector=&state_id=&cluster_type=&q="))) == 2
+    assert len(results(anon.get("/api/figures/?cluster=&cluster_id="))) == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1.5", "ten", "null"])
+def test_an_invalid_page_size_is_a_400_naming_it(anon, value):
+    """`page_size` is a whole number from 1: anything else is a 400, never the default."""
+    factories.ClusterFactory()
+    for url in ("/api/clusters/", "/api/benchmarks/"):
+        response = anon.get(url, {"page_size": value})
+        assert response.status_code == 400
+        assert "page_size" in response.json()
+    assert len(results(anon.get("/api/clusters/", {"page_size": "10000"}))) == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["turnover_min=0.5", "employment_max=-1", "enterprise_count_min=1e3"]
+)
+def test_a_range_filter_takes_whole_numbers_from_0(anon, query):
+    """Counts and amounts are whole: `turnover_min=0.5` is a 400, as the schema's integer says."""
+    response = anon.get(f"/api/clusters/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/clusters/", {"estimated": 0}, "estimated"),
+        ("/api/clusters/", {"enterprise_count": "120"}, "enterprise_count"),
+        ("/api/clusters/", {"district": 5}, "district"),
+        ("/api/clusters/", {"country": " IN"}, "country"),
+        ("/api/clusters/", {"figures_year": " 2016"}, "figures_year"),
+        ("/api/benchmarks/", {"source": 0}, "source"),
+        ("/api/benchmarks/", {"threshold": "500"}, "threshold"),
+    ],
+)
+def test_a_json_value_is_read_as_the_schema_types_it(curator_api, url, body, field):
+    """A JSON value of another type than the schema's (0 for a boolean or a text, "120" for
+    an integer), or a code with spaces round it, is a 400 naming the field: DRF would have
+    taken it, so that the API accepted input its schema calls invalid."""
+    base = {
+        "/api/clusters/": {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial"},
+        "/api/benchmarks/": {
+            "cluster_type": "handicraft",
+            "measure": "artisan_count",
+            "threshold": 500,
+            "authority": "Board",
+        },
+    }[url]
+    response = curator_api.post(url, {**base, **body})
+    assert response.status_code == 400
+    assert field in response.json()
+    assert curator_api.post(url, base).status_code == 201
+
+
+def test_coordinates_with_more_decimals_are_kept_to_six_places(curator_api):
+    """A coordinate read from a GPS (77.34112345678) is stored to the column's six decimal
+    places, not refused for its digits (the schema says only: a number from -180 to 180)."""
+    response = curator_api.post(
+        "/api/clusters/",
+        {
+            "product": "Locks",
+            "place": "Aligarh",
+            "cluster_type": "industrial",
+            "latitude": 27.88123456789,
+            "longitude": 178.1234567,
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert (response.json()["latitude"], response.json()["longitude"]) == (27.881235, 178.123457)
+
+
+def test_an_unknown_sector_or_agency_is_named_in_the_message(curator_api):
+    """The message says which sector it could not find (it said “%(value)s”)."""
+    response = curator_api.post(
+        "/api/clusters/",
+        {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial", "sector": "Jute"},
+    )
+    assert response.status_code == 400
+    assert response.json()["sector"] == ["There is no sector with the slug or name “Jute”."]
+
+
+def test_a_figure_value_is_bounded_by_its_measure():
+    """A count is at most 2**31 - 1 (its column on the cluster), an amount a bigint: the
+    schema says so per measure, and the API answers as it says."""
+    api = token_client(factories.CuratorFactory())
+    cluster = factories.ClusterFactory()
+    body = {"cluster": cluster.slug, "value": 2**31}
+    assert api.post("/api/figures/", {**body, "measure": "employment"}).status_code == 400
+    assert api.post("/api/figures/", {**body, "measure": "annual_turnover"}).status_code == 201
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    alternatives = schema["ClusterFigureRequest"]["oneOf"]
+    assert {"maximum": 2**31 - 1} in [a["properties"].get("value") for a in alternatives]
+
+
+def test_an_empty_if_match_is_no_precondition(curator_api):
+    """`If-Match:` with no tag names no version (as Django's conditional views read it)."""
+    cluster = factories.ClusterFactory()
+    response = curator_api.patch(
+        f"/api/clusters/{cluster.slug}/", {"description": "Brass."}, HTTP_IF_MATCH=""
+    )
+    assert response.status_code == 200

@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from clusters import services, workflow
 from clusters.choices import PublicationStatus
-from clusters.editing.forms import ClusterForm
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterReview, MergeRecord
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from tests import factories
 from tests.accounts.people import make_people
+from workspace.forms import ClusterForm
 
 pytestmark = pytest.mark.django_db
 

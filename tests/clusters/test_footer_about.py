@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clusters.views import text_blocks
+from public.views import text_blocks
 
 LICENCE = (
     "Code: MIT licence. Figures: as published by the sources named on each record — cite them."

@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from clusters import workflow
 from clusters.choices import PublicationStatus
-from clusters.editing.forms import ClusterForm
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster
 from tests import factories
 from tests.accounts.people import ROLES, client_for, make_people
+from workspace.forms import ClusterForm
 
 pytestmark = pytest.mark.django_db
 

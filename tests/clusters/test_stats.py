@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusters import charts
 from clusters.services import Provenance
+from public import charts
 from tests.factories import ClusterFactory, region
 
 STATS_URL = reverse("clusters:stats")

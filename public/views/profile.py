@@ -1,0 +1,32 @@
+"""The public profile of a published cluster."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from clusters import selectors
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.network import map as stakeholder_maps
+
+# Profile ------------------------------------------------------------------------------------
+
+
+class ClusterDetailView(TemplateView):
+    """The public profile of a published cluster; any other status is not found (404)."""
+
+    template_name = "public/clusters/cluster_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        profile = selectors.cluster_profile(slug=kwargs["slug"])
+        if profile is None:
+            raise Http404(_("No published cluster has this address."))
+        stakeholders = stakeholder_selectors.cluster_stakeholders(cluster=profile.cluster)
+        context.update(
+            profile=profile,
+            cluster=profile.cluster,
+            stakeholders=stakeholders,
+            # Measures of the stakeholder network (cached) and its networks of enterprises.
+            network=stakeholder_maps.profile_network(stakeholders),
+        )
+        return context
