@@ -118,6 +118,18 @@ class IdMultipleFilter(filters.ModelMultipleChoiceFilter):
     field_class = IdMultipleChoiceField
 
 
+class WholeNumberFilter(filters.NumberFilter):
+    """A count or an amount in whole units, from 0: `1.5` is an error (as is more than any
+    column holds), not a comparison with a fraction."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class ClusterOrderingFilter(filters.OrderingFilter):
     """Sort with unknown values last in either direction and the primary key as tie-break,
     so that pages of a sorted list never repeat or skip a row."""
@@ -173,9 +185,11 @@ class ClusterFilterSet(filters.FilterSet):
         field_name="country",
         lookup_expr="iexact",
         label=_("Country"),
+        # Checked as given (" IN" is no code), as the API's schema describes it.
+        strip=False,
         validators=[
             RegexValidator(
-                r"^[A-Za-z]{2}$", _("Use a two-letter ISO country code, such as IN or IT.")
+                r"^[A-Za-z]{2}\Z", _("Use a two-letter ISO country code, such as IN or IT.")
             )
         ],
     )
@@ -188,23 +202,23 @@ class ClusterFilterSet(filters.FilterSet):
     agency_id = IdMultipleFilter(
         field_name="agency", queryset=Agency.objects.all(), label=_("Agency (id)")
     )
-    enterprise_count_min = filters.NumberFilter(
-        field_name="enterprise_count", lookup_expr="gte", min_value=0, label=_("Enterprises from")
+    enterprise_count_min = WholeNumberFilter(
+        field_name="enterprise_count", lookup_expr="gte", label=_("Enterprises from")
     )
-    enterprise_count_max = filters.NumberFilter(
-        field_name="enterprise_count", lookup_expr="lte", min_value=0, label=_("Enterprises to")
+    enterprise_count_max = WholeNumberFilter(
+        field_name="enterprise_count", lookup_expr="lte", label=_("Enterprises to")
     )
-    employment_min = filters.NumberFilter(
-        field_name="employment", lookup_expr="gte", min_value=0, label=_("Employment from")
+    employment_min = WholeNumberFilter(
+        field_name="employment", lookup_expr="gte", label=_("Employment from")
     )
-    employment_max = filters.NumberFilter(
-        field_name="employment", lookup_expr="lte", min_value=0, label=_("Employment to")
+    employment_max = WholeNumberFilter(
+        field_name="employment", lookup_expr="lte", label=_("Employment to")
     )
-    turnover_min = filters.NumberFilter(
-        field_name="annual_turnover", lookup_expr="gte", min_value=0, label=_("Turnover from (₹)")
+    turnover_min = WholeNumberFilter(
+        field_name="annual_turnover", lookup_expr="gte", label=_("Turnover from (₹)")
     )
-    turnover_max = filters.NumberFilter(
-        field_name="annual_turnover", lookup_expr="lte", min_value=0, label=_("Turnover to (₹)")
+    turnover_max = WholeNumberFilter(
+        field_name="annual_turnover", lookup_expr="lte", label=_("Turnover to (₹)")
     )
     origin = filters.ChoiceFilter(choices=Origin.choices, label=_("Origin"))
     structure = filters.ChoiceFilter(choices=Structure.choices, label=_("Structure"))

@@ -1,9 +1,12 @@
 """The REST API under /api/: one router for the clusters' and stakeholders' viewsets, the
 OpenAPI schema and its docs pages (Swagger UI, Redoc) served from our own static files."""
 
+from django.http import JsonResponse
 from django.template import engines
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.routers import DefaultRouter
 
@@ -40,9 +43,19 @@ class RedocView(SpectacularRedocView):
     renderer_classes = [RedocRenderer]
 
 
+@csrf_exempt  # it changes nothing; a POST here is as not found as a GET
+def not_found(request, *args, **kwargs):
+    """Answer an address under /api/ that names nothing as the API does: JSON, not the
+    site's HTML page (an id that is not a number, `/api/figures/abc/`, lands here)."""
+    return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
+    # Only addresses ending in a slash, so that `/api/clusters` still redirects to
+    # `/api/clusters/` (APPEND_SLASH) instead of being caught here.
+    re_path(r"^[\s\S]*/\Z", not_found),
 ]

@@ -58,6 +58,44 @@ def test_schema_is_valid_openapi_3():
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 
+VERSIONED_WRITES = {
+    ("put", "/api/clusters/{slug}/"),
+    ("patch", "/api/clusters/{slug}/"),
+    ("post", "/api/clusters/{slug}/transition/"),
+    ("put", "/api/stakeholders/{slug}/"),
+    ("patch", "/api/stakeholders/{slug}/"),
+}
+
+
+def test_every_operation_documents_the_statuses_it_answers():
+    """Each operation lists the errors it answers, each with a JSON body: 401 everywhere (a
+    token that is not valid); lists 400 (a filter, a page size) and 404 (a cursor, a page);
+    a record 404; writes 400, 403 and 415 (DELETE no 400), versioned edits 412 and If-Match.
+    Reads need no token (the security allows none); writes do."""
+    paths = APIClient().get(SCHEMA_URL).json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            detail = "{" in path
+            where = (method, path)
+            assert "401" in codes, where
+            for code, response in operation["responses"].items():
+                if code >= "400":
+                    assert "application/json" in response["content"], where
+            if method == "get":
+                assert {} in operation["security"], where
+                assert ({"404"} if detail else {"400", "404"}) <= codes, where
+                continue
+            assert {} not in operation["security"], where
+            assert {"403"} <= codes, where
+            assert ("400" in codes) == (method != "delete"), where
+            assert ("415" in codes) == (method != "delete"), where
+            assert ("404" in codes) == detail, where
+            assert ("412" in codes) == (where in VERSIONED_WRITES), where
+            headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
+            assert ("If-Match" in headers) == (where in VERSIONED_WRITES), where
+
+
 def test_schema_is_served_as_yaml_by_default():
     response = APIClient().get("/api/schema/")
     assert response.status_code == 200
@@ -217,10 +255,11 @@ def registry_data():
 
 
 def aim_at_real_rows(case, rows):
-    """Point every other generated request at existing rows (in the path and the body's
-    references), so that it gets past the look-ups into the services; random slugs and ids
-    would nearly always be 404 or 400."""
-    if next(COIN) % 2:
+    """Point every other generated valid request at existing rows (in the path and the
+    body's references), so that it gets past the look-ups into the services; random slugs
+    and ids would nearly always be 404 or 400. Invalid requests stay as generated: made
+    valid, they would no longer be what their checks expect."""
+    if next(COIN) % 2 or case.meta is None or not case.meta.generation.mode.is_positive:
         return
     resource = case.operation.path.split("/")[2]
     for name in case.path_parameters or {}:
@@ -235,17 +274,24 @@ COIN = itertools.count()
 
 
 def load_schema():
-    """Return the schema as the app serves it (no database needed to build it)."""
+    """Return the schema as the app serves it (no database needed to build it), with the
+    configuration of schemathesis.toml (found from the working directory, the project's),
+    which `make fuzz` uses too, and its check tests/api_checks.py."""
     from config.wsgi import application
 
     loaded = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
+    assert loaded.config.config_path, "run pytest from the project directory"
     # The coverage phase sends hundreds of boundary cases per operation (minutes in all);
-    # the fuzzing phase, valid and invalid input, is bounded by max_examples below.
+    # `make fuzz` runs it. Here: the examples and fuzzing phases, valid and invalid input,
+    # bounded by max_examples below.
     loaded.config.phases.coverage.enabled = False
     return loaded
 
 
 schema = load_schema()
+# The WSGI transport hands the checks the body as the app sent it, not gunzipped as an HTTP
+# client would: ask for it uncompressed (`make fuzz` goes over HTTP, gzip and all).
+IDENTITY = {"Accept-Encoding": "identity"}
 FUZZ = settings(
     max_examples=20,
     deadline=None,
@@ -254,21 +300,36 @@ FUZZ = settings(
 )
 
 
+def test_the_suite_runs_every_check_as_make_fuzz_does():
+    """Every check schemathesis has (`--checks all` of `make fuzz`) and ours are on for every
+    operation here, with the allowances of schemathesis.toml."""
+    from schemathesis.checks import CHECKS
+
+    names = {check.__name__ for check in CHECKS.get_all() if not isinstance(check, type)}
+    assert {"refusals_name_a_rule", "positive_data_acceptance", "ignored_auth"} <= names
+    for result in schema.get_all_operations():
+        config = schema.config.checks_config_for(operation=result.ok())
+        assert all(config.get_by_name(name=name).enabled for name in names)
+    stale = schema["/api/clusters/{slug}/"]["PATCH"]
+    allowed = schema.config.checks_config_for(operation=stale).positive_data_acceptance
+    assert "412" in allowed.expected_statuses
+
+
 @schema.parametrize()
 @FUZZ
-def test_no_server_error_anonymously(case, one_connection, registry_data):
-    """Every operation, with generated valid and invalid input, answers without a 5xx."""
+def test_every_check_anonymously(case, one_connection, registry_data):
+    """Every operation, with generated valid and invalid input and no token, passes every
+    check: no server error, status codes, content types, headers and bodies as documented,
+    invalid input refused, valid input accepted (but for the rules of schemathesis.toml),
+    writes refused without a token."""
     aim_at_real_rows(case, registry_data)
-    case.call_and_validate(checks=[schemathesis.checks.not_a_server_error])
+    case.call_and_validate(headers=IDENTITY)
 
 
 @schema.parametrize()
 @FUZZ
-def test_no_server_error_as_a_curator(case, one_connection, registry_data, curator):
+def test_every_check_as_a_curator(case, one_connection, registry_data, curator):
     """The same as a curator with a token, so that writes run through the services."""
     token, _created = Token.objects.get_or_create(user=curator)
     aim_at_real_rows(case, registry_data)
-    case.call_and_validate(
-        headers={"Authorization": f"Token {token.key}"},
-        checks=[schemathesis.checks.not_a_server_error],
-    )
+    case.call_and_validate(headers={**IDENTITY, "Authorization": f"Token {token.key}"})

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -51,7 +51,22 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The body of an error that is not about fields: what went wrong, in a sentence."""
+
+    detail = serializers.CharField()
+
+
+# The body of a 400: the messages by field ({"state": ["…"]}, "non_field_errors" for the
+# record as a whole); a message is a string, a list of them, or nested for nested fields.
+FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": {},
+    "example": {"state": ["'Atlantis' is not a state or union territory of India."]},
+}
+
 # The OpenAPI description of a 412, shared by every versioned write.
 STALE_RESPONSE = OpenApiResponse(
-    description="If-Match or `version` is stale: read the record again."
+    response=ErrorSerializer,
+    description="If-Match or `version` is stale: read the record again.",
 )

@@ -1,10 +1,14 @@
 """Serializer fields for references that read as an object and are written as text, with
 their OpenAPI description (a string in requests, an object in responses)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from clusters import services
 from clusters.models import Region
@@ -33,7 +37,8 @@ class NamedRefField(serializers.Field):
 
     default_error_messages = {
         "invalid": _("Give the slug or the name as text."),
-        "unknown": _("There is no %(model)s with the slug or name “%(value)s”."),
+        # DRF's fail() formats with str.format: {model}, not %(model)s.
+        "unknown": _("There is no {model} with the slug or name “{value}”."),
     }
 
     def __init__(self, *, model, **kwargs):
@@ -102,7 +107,83 @@ def save_region(region):
     return region
 
 
-class CurrencyField(serializers.CharField):
+def from_json(field):
+    """Whether the value of `field` came in a JSON body (not a form, whose values are all
+    text and are read by HTML-form rules)."""
+    return not html.is_html_input(getattr(field.root, "initial_data", None))
+
+
+class JSONTypeMixin:
+    """Refuse a JSON value of another type than the field's (as the schema says): DRF would
+    take `"source": 0` as "0", `"estimated": 0` as false and `"threshold": "5"` as 5."""
+
+    json_types = ()
+
+    def to_internal_value(self, data):
+        if from_json(self) and type(data) not in self.json_types:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(JSONTypeMixin, serializers.CharField):
+    json_types = (str,)
+
+
+class EmailField(JSONTypeMixin, serializers.EmailField):
+    json_types = (str,)
+
+
+class URLField(JSONTypeMixin, serializers.URLField):
+    json_types = (str,)
+
+
+class SlugField(JSONTypeMixin, serializers.SlugField):
+    json_types = (str,)
+
+
+class IntegerField(JSONTypeMixin, serializers.IntegerField):
+    json_types = (int,)
+
+
+class BooleanField(JSONTypeMixin, serializers.BooleanField):
+    json_types = (bool,)
+
+
+class RoundedDecimalField(JSONTypeMixin, serializers.DecimalField):
+    """A JSON number kept to the column's decimal places: a coordinate of 77.34112345678
+    (a GPS reading) is stored as 77.341123, not refused for its digits."""
+
+    json_types = (int, float)
+
+    def validate_precision(self, value):
+        if self.decimal_places is not None and value.is_finite():
+            value = value.quantize(Decimal(1).scaleb(-self.decimal_places))
+        return super().validate_precision(value)
+
+
+class SlugRelatedField(JSONTypeMixin, serializers.SlugRelatedField):
+    json_types = (str,)
+
+
+# What a ModelSerializer of ours makes of each model field (see RegistryModelSerializer).
+FIELD_MAPPING = {
+    models.CharField: TextField,
+    models.TextField: TextField,
+    models.EmailField: EmailField,
+    models.URLField: URLField,
+    models.SlugField: SlugField,
+    models.IntegerField: IntegerField,
+    models.BigIntegerField: IntegerField,
+    models.PositiveIntegerField: IntegerField,
+    models.PositiveBigIntegerField: IntegerField,
+    models.PositiveSmallIntegerField: IntegerField,
+    models.SmallIntegerField: IntegerField,
+    models.BooleanField: BooleanField,
+    models.DecimalField: RoundedDecimalField,
+}
+
+
+class CurrencyField(TextField):
     """An ISO 4217 code where one applies: a count has none and reads as null (not "",
     which the code's pattern does not allow)."""
 

@@ -8,7 +8,7 @@ stable) and its cursors carry an offset instead. Small tables use page numbers.
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.utils.urls import remove_query_param
 
@@ -16,7 +16,40 @@ from rest_framework.utils.urls import remove_query_param
 MAX_POSITION = 2**63 - 1
 
 
-class RegistryCursorPagination(CursorPagination):
+class StrictPageSizeMixin:
+    """`page_size` is a whole number from 1 (more than the maximum gives the maximum); any
+    other value is a 400 naming it, never silently the default. Blank is not given."""
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.page_size
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit() and digits):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number of rows from 1 to %(max)d.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return self.max_page_size if len(digits) > 6 else min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = str(
+                    _("Rows per page, from 1 to %(max)d (more gives %(max)d).")
+                    % {"max": self.max_page_size}
+                )
+        return parameters
+
+
+class RegistryCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Cursor pages of 50 (up to 500 with `page_size`), by id unless `ordering` is given."""
 
     ordering = ("id",)
@@ -81,7 +114,7 @@ class RegistryCursorPagination(CursorPagination):
         return self.encode_cursor(Cursor(offset=offset, reverse=False, position=None))
 
 
-class SmallTablePagination(PageNumberPagination):
+class SmallTablePagination(StrictPageSizeMixin, PageNumberPagination):
     """Page numbers for small reference tables (regions, sectors, benchmarks)."""
 
     page_size = 100

@@ -6,12 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from clusters import services
-from clusters.choices import ClassificationStatus, Measure, PublicationStatus
+from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, Measure, PublicationStatus
 from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import cluster_policy
 from common.permissions import CHANGE
 
-from .fields import CurrencyField, NamedRefField, StateField, resolve_state
+from .fields import (
+    FIELD_MAPPING,
+    BooleanField,
+    CurrencyField,
+    IntegerField,
+    NamedRefField,
+    SlugRelatedField,
+    StateField,
+    TextField,
+    resolve_state,
+)
 
 COUNTRY_CODE = RegexValidator(
     r"^[A-Za-z]{2}\Z", _("Use a two-letter ISO 3166-1 country code, such as IN or IT.")
@@ -19,7 +29,22 @@ COUNTRY_CODE = RegexValidator(
 CURRENCY_CODE = RegexValidator(
     r"^[A-Za-z]{3}\Z", _("Use a three-letter ISO 4217 currency code, such as INR or EUR.")
 )
+# A year as 2016 or a fiscal year as 2015-16, or blank (the services check it is plausible).
+YEAR_FORM = RegexValidator(
+    r"^\d{4}(-\d{2})?\Z", _("Give the year as 2016, or a fiscal year as 2015-16.")
+)
 MEASURE_FIELDS = tuple(Measure.values)
+# The largest current value a count can have (its column on Cluster); amounts are bigint.
+MAX_COUNT = 2**31 - 1
+
+
+class RegistryModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose fields take JSON values of their own type only (fields.py)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        **FIELD_MAPPING,
+    }
 
 
 def request_user(serializer):
@@ -56,21 +81,19 @@ class ClassificationSerializer(serializers.Serializer):
     measure = BlankAsNullChoiceField(
         source="classification_measure", choices=Measure.choices, read_only=True, allow_null=True
     )
-    value = serializers.IntegerField(source="classification_value", read_only=True, allow_null=True)
-    threshold = serializers.IntegerField(
-        source="classification_threshold", read_only=True, allow_null=True
-    )
-    reason = serializers.CharField(source="classification_reason", read_only=True)
+    value = IntegerField(source="classification_value", read_only=True, allow_null=True)
+    threshold = IntegerField(source="classification_threshold", read_only=True, allow_null=True)
+    reason = TextField(source="classification_reason", read_only=True)
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class ClusterSerializer(RegistryModelSerializer):
     """A cluster: identity, description, owner, publication status, current figures and
     classification. `version` is what an edit is based on (also sent as the ETag)."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:cluster-detail", lookup_field="slug")
-    profile_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    profile_url = TextField(source="get_absolute_url", read_only=True)
     state = StateField(source="region", required=False, allow_null=True)
-    country = serializers.CharField(required=False, validators=[COUNTRY_CODE])
+    country = TextField(required=False, validators=[COUNTRY_CODE], trim_whitespace=False)
     sector = NamedRefField(model=Sector, required=False, allow_null=True)
     agency = NamedRefField(
         model=Agency,
@@ -87,7 +110,7 @@ class ClusterSerializer(serializers.ModelSerializer):
         ),
     )
     classification = ClassificationSerializer(source="*", read_only=True)
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         help_text=_(
@@ -168,37 +191,33 @@ class ClusterSerializer(serializers.ModelSerializer):
 class ClusterCreateSerializer(ClusterSerializer):
     """A new cluster, with its first figures and where they come from."""
 
-    enterprise_count = serializers.IntegerField(
+    enterprise_count = IntegerField(
         required=False, allow_null=True, min_value=0, max_value=2**31 - 1
     )
-    loom_count = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
-    )
-    artisan_count = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
-    )
-    employment = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=2**31 - 1
-    )
-    annual_turnover = serializers.IntegerField(
+    loom_count = IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    artisan_count = IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    employment = IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    annual_turnover = IntegerField(
         required=False, allow_null=True, min_value=0, max_value=2**63 - 1
     )
-    annual_exports = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=2**63 - 1
+    annual_exports = IntegerField(required=False, allow_null=True, min_value=0, max_value=2**63 - 1)
+    currency = TextField(
+        required=False, default="INR", validators=[CURRENCY_CODE], trim_whitespace=False
     )
-    currency = serializers.CharField(required=False, default="INR", validators=[CURRENCY_CODE])
-    figures_year = serializers.CharField(
+    figures_year = TextField(
         required=False,
         allow_blank=True,
         default="",
         write_only=True,
         max_length=7,
+        trim_whitespace=False,
+        validators=[YEAR_FORM],
         help_text=_("The year of the figures: 2016, or the fiscal year 2015-16."),
     )
-    source = serializers.CharField(
+    source = TextField(
         required=False, allow_blank=True, default="", write_only=True, max_length=500
     )
-    estimated = serializers.BooleanField(required=False, default=False, write_only=True)
+    estimated = BooleanField(required=False, default=False, write_only=True)
 
     class Meta(ClusterSerializer.Meta):
         fields = [*ClusterSerializer.Meta.fields, "figures_year", "source", "estimated"]
@@ -219,21 +238,30 @@ class TransitionSerializer(serializers.Serializer):
     comment), archive or restore (curators)."""
 
     action = serializers.ChoiceField(choices=ClusterReview.Action.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    comment = TextField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ClusterFigureSerializer(serializers.ModelSerializer):
+class ClusterFigureSerializer(RegistryModelSerializer):
     """One figure of a cluster with its provenance; recording one updates the cluster's
     current value and classification."""
 
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
+    cluster = SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
     currency = CurrencyField(
         required=False,
         default="INR",
+        trim_whitespace=False,
         validators=[CURRENCY_CODE],
         help_text=_("ISO 4217, for turnover and exports; null for counts."),
     )
-    display_value = serializers.CharField(read_only=True)
+    year = TextField(
+        required=False,
+        allow_blank=True,
+        max_length=7,
+        trim_whitespace=False,
+        validators=[YEAR_FORM],
+        help_text=_("2016, or a fiscal year as 2015-16"),
+    )
+    display_value = TextField(read_only=True)
 
     class Meta:
         model = ClusterFigure
@@ -265,14 +293,26 @@ class ClusterFigureSerializer(serializers.ModelSerializer):
     def validate_currency(self, value):
         return value.upper()
 
+    def validate(self, attrs):
+        """A count is at most MAX_COUNT (its column on the cluster, on every database)."""
+        if attrs["measure"] not in AMOUNT_MEASURES and attrs["value"] > MAX_COUNT:
+            raise serializers.ValidationError(
+                {
+                    "value": _("A count is at most %(max)d; only amounts are larger.")
+                    % {"max": MAX_COUNT}
+                }
+            )
+        return attrs
 
-class BenchmarkSerializer(serializers.ModelSerializer):
+
+class BenchmarkSerializer(RegistryModelSerializer):
     """A size a cluster of a type must reach to qualify (several for a type: any one)."""
 
-    country = serializers.CharField(
+    country = TextField(
         required=False,
         allow_blank=True,
         default="",
+        trim_whitespace=False,
         validators=[COUNTRY_CODE],
         help_text=_("ISO alpha-2; blank applies wherever no country-specific benchmark exists."),
     )
@@ -286,13 +326,13 @@ class BenchmarkSerializer(serializers.ModelSerializer):
         return value.upper()
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(RegistryModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "slug"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(RegistryModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "name", "slug", "country", "code", "kind"]

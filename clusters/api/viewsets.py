@@ -99,7 +99,8 @@ class VersionedMixin:
         Raise PreconditionFailed when an If-Match header does not match the current ETag.
         """
         header = self.request.headers.get("If-Match")
-        if header is None:
+        # An empty If-Match names no tag: no precondition, as Django's own conditional views.
+        if header is None or not header.strip():
             return body_version
         tags = parse_etags(header)
         if "*" in tags:

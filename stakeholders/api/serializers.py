@@ -4,8 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clusters.api.fields import StateField, resolve_state
-from clusters.api.serializers import COUNTRY_CODE, editable_clusters, request_user
+from clusters.api.fields import IntegerField, SlugRelatedField, StateField, TextField, resolve_state
+from clusters.api.serializers import (
+    COUNTRY_CODE,
+    RegistryModelSerializer,
+    editable_clusters,
+    request_user,
+)
 from clusters.models import Cluster
 from common.permissions import VIEW
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
@@ -23,23 +28,23 @@ def visible_stakeholders(serializer):
 class ClusterRefSerializer(serializers.Serializer):
     """A cluster a stakeholder belongs to."""
 
-    slug = serializers.CharField(source="cluster.slug", read_only=True)
-    product = serializers.CharField(source="cluster.product", read_only=True)
-    place = serializers.CharField(source="cluster.place", read_only=True)
+    slug = TextField(source="cluster.slug", read_only=True)
+    product = TextField(source="cluster.product", read_only=True)
+    place = TextField(source="cluster.place", read_only=True)
 
 
-class StakeholderSerializer(serializers.ModelSerializer):
+class StakeholderSerializer(RegistryModelSerializer):
     """A stakeholder: who it is, where, how to reach it, and the clusters it belongs to
     (those the reader may see)."""
 
     url = serializers.HyperlinkedIdentityField(
         view_name="api:stakeholder-detail", lookup_field="slug"
     )
-    profile_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    profile_url = TextField(source="get_absolute_url", read_only=True)
     state = StateField(source="region", required=False, allow_null=True)
-    country = serializers.CharField(required=False, validators=[COUNTRY_CODE])
+    country = TextField(required=False, validators=[COUNTRY_CODE], trim_whitespace=False)
     clusters = serializers.SerializerMethodField()
-    version = serializers.IntegerField(
+    version = IntegerField(
         required=False,
         min_value=1,
         help_text=_(
@@ -105,7 +110,7 @@ class StakeholderCreateSerializer(StakeholderSerializer):
     """A new stakeholder, made a member of `cluster` (an editor must name one of the
     agency's clusters; a curator may leave it out)."""
 
-    cluster = serializers.SlugRelatedField(
+    cluster = SlugRelatedField(
         slug_field="slug",
         queryset=Cluster.objects.none(),
         write_only=True,
@@ -121,13 +126,11 @@ class StakeholderCreateSerializer(StakeholderSerializer):
         self.fields["cluster"].queryset = editable_clusters(self)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(RegistryModelSerializer):
     """A stakeholder's membership of a cluster, and where that is known from."""
 
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
-    stakeholder = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Stakeholder.objects.none()
-    )
+    cluster = SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
+    stakeholder = SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
 
     class Meta:
         model = ClusterMembership
@@ -141,14 +144,14 @@ class MembershipSerializer(serializers.ModelSerializer):
         self.fields["stakeholder"].queryset = visible_stakeholders(self)
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
+class RelationshipSerializer(RegistryModelSerializer):
     """`source` `kind` `target` within `cluster`; both ends must belong to the cluster."""
 
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
-    source = serializers.SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
-    target = serializers.SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
-    source_name = serializers.CharField(source="source.name", read_only=True)
-    target_name = serializers.CharField(source="target.name", read_only=True)
+    cluster = SlugRelatedField(slug_field="slug", queryset=Cluster.objects.none())
+    source = SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
+    target = SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
+    source_name = TextField(source="source.name", read_only=True)
+    target_name = TextField(source="target.name", read_only=True)
 
     class Meta:
         model = Relationship
