@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench clean
+.PHONY: run serve test lint format bench fuzz clean
 
 $(STAMP): requirements.txt .python-version
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	scripts/with-postgres $(PY) -m bench
+
+# schemathesis with every check against the API served with the demo data on a throwaway
+# PostgreSQL, anonymously, as an editor and as a curator (scripts/fuzz-api, schemathesis.toml);
+# FUZZ_EXAMPLES (default 100) cases per operation. `make test` runs a quicker in-process pass.
+fuzz: $(STAMP)
+	scripts/fuzz-api
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
