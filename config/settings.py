@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # The interfaces above the domain: the public site, the agencies' workspace, the API.
     "public",
     "workspace",
+    "api",
     "accounts",
 ]
 
@@ -212,18 +213,18 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "registry@localhost")
 
 # REST API (/api/): tokens for scripts, the session for the browsable API; who may write is
-# decided by our permission policies, the same as on the site (clusters/api/permissions.py).
+# decided by our permission policies, the same as on the site (api/permissions.py).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so an anonymous write is answered 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["clusters.api.permissions.PolicyPermission"],
-    "DEFAULT_FILTER_BACKENDS": ["clusters.api.filters.RegistryFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PolicyPermission"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.RegistryFilterBackend"],
     # drf-spectacular's, adding what every view answers alike (errors, ETags, public reads).
-    "DEFAULT_SCHEMA_CLASS": "clusters.api.schema.RegistryAutoSchema",
-    "EXCEPTION_HANDLER": "clusters.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegistryAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

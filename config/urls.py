@@ -16,7 +16,7 @@ urlpatterns = [
     path("stakeholders/", include("public.urls.stakeholders")),
     path("relationships/", include("public.urls.relationships")),
     path("admin/", admin.site.urls),
-    path("api/", include("config.api")),
+    path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("manage/upload/", include("workspace.uploads.urls")),
     path("manage/", include("workspace.urls")),

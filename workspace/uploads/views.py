@@ -76,7 +76,9 @@ class UploadConfirmView(ImportPermissionMixin, View):
         try:
             path = services.pending_path(user=request.user, token=request.POST.get("token", ""))
         except ValidationError as exc:
-            return render(request, "workspace/uploads/done.html", {"expired": exc.messages[0]}, status=410)
+            return render(
+                request, "workspace/uploads/done.html", {"expired": exc.messages[0]}, status=410
+            )
         if services.pending_digest(path) != request.POST.get("digest"):
             raise PermissionDenied
         result = services.upload_import(fmt=fmt, user=request.user, path=path, filename=filename)
@@ -88,7 +90,9 @@ class UploadConfirmView(ImportPermissionMixin, View):
                 status=409,
             )
         return render(
-            request, "workspace/uploads/done.html", {"fmt": fmt, "result": result, "filename": filename}
+            request,
+            "workspace/uploads/done.html",
+            {"fmt": fmt, "result": result, "filename": filename},
         )
 
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clusters.api.fields import IntegerField, SlugRelatedField, StateField, TextField, resolve_state
-from clusters.api.serializers import (
+from api.fields import IntegerField, SlugRelatedField, StateField, TextField, resolve_state
+from api.serializers.clusters import (
     COUNTRY_CODE,
     RegistryModelSerializer,
     editable_clusters,

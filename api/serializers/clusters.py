@@ -5,13 +5,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from clusters import services
-from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, Measure, PublicationStatus
-from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
-from clusters.permissions import cluster_policy
-from common.permissions import CHANGE
-
-from .fields import (
+from api.fields import (
     FIELD_MAPPING,
     BooleanField,
     CurrencyField,
@@ -22,6 +16,11 @@ from .fields import (
     TextField,
     resolve_state,
 )
+from clusters import services
+from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, Measure, PublicationStatus
+from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
+from clusters.permissions import cluster_policy
+from common.permissions import CHANGE
 
 COUNTRY_CODE = RegexValidator(
     r"^[A-Za-z]{2}\Z", _("Use a two-letter ISO 3166-1 country code, such as IN or IT.")

@@ -5,7 +5,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clusters.api.filtersets import visible_clusters
+from api.filtersets.clusters import visible_clusters
 from clusters.filtersets import IdFilter, IdMultipleFilter
 from common.permissions import VIEW
 from stakeholders.choices import RelationshipType

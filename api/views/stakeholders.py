@@ -9,28 +9,22 @@ from rest_framework import mixins, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from clusters.api.exceptions import STALE_RESPONSE, service_errors
-from clusters.api.fields import save_region
-from clusters.api.pagination import RegistryCursorPagination
-from clusters.api.viewsets import (
-    RegistryViewSet,
-    SlugOrIdLookupMixin,
-    VersionedMixin,
-    created,
-)
-from common.permissions import VIEW
-from stakeholders import services
-from stakeholders.filtersets import StakeholderFilterSet
-from stakeholders.models import ClusterMembership, Relationship, Stakeholder
-from stakeholders.permissions import membership_policy, relationship_policy, stakeholder_policy
-
-from .filtersets import MembershipFilterSet, RelationshipFilterSet
-from .serializers import (
+from api.exceptions import STALE_RESPONSE, service_errors
+from api.fields import save_region
+from api.filtersets.stakeholders import MembershipFilterSet, RelationshipFilterSet
+from api.pagination import RegistryCursorPagination
+from api.serializers.stakeholders import (
     MembershipSerializer,
     RelationshipSerializer,
     StakeholderCreateSerializer,
     StakeholderSerializer,
 )
+from api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
+from common.permissions import VIEW
+from stakeholders import services
+from stakeholders.filtersets import StakeholderFilterSet
+from stakeholders.models import ClusterMembership, Relationship, Stakeholder
+from stakeholders.permissions import membership_policy, relationship_policy, stakeholder_policy
 
 STAKEHOLDER_ERRORS = {"region": "state"}
 

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
+from api.exceptions import PreconditionFailed
+from api.permissions import policy_action
 from common.history import change_set
 from common.permissions import is_curator
-
-from .exceptions import PreconditionFailed
-from .permissions import policy_action
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+\Z")
 

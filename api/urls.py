@@ -1,5 +1,4 @@
-"""The REST API under /api/: one router for the clusters' and stakeholders' viewsets, the
-OpenAPI schema and its docs pages (Swagger UI, Redoc) served from our own static files."""
+"""The REST API under /api/: one router for every viewset, the OpenAPI schema and its docs pages (Swagger UI, Redoc) served from our own static files."""
 
 from django.http import JsonResponse
 from django.template import engines
@@ -10,14 +9,19 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.routers import DefaultRouter
 
-from clusters.api.urls import router as clusters_router
-from stakeholders.api.urls import router as stakeholders_router
+from api.views import clusters, stakeholders
 
 app_name = "api"
 
 router = DefaultRouter()
-router.registry.extend(clusters_router.registry)
-router.registry.extend(stakeholders_router.registry)
+router.register("clusters", clusters.ClusterViewSet, basename="cluster")
+router.register("figures", clusters.ClusterFigureViewSet, basename="figure")
+router.register("sectors", clusters.SectorViewSet, basename="sector")
+router.register("regions", clusters.RegionViewSet, basename="region")
+router.register("benchmarks", clusters.BenchmarkViewSet, basename="benchmark")
+router.register("stakeholders", stakeholders.StakeholderViewSet, basename="stakeholder")
+router.register("memberships", stakeholders.MembershipViewSet, basename="membership")
+router.register("relationships", stakeholders.RelationshipViewSet, basename="relationship")
 
 # drf-spectacular's Redoc page loads Google Fonts; ours uses the browser's fonts, so the page
 # asks nothing of another site.

@@ -8,22 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from clusters import selectors, services, workflow
-from clusters.accounts import editor_agency_id
-from clusters.choices import Measure, PublicationStatus
-from clusters.filtersets import ClusterFilterSet
-from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
-from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
-from stakeholders.network import map as maps
-from stakeholders.network.measures import MEASURE_EXPLANATIONS
-
-from . import schema  # noqa: F401  (registers the OpenAPI filter extension)
-from .exceptions import STALE_RESPONSE, PreconditionFailed, service_errors
-from .fields import save_region
-from .filtersets import ClusterFigureFilterSet
-from .pagination import RegistryCursorPagination, SmallTablePagination
-from .permissions import CuratorWritePolicy
-from .serializers import (
+from api.exceptions import STALE_RESPONSE, PreconditionFailed, service_errors
+from api.fields import save_region
+from api.filtersets.clusters import ClusterFigureFilterSet
+from api.pagination import RegistryCursorPagination, SmallTablePagination
+from api.permissions import CuratorWritePolicy
+from api.serializers.clusters import (
     BenchmarkSerializer,
     ClusterCreateSerializer,
     ClusterFigureSerializer,
@@ -32,7 +22,15 @@ from .serializers import (
     SectorSerializer,
     TransitionSerializer,
 )
-from .viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
+from api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
+from clusters import selectors, services, workflow
+from clusters.accounts import editor_agency_id
+from clusters.choices import Measure, PublicationStatus
+from clusters.filtersets import ClusterFilterSet
+from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
+from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
+from stakeholders.network import map as maps
+from stakeholders.network.measures import MEASURE_EXPLANATIONS
 
 CLUSTER_ERRORS = {"region": "state"}
 

@@ -18,10 +18,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
+from api.exceptions import FIELD_ERRORS, STALE_RESPONSE, ErrorSerializer
 from clusters.choices import AMOUNT_MEASURES, Measure
 from clusters.filtersets import MAX_ID
-
-from .exceptions import FIELD_ERRORS, STALE_RESPONSE, ErrorSerializer
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -188,10 +187,10 @@ class FigureRequestExtension(OpenApiSerializerExtension):
     """A figure to record: a count's value is at most MAX_COUNT (its column on the cluster),
     an amount's a bigint. Said as one alternative per kind of measure."""
 
-    target_class = "clusters.api.serializers.ClusterFigureSerializer"
+    target_class = "api.serializers.clusters.ClusterFigureSerializer"
 
     def map_serializer(self, auto_schema, direction):
-        from .serializers import MAX_COUNT
+        from api.serializers.clusters import MAX_COUNT
 
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction != "request":

@@ -1,1 +1,0 @@
-"""The REST API of stakeholders, memberships and relationships (under /api/)."""
