@@ -16,7 +16,7 @@ from stakeholders.filtersets import StakeholderFilterSet
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from stakeholders.selectors import stakeholder_list
 from tests import factories
-from tests.clusters.test_api import editor, follow_pages, results, token_client
+from tests.api.test_clusters import editor, follow_pages, results, token_client
 
 pytestmark = pytest.mark.django_db
 
