@@ -225,16 +225,21 @@ def editor(client, world):
     return world.client(client, "own_editor")
 
 
-def test_editor_cannot_attach_a_figure_to_another_agencys_cluster(client, world):
-    """POSTing a figure for agency B's cluster is a form error; B keeps its classification."""
-    data = {
-        "cluster": world.b_published.pk,
+def figure_post(cluster):
+    """The add form of a figure: 500 enterprises for `cluster`, enough to qualify."""
+    return {
+        "cluster": cluster.pk,
         "measure": "enterprise_count",
         "value": "500",
         "year": "2024",
-        "source": "probe",
+        "source": "survey",
         "currency": "",
     }
+
+
+def test_editor_cannot_attach_a_figure_to_another_agencys_cluster(client, world):
+    """POSTing a figure for agency B's cluster is a form error; B keeps its classification."""
+    data = figure_post(world.b_published)
     before = ClusterFigure.objects.count()
     response = editor(client, world).post(admin_url(ClusterFigure, "add"), data)
     assert response.status_code == 200
@@ -246,14 +251,7 @@ def test_editor_cannot_attach_a_figure_to_another_agencys_cluster(client, world)
 
 def test_curator_may_attach_a_figure_to_any_cluster(client, world):
     """The same POST by a curator records the figure and reclassifies the cluster."""
-    data = {
-        "cluster": world.b_published.pk,
-        "measure": "enterprise_count",
-        "value": "500",
-        "year": "2024",
-        "source": "survey",
-        "currency": "",
-    }
+    data = figure_post(world.b_published)
     response = world.client(client, "curator").post(admin_url(ClusterFigure, "add"), data)
     assert response.status_code == 302, response.content.decode()[-2000:]
     world.b_published.refresh_from_db()
