@@ -167,9 +167,11 @@ def expected(model, view, role):
     if role == "curator":
         return 200
     if model in REFERENCE_MODELS:
-        return 403 if view in ("delete", "revert") else 200
+        return 403 if view in ("add", "delete", "revert") else 200
     if model not in EDITOR_MODELS:
         return 403  # the model is the curators' alone, for every editor
+    if view == "add":
+        return 200  # what an editor may then choose in the form is their agency's
     if role == "other_editor":
         return "missing" if view in ("change", "delete") else 404
     return 403 if view == "revert" else 200
@@ -185,11 +187,13 @@ def request(client, obj, view):
         )
         # A revert is a POST of the old version's form; refused before the form is read.
         return client.post(url, {}) if client.session.get("_auth_user_id") else client.get(url)
+    if view == "add":
+        return client.get(admin_url(model, "add"))
     return client.get(admin_url(model, view, obj.pk))
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("view", ("change", "delete", "history", "revert"))
+@pytest.mark.parametrize("view", ("add", "change", "delete", "history", "revert"))
 @pytest.mark.parametrize("model", MODELS)
 def test_admin_matrix(client, world, model, view, role):
     """Each role gets exactly what the policy allows from each admin page of each model; a
@@ -389,6 +393,20 @@ def test_stakeholder_autocompletes_never_offer_a_hidden_stakeholder(
     found = autocomplete(editor(client, world), model_name, field_name, term="")
     assert str(world.hidden) not in found
     assert {str(world.a_member), str(world.b_public_member)} <= found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_cluster_autocomplete_by_role(client, world, role):
+    """Each role is offered exactly the clusters it may attach a figure to."""
+    found = autocomplete(world.client(client, role), "clusterfigure", "cluster")
+    clusters = {
+        "anonymous": 302,
+        "nobody": 302,
+        "other_editor": {world.b_published, world.b_draft},
+        "own_editor": {world.a_published, world.a_draft},
+        "curator": {world.a_published, world.a_draft, world.b_published, world.b_draft},
+    }[role]
+    assert found == (clusters if isinstance(clusters, int) else {str(c) for c in clusters})
 
 
 def test_curator_autocomplete_offers_everything(client, world):
