@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench fuzz clean
+.PHONY: run serve test lint format bench bench-scale fuzz clean
 
 $(STAMP): requirements.txt .python-version
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	scripts/with-postgres $(PY) -m bench
+
+# National scale (issue 11): 10k clusters / 1M stakeholders / 5M relationships generated into a
+# throwaway PostgreSQL, then every public page, export, import and throughput measured
+# (bench/scale_bench.py; SCALE_CLUSTERS, SCALE_STAKEHOLDERS, SCALE_RELATIONSHIPS... for less).
+bench-scale: $(STAMP)
+	scripts/with-postgres $(PY) bench/scale_bench.py
 
 # schemathesis with every check against the API served with the demo data on a throwaway
 # PostgreSQL, anonymously, as an editor and as a curator (scripts/fuzz-api, schemathesis.toml);

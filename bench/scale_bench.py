@@ -1,0 +1,361 @@
+"""National scale (issue 11): load a synthetic registry and time every public page on it.
+
+`make bench-scale` runs it against a throwaway PostgreSQL (scripts/with-postgres); it
+migrates, loads SCALE_CLUSTERS / SCALE_STAKEHOLDERS / SCALE_RELATIONSHIPS (default 10,000 /
+1,000,000 / 5,000,000, seed SCALE_SEED) with `manage.py generate_scale_data` unless synthetic
+data is there already, then prints one table:
+
+- every public page, filter, search, deep page, the biggest cluster's profile and map, the
+  statistics and the API: p50 / p95 of SCALE_REPEAT (5) requests after one untimed warm-up
+  (whose SQL queries are counted), through Django's test Client in this process with
+  DJANGO_DEBUG=0;
+- both CSV exports: rows/s of one streamed download;
+- `manage.py import_stakeholders` of a generated file of SCALE_IMPORT_ROWS (20,000) rows
+  naming the synthetic clusters: rows/s and the command's peak resident memory;
+- req/s of a few pages against gunicorn (config/gunicorn.py, DEBUG off, 2 workers) with wrk
+  (Debian's `wrk`; a Python threaded client if it is missing) for SCALE_LOAD_SECONDS (10),
+  as a share of /healthz in the same run (SCALE_LOAD=0 skips it).
+
+Not part of `make bench` (bench/__main__.py skips it by name): at full scale it takes many
+minutes. A quick run: SCALE_CLUSTERS=200 SCALE_STAKEHOLDERS=20000 SCALE_RELATIONSHIPS=100000.
+"""
+
+import csv
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "scale-bench-" + "x" * 50)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from clusters.models import Agency, Cluster  # noqa: E402
+from stakeholders import scale_data  # noqa: E402
+from stakeholders.models import Relationship, Stakeholder  # noqa: E402
+
+ENV = os.environ.get
+CLUSTERS = int(ENV("SCALE_CLUSTERS", "10000"))
+STAKEHOLDERS = int(ENV("SCALE_STAKEHOLDERS", "1000000"))
+RELATIONSHIPS = int(ENV("SCALE_RELATIONSHIPS", "5000000"))
+SEED = int(ENV("SCALE_SEED", "1"))
+REPEAT = int(ENV("SCALE_REPEAT", "5"))
+IMPORT_ROWS = int(ENV("SCALE_IMPORT_ROWS", "20000"))
+LOAD_SECONDS = int(ENV("SCALE_LOAD_SECONDS", "10"))
+LOAD = ENV("SCALE_LOAD", "1") != "0"
+ROWS = []
+
+
+def row(what, p50="", p95="", queries="", note=""):
+    ROWS.append((what, p50, p95, queries, note))
+    print(f"  {what}: {p50} {p95} {queries} {note}", file=sys.stderr, flush=True)
+
+
+def ms(seconds):
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def load():
+    agency = Agency.objects.filter(slug=scale_data.AGENCY_SLUG).first()
+    if agency is not None and agency.clusters.exists():
+        return "synthetic data already present: not generated"
+    started = time.perf_counter()
+    call_command(
+        "generate_scale_data",
+        clusters=CLUSTERS,
+        stakeholders=STAKEHOLDERS,
+        relationships=RELATIONSHIPS,
+        seed=SEED,
+        verbosity=1,
+    )
+    return f"generated in {time.perf_counter() - started:.0f} s"
+
+
+def time_pages(pages):
+    client = Client()
+    for what, url in pages:
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        # Not CaptureQueriesContext: the connection is closed after each request (CONN_MAX_AGE
+        # 0), which empties its log; the wrapper stays on the connection object.
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        first = time.perf_counter() - started
+        times = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        row(
+            what, ms(statistics.median(times)), ms(p95), len(queries), f"{url} (first: {ms(first)})"
+        )
+
+
+def time_export(what, url):
+    client = Client()
+    started = time.perf_counter()
+    response = client.get(url)
+    assert response.status_code == 200, url
+    lines = 0
+    size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    rows = max(lines - 1, 0)
+    row(
+        what,
+        f"{elapsed:.1f} s",
+        "",
+        "",
+        f"{rows:,} rows = {rows / elapsed:,.0f} rows/s, {size / 2**20:.0f} MiB",
+    )
+
+
+def time_import():
+    clusters = list(Cluster.objects.select_related("region").order_by("pk")[:200])
+    kinds = [
+        ("enterprise", "manufacturer"),
+        ("supplier", "raw_material"),
+        ("bds_provider", "consultancy"),
+    ]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "stakeholders.csv"
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "name",
+                    "kind",
+                    "role",
+                    "cluster_product",
+                    "cluster_place",
+                    "cluster_state",
+                    "source",
+                ]
+            )
+            for number in range(IMPORT_ROWS):
+                kind, role = kinds[number % len(kinds)]
+                cluster = clusters[number % len(clusters)]
+                writer.writerow(
+                    [
+                        f"Scale import {number}",
+                        kind,
+                        role,
+                        cluster.product,
+                        cluster.place,
+                        cluster.region.name,
+                        "scale bench",
+                    ]
+                )
+        code = (
+            "import resource, sys, runpy\n"
+            f"sys.argv = ['manage.py', 'import_stakeholders', {str(path)!r}]\n"
+            "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
+            "finally:\n    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        )
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+        )
+        elapsed = time.perf_counter() - started
+    peak = re.search(r"PEAK (\d+)", done.stderr)
+    status = done.stdout.strip().splitlines()[-1:] or [done.stderr[-300:]]
+    row(
+        f"import_stakeholders {IMPORT_ROWS:,} rows",
+        f"{elapsed:.1f} s",
+        "",
+        "",
+        f"{IMPORT_ROWS / elapsed:,.0f} rows/s, peak {int(peak.group(1)) / 1024 if peak else 0:,.0f} MiB ({status[0]})",
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def python_load(url, seconds, threads=16):
+    count, stop = [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def work():
+        while time.monotonic() < stop:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                response.read()
+            with lock:
+                count[0] += 1
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return count[0] / seconds
+
+
+def wrk_load(url, seconds):
+    done = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
+
+
+def throughput(pages):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "DJANGO_DEBUG": "0"}
+    env.setdefault("DJANGO_CONN_MAX_AGE", "60")
+    env["GUNICORN_CMD_ARGS"] = "--access-logfile=/dev/null"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            "config/gunicorn.py",
+            "config.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        measure = wrk_load if shutil.which("wrk") else python_load
+        tool = "wrk -t2 -c16" if shutil.which("wrk") else "python, 16 threads"
+        healthz = measure(base + "/healthz", LOAD_SECONDS)
+        row(
+            "req/s /healthz",
+            f"{healthz:,.0f}/s",
+            "",
+            "",
+            f"gunicorn 2 workers x 4 threads, {tool}, {LOAD_SECONDS} s",
+        )
+        for what, url in pages:
+            rate = measure(base + url, LOAD_SECONDS)
+            # Let the server finish the requests still queued before the next measurement.
+            urllib.request.urlopen(base + url, timeout=600).read()
+            row(
+                f"req/s {what}",
+                f"{rate:,.1f}/s",
+                "",
+                "",
+                f"{100 * rate / healthz:.2f}% of /healthz",
+            )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def main():
+    started = time.perf_counter()
+    uptime_before = os.getloadavg()
+    call_command("migrate", verbosity=0)
+    print(load(), flush=True)
+    counts = {
+        "clusters": Cluster.objects.count(),
+        "stakeholders": Stakeholder.objects.count(),
+        "relationships": Relationship.objects.count(),
+    }
+    biggest = (
+        Cluster.objects.filter(status="published")
+        .annotate(n=Count("memberships"))
+        .order_by("-n")
+        .values_list("slug", "n", "pk")
+        .first()
+    )
+    slug, members, pk = biggest
+    pages = [
+        ("/", "/"),
+        ("/clusters/", "/clusters/"),
+        ("/clusters/?page=200", "/clusters/?page=200"),
+        ("/clusters/ filter", "/clusters/?cluster_type=handloom&classification_status=potential"),
+        ("/clusters/ search", "/clusters/?q=knitwear"),
+        ("/stakeholders/", "/stakeholders/"),
+        ("/stakeholders/?kind=bds_provider", "/stakeholders/?kind=bds_provider"),
+        ("/relationships/", "/relationships/"),
+        (f"profile ({members:,} members)", f"/clusters/{slug}/"),
+        ("map (first = cold)", f"/clusters/{slug}/map/"),
+        ("/stats/", "/stats/"),
+        ("/api/clusters/", "/api/clusters/"),
+        ("/api/clusters/<id>/", f"/api/clusters/{pk}/"),
+    ]
+    time_pages(pages)
+    time_export("/clusters/export.csv", "/clusters/export.csv")
+    time_export("/stakeholders/export.csv", "/stakeholders/export.csv")
+    if LOAD:
+        throughput(
+            [
+                ("/clusters/", "/clusters/"),
+                ("profile", f"/clusters/{slug}/"),
+                ("/api/clusters/", "/api/clusters/"),
+                ("/api/clusters/<id>/", f"/api/clusters/{pk}/"),
+            ]
+        )
+    if IMPORT_ROWS:
+        time_import()
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nscale: {counts['clusters']:,} clusters, {counts['stakeholders']:,} stakeholders, "
+        f"{counts['relationships']:,} relationships; biggest published cluster {slug} "
+        f"({members:,} members); DEBUG off; repeat {REPEAT}"
+    )
+    print()
+    print("| what | p50 | p95 | queries | note |")
+    print("|---|---|---|---|---|")
+    for what, p50, p95, queries, note in ROWS:
+        print(f"| {what} | {p50} | {p95} | {queries} | {note} |")
+    load_after = os.getloadavg()
+    print(
+        f"\nduration {elapsed / 60:.1f} min; load average before "
+        f"{uptime_before[0]:.2f} {uptime_before[1]:.2f} {uptime_before[2]:.2f}, after "
+        f"{load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
