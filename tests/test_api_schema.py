@@ -281,10 +281,10 @@ def load_schema():
 
     loaded = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
     assert loaded.config.config_path, "run pytest from the project directory"
-    # The coverage phase sends hundreds of boundary cases per operation (minutes in all);
-    # `make fuzz` runs it. Here: the examples and fuzzing phases, valid and invalid input,
-    # bounded by max_examples below.
-    loaded.config.phases.coverage.enabled = False
+    # Every phase `make fuzz` runs but the stateful one (sequences of requests, minutes
+    # more): the coverage phase's boundary and invalid cases of each parameter (most of the
+    # two and a half minutes this file takes), then fuzzing bounded by max_examples below.
+    assert loaded.config.phases.coverage.enabled
     return loaded
 
 
