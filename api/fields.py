@@ -1,5 +1,6 @@
-"""Serializer fields for references that read as an object and are written as text, with
-their OpenAPI description (a string in requests, an object in responses)."""
+"""Serializer fields of the API, with their OpenAPI description: references that read as an
+object and are written as text (a string in requests, an object in responses), and fields
+that take a JSON value only of the type the schema gives them (FIELD_MAPPING)."""
 
 from decimal import Decimal
 
@@ -41,6 +42,8 @@ class NamedRefField(serializers.Field):
         "unknown": _("There is no {model} with the slug or name “{value}”."),
     }
 
+    max_length = 200
+
     def __init__(self, *, model, **kwargs):
         self.model = model
         super().__init__(**kwargs)
@@ -49,7 +52,7 @@ class NamedRefField(serializers.Field):
         return {"name": value.name, "slug": value.slug}
 
     def to_internal_value(self, data):
-        value = clean_text(self, data, 200)
+        value = clean_text(self, data, self.max_length)
         if not value:
             if self.allow_null:
                 return None
@@ -68,13 +71,15 @@ class StateField(serializers.Field):
     "Orissa" are understood), read as {name, slug}. The serializer resolves it with the
     country (`resolve_state`), because a name means a region of one country."""
 
+    max_length = 100
+
     default_error_messages = {"invalid": _("Give the state's slug or name as text.")}
 
     def to_representation(self, value):
         return {"name": value.name, "slug": value.slug}
 
     def to_internal_value(self, data):
-        value = clean_text(self, data, 100)
+        value = clean_text(self, data, self.max_length)
         return value or None
 
 
@@ -211,7 +216,11 @@ class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
-            return {"type": "string", "description": "slug or name"}
+            return {
+                "type": "string",
+                "maxLength": self.target.max_length,
+                "description": "slug or name",
+            }
         return REFERENCE_SCHEMA
 
 
