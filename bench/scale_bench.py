@@ -14,7 +14,9 @@ data is there already, then prints one table:
   naming the synthetic clusters: rows/s and the command's peak resident memory;
 - req/s of a few pages against gunicorn (config/gunicorn.py, DEBUG off, 2 workers) with wrk
   (Debian's `wrk`; a Python threaded client if it is missing) for SCALE_LOAD_SECONDS (10),
-  as a share of /healthz in the same run (SCALE_LOAD=0 skips it).
+  as a share of /healthz in the same run (SCALE_LOAD=0 skips it; SCALE_EXPORTS=stakeholders times one export only);
+- with SCALE_EXPLAIN=1, EXPLAIN (ANALYZE, BUFFERS) of the slowest query of each page over
+  150 ms.
 
 Not part of `make bench` (bench/__main__.py skips it by name): at full scale it takes many
 minutes. A quick run: SCALE_CLUSTERS=200 SCALE_STAKEHOLDERS=20000 SCALE_RELATIONSHIPS=100000.
@@ -62,7 +64,10 @@ REPEAT = int(ENV("SCALE_REPEAT", "5"))
 IMPORT_ROWS = int(ENV("SCALE_IMPORT_ROWS", "20000"))
 LOAD_SECONDS = int(ENV("SCALE_LOAD_SECONDS", "10"))
 LOAD = ENV("SCALE_LOAD", "1") != "0"
+EXPORTS = ENV("SCALE_EXPORTS", "clusters,stakeholders").split(",")
+EXPLAIN = ENV("SCALE_EXPLAIN", "0") != "0"
 ROWS = []
+SLOWEST = []
 
 
 def row(what, p50="", p95="", queries="", note=""):
@@ -96,8 +101,11 @@ def time_pages(pages):
         queries = []
 
         def count(execute, sql, params, many, context, queries=queries):
-            queries.append(sql)
-            return execute(sql, params, many, context)
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append((time.perf_counter() - started, sql, params))
 
         # Not CaptureQueriesContext: the connection is closed after each request (CONN_MAX_AGE
         # 0), which empties its log; the wrapper stays on the connection object.
@@ -115,11 +123,25 @@ def time_pages(pages):
             if response.streaming:
                 b"".join(response.streaming_content)
             times.append(time.perf_counter() - started)
-        times.sort()
+        times = sorted(times or [first])
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         row(
             what, ms(statistics.median(times)), ms(p95), len(queries), f"{url} (first: {ms(first)})"
         )
+        if queries:
+            SLOWEST.append((what, max(queries, key=lambda query: query[0])))
+
+
+def explain_slowest():
+    """EXPLAIN ANALYZE the slowest query of each page that took more than 150 ms."""
+    for what, (seconds, sql, params) in SLOWEST:
+        if seconds < 0.15:
+            continue
+        print(f"\n### {what}: slowest query {ms(seconds)}\n\n{sql}\n")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            for (line,) in cursor.fetchall():
+                print("    " + line)
 
 
 def time_export(what, url):
@@ -325,8 +347,9 @@ def main():
         ("/api/clusters/<id>/", f"/api/clusters/{pk}/"),
     ]
     time_pages(pages)
-    time_export("/clusters/export.csv", "/clusters/export.csv")
-    time_export("/stakeholders/export.csv", "/stakeholders/export.csv")
+    for name in ("clusters", "stakeholders"):
+        if name in EXPORTS:
+            time_export(f"/{name}/export.csv", f"/{name}/export.csv")
     if LOAD:
         throughput(
             [
@@ -349,6 +372,8 @@ def main():
     print("|---|---|---|---|---|")
     for what, p50, p95, queries, note in ROWS:
         print(f"| {what} | {p50} | {p95} | {queries} | {note} |")
+    if EXPLAIN:
+        explain_slowest()
     load_after = os.getloadavg()
     print(
         f"\nduration {elapsed / 60:.1f} min; load average before "
