@@ -131,7 +131,15 @@ class JSONTypeMixin:
 
 
 class TextField(JSONTypeMixin, serializers.CharField):
+    """Text; its maximum length is of the text as sent (the schema's maxLength), before the
+    spaces around it are trimmed."""
+
     json_types = (str,)
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
 
 
 class EmailField(JSONTypeMixin, serializers.EmailField):

@@ -788,12 +788,14 @@ def test_a_range_filter_takes_whole_numbers_from_0(anon, query):
         ("/api/clusters/", {"figures_year": " 2016"}, "figures_year"),
         ("/api/benchmarks/", {"source": 0}, "source"),
         ("/api/benchmarks/", {"threshold": "500"}, "threshold"),
+        ("/api/benchmarks/", {"source": "  " + "x" * 499}, "source"),
     ],
 )
 def test_a_json_value_is_read_as_the_schema_types_it(curator_api, url, body, field):
     """A JSON value of another type than the schema's (0 for a boolean or a text, "120" for
-    an integer), or a code with spaces round it, is a 400 naming the field: DRF would have
-    taken it, so that the API accepted input its schema calls invalid."""
+    an integer), a code with spaces round it, or text over its maximum length before its
+    spaces are trimmed, is a 400 naming the field: DRF would have taken it, so that the API
+    accepted input its schema calls invalid."""
     base = {
         "/api/clusters/": {"product": "Locks", "place": "Aligarh", "cluster_type": "industrial"},
         "/api/benchmarks/": {
