@@ -130,6 +130,12 @@ class JSONTypeMixin:
         return super().to_internal_value(data)
 
 
+# Text that is not only spaces: a character other than those Python's strip() removes
+# (str.isspace), for the schema of a required text that DRF trims ("  " is blank).
+_SPACES = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
+NOT_ONLY_SPACES = f"[^{_SPACES}]"
+
+
 class TextField(JSONTypeMixin, serializers.CharField):
     """Text; its maximum length is of the text as sent (the schema's maxLength), before the
     spaces around it are trimmed."""
@@ -202,6 +208,25 @@ class CurrencyField(TextField):
 
     def to_representation(self, value):
         return super().to_representation(value) if value else None
+
+
+class TextFieldExtension(OpenApiSerializerFieldExtension):
+    """Describe a TextField; one that may not be blank says that spaces alone are blank."""
+
+    target_class = TextField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        field = self.target
+        if (
+            direction == "request"
+            and not field.allow_blank
+            and field.trim_whitespace
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = NOT_ONLY_SPACES
+        return schema
 
 
 class CurrencyFieldExtension(OpenApiSerializerFieldExtension):
