@@ -47,8 +47,10 @@ bench: $(STAMP)
 # National scale (issue 11): 10k clusters / 1M stakeholders / 5M relationships generated into a
 # throwaway PostgreSQL, then every public page, export, import and throughput measured
 # (bench/scale_bench.py; SCALE_CLUSTERS, SCALE_STAKEHOLDERS, SCALE_RELATIONSHIPS... for less).
+# The server is sized as a national registry's would be (shared_buffers a quarter of memory).
+BENCH_PG_OPTIONS ?= -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c effective_cache_size=12GB
 bench-scale: $(STAMP)
-	scripts/with-postgres $(PY) bench/scale_bench.py
+	PG_EXTRA_OPTIONS="$(BENCH_PG_OPTIONS)" scripts/with-postgres $(PY) bench/scale_bench.py
 
 # schemathesis with every check against the API served with the demo data on a throwaway
 # PostgreSQL, anonymously, as an editor and as a curator (scripts/fuzz-api, schemathesis.toml);

@@ -25,6 +25,7 @@ minutes. A quick run: SCALE_CLUSTERS=200 SCALE_STAKEHOLDERS=20000 SCALE_RELATION
 import csv
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -125,8 +126,14 @@ def time_pages(pages):
             times.append(time.perf_counter() - started)
         times = sorted(times or [first])
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        size = len(response.content) if not response.streaming else 0
+        weight = f", {size / 1024:,.0f} KiB" if size > 200 * 1024 else ""
         row(
-            what, ms(statistics.median(times)), ms(p95), len(queries), f"{url} (first: {ms(first)})"
+            what,
+            ms(statistics.median(times)),
+            ms(p95),
+            len(queries),
+            f"{url} (first: {ms(first)}{weight})",
         )
         if queries:
             SLOWEST.append((what, max(queries, key=lambda query: query[0])))
@@ -144,8 +151,13 @@ def explain_slowest():
                 print("    " + line)
 
 
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def time_export(what, url):
     client = Client()
+    peak_before = peak_rss_mib()
     started = time.perf_counter()
     response = client.get(url)
     assert response.status_code == 200, url
@@ -161,7 +173,8 @@ def time_export(what, url):
         f"{elapsed:.1f} s",
         "",
         "",
-        f"{rows:,} rows = {rows / elapsed:,.0f} rows/s, {size / 2**20:.0f} MiB",
+        f"{rows:,} rows = {rows / elapsed:,.0f} rows/s, {size / 2**20:.0f} MiB; peak memory "
+        f"{peak_rss_mib():,.0f} MiB (before {peak_before:,.0f} MiB)",
     )
 
 
@@ -331,20 +344,38 @@ def main():
         .first()
     )
     slug, members, pk = biggest
+    last_page = max(1, -(-Cluster.objects.filter(status="published").count() // 50))
+    hub = (
+        Stakeholder.objects.filter(memberships__cluster__slug=slug)
+        .annotate(n=Count("outgoing_relationships"))
+        .order_by("-n")
+        .values_list("slug", flat=True)
+        .first()
+    )
     pages = [
         ("/", "/"),
         ("/clusters/", "/clusters/"),
         ("/clusters/?page=200", "/clusters/?page=200"),
         ("/clusters/ filter", "/clusters/?cluster_type=handloom&classification_status=potential"),
         ("/clusters/ search", "/clusters/?q=knitwear"),
+        ("/clusters/ sorted by enterprises", "/clusters/?ordering=-enterprise_count"),
+        ("/clusters/ last page", f"/clusters/?page={last_page}"),
         ("/stakeholders/", "/stakeholders/"),
         ("/stakeholders/?kind=bds_provider", "/stakeholders/?kind=bds_provider"),
+        ("/stakeholders/ search", "/stakeholders/?q=weaver"),
+        ("/stakeholders/ of the biggest cluster", f"/stakeholders/?cluster={slug}"),
+        ("/stakeholders/?page=2000", "/stakeholders/?page=2000"),
         ("/relationships/", "/relationships/"),
+        ("/relationships/?kind=supplies", "/relationships/?kind=supplies"),
+        ("/relationships/ of the biggest cluster", f"/relationships/?cluster={slug}"),
         (f"profile ({members:,} members)", f"/clusters/{slug}/"),
+        ("profile of its busiest stakeholder", f"/stakeholders/{hub}/"),
         ("map (first = cold)", f"/clusters/{slug}/map/"),
         ("/stats/", "/stats/"),
         ("/api/clusters/", "/api/clusters/"),
         ("/api/clusters/<id>/", f"/api/clusters/{pk}/"),
+        ("/api/stakeholders/", "/api/stakeholders/"),
+        ("/api/relationships/", "/api/relationships/"),
     ]
     time_pages(pages)
     for name in ("clusters", "stakeholders"):
