@@ -17,6 +17,7 @@ from public.forms import MapFilterForm
 from stakeholders.choices import Kind, RelationshipType
 from stakeholders.imports import RELATIONSHIP_COLUMNS
 from stakeholders.network import map as maps
+from stakeholders.network.display import measures_display
 from stakeholders.network.graph_export import (
     graph_relationship_rows,
     graph_to_graphml,
@@ -54,7 +55,7 @@ class ClusterMapView(TemplateView):
             cluster=cluster,
             form=form,
             map=drawn,
-            measures=maps.measures_display(measures, drawn.name_urls),
+            measures=measures_display(measures, drawn.name_urls),
             networks=networks,
             public=cluster.status == PublicationStatus.PUBLISHED,
             filter_kinds=[

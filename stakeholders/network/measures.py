@@ -432,9 +432,17 @@ def network_cache_invalidate(cluster_id):
 
 def cluster_network_measures(cluster):
     """Return the NetworkMeasures of `cluster`, cached until its network changes."""
-    key = f"{CACHE_PREFIX}:{cluster.pk}:v{network_cache_version(cluster.pk)}:measures"
-    measures = cache.get(key)
+    measures = cached_network_measures(cluster)
     if measures is None:
         measures = network_measures(cluster_graph(cluster))
-        cache.set(key, measures, timeout=CACHE_TIMEOUT)
+        cache.set(_measures_key(cluster.pk), measures, timeout=CACHE_TIMEOUT)
     return measures
+
+
+def _measures_key(cluster_id):
+    return f"{CACHE_PREFIX}:{cluster_id}:v{network_cache_version(cluster_id)}:measures"
+
+
+def cached_network_measures(cluster):
+    """Return the NetworkMeasures of `cluster` if they are cached, else None (no query)."""
+    return cache.get(_measures_key(cluster.pk))
