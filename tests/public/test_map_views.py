@@ -549,6 +549,33 @@ def test_the_map_page_runs_as_many_queries_for_50_relationships_as_for_5(client,
     assert warm_5 < cold_5
 
 
+def test_the_profile_network_summary_runs_few_queries_whatever_the_size(
+    knitwear, monkeypatch, django_assert_num_queries
+):
+    """The profile's network summary: three queries on a cold cache for a big cluster (count,
+    figures, networks), one once counted, two once the map has measured the network (the
+    names' links, the networks); a small cluster computes its measures (five); as many
+    queries for 56 relationships as for 6."""
+    from stakeholders.network import profile
+    from stakeholders.network.map import cached_measures
+
+    cluster, members = knitwear
+    with django_assert_num_queries(5):  # count, members, relationships, names, networks
+        assert profile.profile_network(cluster).display.complete
+    for relationships in (6, 56):
+        if relationships == 56:
+            grow(cluster, members["alpha"], 0, 50)
+        cache.clear()
+        monkeypatch.setattr(profile, "PROFILE_MEASURES_MAX_LINKS", 0)
+        with django_assert_num_queries(3):
+            assert not profile.profile_network(cluster).display.complete
+        with django_assert_num_queries(1):
+            assert not profile.profile_network(cluster).display.complete
+        cached_measures(cluster)
+        with django_assert_num_queries(2):
+            assert profile.profile_network(cluster).display.complete
+
+
 def test_the_profile_shows_the_social_capital_summary_and_networks(client, knitwear):
     """The profile summarises the measures, links to the map and lists the networks."""
     cluster, members = knitwear
