@@ -417,6 +417,47 @@ def test_relationships_csv_imports_back_without_a_change(client, knitwear):
     assert result.unchanged == len(KNITWEAR_LINKS)
 
 
+def test_the_streamed_files_hold_what_the_graph_exports_write(client, knitwear):
+    """GraphML, JSON and CSV stream from the database what graph_to_graphml, graph_to_json
+    and graph_relationship_rows write of cluster_graph."""
+    from stakeholders.network.graph_export import (
+        cluster_relationship_rows,
+        graph_relationship_rows,
+        graph_to_graphml,
+        graph_to_json,
+    )
+    from stakeholders.network.measures import cluster_graph
+
+    cluster, members = knitwear
+    odd = StakeholderFactory(name='Gamma & <Sons> "Ünit"', kind=BDS)
+    services.stakeholder_link_to_cluster(stakeholder=odd, cluster=cluster)
+    services.relationship_create(
+        cluster=cluster, source=odd, target=members["gamma"], kind=R.SERVES
+    )
+    graph = cluster_graph(cluster)
+
+    response = client.get(file_url(cluster, "cluster_graphml"))
+    streamed = nx.read_graphml(io.BytesIO(body(response)), force_multigraph=True)
+    written = nx.read_graphml(io.BytesIO(graph_to_graphml(graph)), force_multigraph=True)
+    assert dict(streamed.nodes(data=True)) == dict(written.nodes(data=True))
+    assert sorted(streamed.edges(keys=True, data=True)) == sorted(
+        written.edges(keys=True, data=True)
+    )
+    assert streamed.graph == written.graph
+
+    response = client.get(file_url(cluster, "cluster_graph_json"))
+    assert response["Content-Type"] == "application/json"
+    data, expected = json.loads(body(response)), graph_to_json(graph)
+    key = lambda link: (link["source"], link["target"], link["kind"])  # noqa: E731
+    assert sorted(data.pop("links"), key=key) == sorted(expected.pop("links"), key=key)
+    assert data == expected
+
+    response = client.get(file_url(cluster, "cluster_relationships_csv"))
+    lines = body(response).decode("utf-8-sig").splitlines()
+    assert len(lines) == len(KNITWEAR_LINKS) + 2  # the header, the new link
+    assert list(cluster_relationship_rows(cluster)) == list(graph_relationship_rows(cluster, graph))
+
+
 def test_measures_json_gives_the_measures_and_their_explanations(client, knitwear):
     """measures.json is NetworkMeasures.as_dict() with the plain-words explanations."""
     cluster, _members = knitwear
