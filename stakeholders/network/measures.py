@@ -44,13 +44,14 @@ TOP = 10
 # BETWEENNESS_SAMPLED_BUDGET (and never beyond the work budget), at least
 # BETWEENNESS_MIN_SAMPLES. The sampled budget is the smaller one because only big clusters
 # are sampled, and their cold map also reads, lays out and draws the network: with it the
-# measures of 12,000 actors and 57,000 relationships take about 1 s, the whole cold map
-# page of 5,000 actors and 20,000 relationships under 2 s (bench/map_bench.py). `betweenness` returns exactly what
+# whole cold map page of 5,000 actors and 20,000 relationships takes about 1 s of CPU
+# (24 sources), that of 12,000 actors and 57,000 relationships about 2 s (20 sources;
+# bench/map_bench.py). `betweenness` returns exactly what
 # nx.betweenness_centrality(graph, k=k, seed=BETWEENNESS_SEED) returns (same sample, same
 # scaling; tests/stakeholders/test_network.py checks it), about three times faster.
 BETWEENNESS_EXACT_MAX_ACTORS = 1000
 BETWEENNESS_WORK_BUDGET = 3_000_000
-BETWEENNESS_SAMPLED_BUDGET = 1_000_000
+BETWEENNESS_SAMPLED_BUDGET = 600_000
 BETWEENNESS_MIN_SAMPLES = 20
 BETWEENNESS_SEED = 42
 
