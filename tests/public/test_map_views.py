@@ -324,6 +324,7 @@ def test_the_table_lists_the_first_links_and_links_to_them_all(client, knitwear,
     assert "The first 2 of the 6 relationships drawn on the map, by source" in html
     assert f'href="{file_url(cluster, "cluster_relationships_csv")}"' in html
     assert "The table after the map lists the first 2 links." in html
+    assert '<h2 id="links-heading">Links on the map</h2>' in html
 
 
 def test_the_layout_is_deterministic_and_keeps_groups_apart():
