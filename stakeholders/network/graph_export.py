@@ -12,7 +12,6 @@ import json
 from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
-from django.db.models.functions import Collate
 
 from ..models import ClusterMembership, Relationship
 
@@ -253,32 +252,22 @@ def stream_graph_json(cluster):
 
 def cluster_relationship_rows(cluster):
     """Yield the relationships of `cluster` as graph_relationship_rows yields those of
-    cluster_graph(cluster), in the same order (sorted by the database in code-point order,
-    as Python sorts), read in chunks."""
+    cluster_graph(cluster), in the same order, without building the graph.
+
+    The members' names come from one query (a sort by name in the database would join every
+    relationship to the million stakeholders twice: 2 s for 57,000 relationships); the rows
+    are sorted here, as plain tuples.
+    """
     state = cluster.region.name if cluster.region_id else ""
-    rows = (
-        Relationship.objects.filter(cluster_id=cluster.pk)
-        .order_by(
-            Collate("source__name", "C"),
-            Collate("source__kind", "C"),
-            Collate("kind", "C"),
-            Collate("target__name", "C"),
-            Collate("target__kind", "C"),
-            "pk",
-        )
-        .values_list(
-            "source__name",
-            "source__kind",
-            "target__name",
-            "target__kind",
-            "kind",
-            "since",
-            "until",
-            "provenance",
-        )
-        .iterator(chunk_size=CHUNK)
-    )
-    for source_name, source_kind, target_name, target_kind, kind, since, until, source in rows:
+    members = {pk: (name, kind) for pk, name, _slug, kind, _role in _member_rows(cluster)}
+    links = [
+        (members[source], kind, members[target], since, until, provenance)
+        for source, target, kind, since, until, provenance in _relationship_rows(cluster)
+        if source in members and target in members
+    ]
+    # ORDER: source name, source kind, relationship, target name, target kind.
+    links.sort(key=lambda link: (*link[0], link[1], *link[2]))
+    for (source_name, source_kind), kind, (target_name, target_kind), since, until, source in links:
         yield {
             "source_name": source_name,
             "source_kind": source_kind,
