@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from clusters import selectors
 from stakeholders import selectors as stakeholder_selectors
-from stakeholders.network import map as stakeholder_maps
+from stakeholders.network.profile import profile_network
 
 # Profile ------------------------------------------------------------------------------------
 
@@ -27,6 +27,6 @@ class ClusterDetailView(TemplateView):
             cluster=profile.cluster,
             stakeholders=stakeholders,
             # Measures of the stakeholder network (cached) and its networks of enterprises.
-            network=stakeholder_maps.profile_network(stakeholders),
+            network=profile_network(profile.cluster),
         )
         return context

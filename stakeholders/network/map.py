@@ -1,19 +1,22 @@
 """Reads for the stakeholder map pages: which cluster a user may see, its map, its
 social-capital measures and its networks of enterprises.
 
-The map (its layout and SVG) and the measures are cached per version of the cluster's
+A map of more than map_max_stakeholders() stakeholders draws the best-linked of them and the
+links among them, and says so; the full network is in the downloads (GraphML, JSON,
+relationships CSV). The map (its layout and SVG) and the measures are cached per version of the cluster's
 network (stakeholders.network.measures.network_cache_version), which every service that writes
 members, relationships or networks bumps: a map is laid out again only after a write.
 """
 
 import datetime
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
 
-import networkx as nx
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -25,14 +28,22 @@ from ..choices import Kind, RelationshipType
 from ..models import Network, Stakeholder
 from . import layout as map_layout
 from . import svg as map_svg
+from .display import listed_names, name_urls, stakeholder_url_maker
 from .measures import (
     CACHE_PREFIX,
     CACHE_TIMEOUT,
-    MEASURE_EXPLANATIONS,
     cluster_graph,
     network_cache_version,
     network_measures,
 )
+
+# A map draws at most this many stakeholders one by one (the setting
+# REGISTRY_MAP_MAX_STAKEHOLDERS overrides it): a bigger view draws its best-linked ones and
+# says so. The layout of 300 takes about 0.2 s; of 5,000, 11 s, and its SVG weighs 8 MB.
+MAP_MAX_STAKEHOLDERS = 300
+# The table after the map lists at most this many links (REGISTRY_MAP_TABLE_MAX_ROWS);
+# the relationships CSV has every one.
+MAP_TABLE_MAX_ROWS = 500
 
 
 def map_cluster(*, user, slug):
@@ -83,28 +94,43 @@ class LinkRow:
 
 @dataclass
 class StakeholderMap:
-    """A drawn map and what it shows, for the page (cached, so plain data only)."""
+    """A drawn map and what it shows, for the page (cached, so plain data only).
+
+    `links` are the table's rows: the first map_table_max_rows() of the `links_drawn`
+    relationships drawn. `sampled` says the view (`nodes_in_view` stakeholders and
+    `links_in_view` relationships) was too big to draw whole: the map has its
+    best-linked stakeholders only.
+    """
 
     svg: str
     width: int
     height: int
     links: list = field(default_factory=list)
+    links_drawn: int = 0
     nodes_shown: int = 0
     nodes_total: int = 0
     links_total: int = 0
+    nodes_in_view: int = 0
+    links_in_view: int = 0
+    sampled: bool = False
     kind_counts: dict = field(default_factory=dict)
     type_counts: dict = field(default_factory=dict)
     left_out: int = 0
     unlinked: int = 0
     labelled: int = 0
     filtered: bool = False
-    # {name: stakeholder URL} of every member, to link the names the measures give.
+    # {name: stakeholder URL} of the members the measures list, to link their names.
     name_urls: dict = field(default_factory=dict)
     table_rows: str = ""
 
     @property
     def links_shown(self):
-        return len(self.links)
+        return self.links_drawn
+
+    @property
+    def table_cut(self):
+        """Whether the table lists only the first of the links drawn."""
+        return len(self.links) < self.links_drawn
 
 
 def link_rows_html(links):
@@ -113,8 +139,9 @@ def link_rows_html(links):
     Built with format_html rather than a template loop: 1,500 rows render in 20 ms
     instead of 200.
     """
-    kind_labels = dict(Kind.choices)
-    type_labels = dict(RelationshipType.choices)
+    # Plain strings: format_html would translate each lazy label again on every row.
+    kind_labels = {kind: str(label) for kind, label in Kind.choices}
+    type_labels = {kind: str(label) for kind, label in RelationshipType.choices}
     return format_html_join(
         "\n",
         '<tr><td><a href="{}">{}</a> <small>{}</small></td><td>{}</td>'
@@ -179,21 +206,69 @@ def map_page(cluster, *, kinds=(), types=(), networks=()):
             cache.set(measures_key, measures, timeout=CACHE_TIMEOUT)
         if drawn is None:
             drawn = draw_cluster_map(cluster, graph, kinds=kinds, types=types, networks=networks)
+            listed = listed_names(measures)
+            drawn.name_urls = name_urls(
+                (data["name"], data["slug"])
+                for _node, data in graph.nodes(data=True)
+                if data["name"] in listed
+            )
             cache.set(map_key, drawn, timeout=CACHE_TIMEOUT)
     return drawn, measures
 
 
-def stakeholder_url(slug):
-    return reverse("stakeholders:stakeholder_detail", kwargs={"slug": slug})
+def map_max_stakeholders():
+    """Return how many stakeholders a map draws one by one (setting
+    REGISTRY_MAP_MAX_STAKEHOLDERS); a bigger view draws only the best-linked ones."""
+    return getattr(settings, "REGISTRY_MAP_MAX_STAKEHOLDERS", MAP_MAX_STAKEHOLDERS)
+
+
+def map_table_max_rows():
+    """Return how many links the map's table lists (setting REGISTRY_MAP_TABLE_MAX_ROWS);
+    the relationships CSV has them all."""
+    return getattr(settings, "REGISTRY_MAP_TABLE_MAX_ROWS", MAP_TABLE_MAX_ROWS)
+
+
+def best_linked(nodes, links, limit, name):
+    """Return the `limit` nodes of `nodes` with the most `links` ({node: count}), the most
+    linked first, then by `name(node)` and node: the ones a crowded map draws."""
+    return heapq.nsmallest(limit, nodes, key=lambda node: (-links[node], name(node), node))
 
 
 def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
     """Return the StakeholderMap of a cluster's `graph` (from cluster_graph), keeping the
-    stakeholders of `kinds` and the relationships of `types` (empty: all)."""
+    stakeholders of `kinds` and the relationships of `types` (empty: all).
+
+    A view of more than map_max_stakeholders() stakeholders draws only that many, the ones
+    with the most links in the view, and the links among them (the page says so); the
+    table lists the first map_table_max_rows() links drawn.
+    """
     kinds, types = set(kinds), set(types)
     node_data = graph.nodes
     shown = [node for node in graph if not kinds or node_data[node]["kind"] in kinds]
     keep = set(shown)
+    view_edges, links_total = [], 0
+    for edge in graph.edges(data=True):
+        # Counted here: networkx counts a multigraph's edges by summing every degree.
+        links_total += 1
+        source, target, data = edge
+        if source in keep and target in keep and (not types or data["kind"] in types):
+            view_edges.append(edge)
+    left_out = 0
+    if types:
+        # Showing one type of link: stakeholders without such a link are left out.
+        touched = {source for source, _t, _d in view_edges} | {t for _s, t, _d in view_edges}
+        left_out = len(shown) - len(touched & keep)
+        shown = [node for node in shown if node in touched]
+    nodes_in_view, links_in_view = len(shown), len(view_edges)
+    limit = map_max_stakeholders()
+    if len(shown) > limit:
+        links_of = Counter()
+        for source, target, _data in view_edges:
+            links_of[source] += 1
+            links_of[target] += 1
+        drawn_set = set(best_linked(shown, links_of, limit, lambda node: node_data[node]["name"]))
+        shown = [node for node in shown if node in drawn_set]  # still in the order of names
+        view_edges = [edge for edge in view_edges if edge[0] in drawn_set and edge[1] in drawn_set]
     edges = [
         map_svg.MapEdge(
             source=source,
@@ -202,16 +277,11 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
             since=data.get("since"),
             until=data.get("until"),
         )
-        for source, target, data in graph.edges(data=True)
-        if source in keep and target in keep and (not types or data["kind"] in types)
+        for source, target, data in view_edges
     ]
-    left_out = 0
-    if types:
-        # Showing one type of link: stakeholders without such a link are left out.
-        touched = {edge.source for edge in edges} | {edge.target for edge in edges}
-        left_out = len(shown) - len(touched & keep)
-        shown = [node for node in shown if node in touched]
-    urls = {node: stakeholder_url(node_data[node]["slug"]) for node in shown}
+    url_of = stakeholder_url_maker()
+    urls = {node: url_of(node_data[node]["slug"]) for node in shown}
+    degree = graph.degree
     nodes = [
         map_svg.MapNode(
             id=node,
@@ -219,8 +289,8 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
             kind=node_data[node]["kind"],
             role=node_data[node]["role"] or "",
             url=urls[node],
-            links=graph.degree(node),
-            isolated=graph.degree(node) == 0,
+            links=degree(node),
+            isolated=degree(node) == 0,
         )
         for node in shown
     ]
@@ -240,20 +310,36 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
         groups=[group.members for group in groups],
     )
     filtered = bool(kinds or types)
+    sampled = len(shown) < nodes_in_view
     edges.sort(
         key=lambda edge: (node_data[edge.source]["name"], edge.kind, node_data[edge.target]["name"])
     )
-    description = _(
-        "%(stakeholders)s and %(links)s. Each stakeholder's shape and colour show its kind; "
-        "each line runs from one stakeholder to another, its pattern showing the type of "
-        "relationship, with an arrowhead at the end it points to. The table after the map "
-        "lists every link."
-    ) % {
+    table_max = map_table_max_rows()
+    counts = {
         "stakeholders": ngettext("%(n)d stakeholder", "%(n)d stakeholders", len(nodes))
         % {"n": len(nodes)},
         "links": ngettext("%(n)d relationship", "%(n)d relationships", len(edges))
         % {"n": len(edges)},
     }
+    if sampled:
+        counts["total"] = nodes_in_view
+        description = (
+            _("%(stakeholders)s with the most links, of %(total)d, and %(links)s among them. ")
+            % counts
+        )
+    else:
+        description = _("%(stakeholders)s and %(links)s. ") % counts
+    description += _(
+        "Each stakeholder's shape and colour show its kind; each line runs from one "
+        "stakeholder to another, its pattern showing the type of relationship, with an "
+        "arrowhead at the end it points to."
+    )
+    if len(edges) > table_max:
+        description += " " + _("The table after the map lists the first %(n)d links.") % {
+            "n": table_max
+        }
+    else:
+        description += " " + _("The table after the map lists every link.")
     drawing = map_svg.draw_map(
         nodes=nodes,
         edges=edges,
@@ -281,7 +367,7 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
             since=partial_date(edge.since),
             until=partial_date(edge.until),
         )
-        for edge in edges
+        for edge in edges[:table_max]
     ]
     return StakeholderMap(
         svg=drawing.svg,
@@ -289,147 +375,17 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
         height=drawing.height,
         links=links,
         table_rows=link_rows_html(links),
+        links_drawn=len(edges),
         nodes_shown=len(nodes),
         nodes_total=graph.number_of_nodes(),
-        links_total=graph.number_of_edges(),
+        links_total=links_total,
+        nodes_in_view=nodes_in_view,
+        links_in_view=links_in_view,
+        sampled=sampled,
         kind_counts=kind_counts,
         type_counts=type_counts,
         left_out=left_out,
         unlinked=len(drawing.unlinked),
         labelled=drawing.labelled,
         filtered=filtered,
-        name_urls=name_urls((data["name"], data["slug"]) for _node, data in graph.nodes(data=True)),
-    )
-
-
-def graph_from_profile(stakeholders):
-    """Return the graph cluster_graph would read, built from the members and relationships
-    already loaded by stakeholders.selectors.cluster_stakeholders: no query."""
-    cluster = stakeholders.cluster
-    graph = nx.MultiDiGraph(cluster_id=cluster.pk, cluster_slug=cluster.slug, name=str(cluster))
-    members = sorted(
-        (membership.stakeholder for membership in stakeholders.memberships),
-        key=lambda stakeholder: (stakeholder.name, stakeholder.pk),
-    )
-    graph.add_nodes_from(
-        (
-            s.pk,
-            {"id": s.pk, "name": s.name, "slug": s.slug, "kind": s.kind, "role": s.role},
-        )
-        for s in members
-    )
-    for relationship in sorted(stakeholders.relationships, key=lambda r: r.pk):
-        if relationship.source_id in graph and relationship.target_id in graph:
-            graph.add_edge(
-                relationship.source_id,
-                relationship.target_id,
-                relationship.kind,
-                kind=relationship.kind,
-                since=relationship.since,
-                until=relationship.until,
-                provenance=relationship.provenance,
-            )
-    return graph
-
-
-@dataclass
-class NetworkSummary:
-    """What the cluster profile shows of the stakeholder network: measures and networks."""
-
-    measures: object
-    display: object
-    networks: list
-
-
-def profile_network(stakeholders):
-    """Return the NetworkSummary of a cluster's profile from its ClusterStakeholders: the
-    measures from the cache (or from the members and relationships already loaded, without
-    a query) and the networks (one query, two when there are networks)."""
-    cluster = stakeholders.cluster
-    measures = cached_measures(cluster, build_graph=lambda: graph_from_profile(stakeholders))
-    members = [membership.stakeholder for membership in stakeholders.memberships]
-    return NetworkSummary(
-        measures=measures,
-        display=measures_display(measures, name_urls((s.name, s.slug) for s in members)),
-        networks=cluster_networks(cluster),
-    )
-
-
-def name_urls(names_and_slugs):
-    """Return {name: stakeholder URL} for the names that belong to one stakeholder only (the
-    measures name stakeholders; two of one name are left unlinked)."""
-    seen, urls = set(), {}
-    for name, slug in names_and_slugs:
-        if name in seen:
-            urls.pop(name, None)
-            continue
-        seen.add(name)
-        urls[name] = stakeholder_url(slug)
-    return urls
-
-
-@dataclass
-class MeasuresDisplay:
-    """NetworkMeasures arranged for a page: labelled rows, linked names, the kind matrix."""
-
-    measures: object
-    explanations: dict
-    kinds: list
-    types: list
-    matrix_columns: list
-    matrix_rows: list
-    isolated: list
-    unlinked_enterprises: list
-    absent_kinds: list
-    most_connected: list
-    brokers: list
-
-    @property
-    def density_percent(self):
-        return self.measures.density * 100
-
-
-def measures_display(measures, urls):
-    """Return the MeasuresDisplay of `measures`; names found in `urls` ({name: URL}) become
-    links."""
-    kind_labels = dict(Kind.choices)
-    type_labels = dict(RelationshipType.choices)
-
-    def linked(names):
-        return [(name, urls.get(name, "")) for name in names]
-
-    def ranked(actors):
-        return [
-            (
-                actor,
-                stakeholder_url(actor.slug) if actor.slug else "",
-                kind_labels.get(actor.kind, actor.kind),
-            )
-            for actor in actors
-        ]
-
-    kinds = list(Kind.values)
-    return MeasuresDisplay(
-        measures=measures,
-        explanations=MEASURE_EXPLANATIONS,
-        kinds=[(kind, kind_labels[kind], measures.actors_by_kind.get(kind, 0)) for kind in kinds],
-        types=[
-            (kind, type_labels.get(kind, kind), count)
-            for kind, count in measures.links_by_type.items()
-        ],
-        matrix_columns=[(kind, kind_labels[kind]) for kind in kinds],
-        matrix_rows=[
-            (
-                kind,
-                kind_labels[kind],
-                [measures.kind_matrix.get(kind, {}).get(target, 0) for target in kinds],
-                sum(measures.kind_matrix.get(kind, {}).values()),
-            )
-            for kind in kinds
-        ],
-        isolated=linked(measures.isolated),
-        unlinked_enterprises=linked(measures.unlinked_enterprises),
-        absent_kinds=[kind_labels.get(kind, kind) for kind in measures.absent_kinds],
-        most_connected=ranked(measures.most_connected),
-        brokers=ranked(measures.brokers),
     )

@@ -40,13 +40,18 @@ TOP = 10
 # about (actors + pairs linked) steps. It is exact while the cluster has at most
 # BETWEENNESS_EXACT_MAX_ACTORS actors and the work fits BETWEENNESS_WORK_BUDGET; beyond that
 # it is networkx's k-sample approximation: k source actors drawn with a fixed seed (so a
-# page shows the same brokers on every computation), k chosen so the work stays within the
-# budget, which keeps the whole cold computation for 10,000 actors and 50,000 relationships
-# under 2 s (bench/network_bench.py). `betweenness` returns exactly what
+# page shows the same brokers on every computation), k chosen so the work stays within
+# BETWEENNESS_SAMPLED_BUDGET (and never beyond the work budget), at least
+# BETWEENNESS_MIN_SAMPLES. The sampled budget is the smaller one because only big clusters
+# are sampled, and their cold map also reads, lays out and draws the network: with it the
+# whole cold map page of 5,000 actors and 20,000 relationships takes about 1 s of CPU
+# (24 sources), that of 12,000 actors and 57,000 relationships about 2 s (20 sources;
+# bench/map_bench.py). `betweenness` returns exactly what
 # nx.betweenness_centrality(graph, k=k, seed=BETWEENNESS_SEED) returns (same sample, same
 # scaling; tests/stakeholders/test_network.py checks it), about three times faster.
 BETWEENNESS_EXACT_MAX_ACTORS = 1000
 BETWEENNESS_WORK_BUDGET = 3_000_000
+BETWEENNESS_SAMPLED_BUDGET = 600_000
 BETWEENNESS_MIN_SAMPLES = 20
 BETWEENNESS_SEED = 42
 
@@ -206,7 +211,8 @@ def betweenness_sample_size(actors, pairs):
     work = actors + pairs
     if actors <= BETWEENNESS_EXACT_MAX_ACTORS and actors * work <= BETWEENNESS_WORK_BUDGET:
         return None
-    k = max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_WORK_BUDGET // max(work, 1))
+    budget = min(BETWEENNESS_WORK_BUDGET, BETWEENNESS_SAMPLED_BUDGET)
+    k = max(BETWEENNESS_MIN_SAMPLES, budget // max(work, 1))
     return min(k, actors)
 
 
@@ -432,9 +438,17 @@ def network_cache_invalidate(cluster_id):
 
 def cluster_network_measures(cluster):
     """Return the NetworkMeasures of `cluster`, cached until its network changes."""
-    key = f"{CACHE_PREFIX}:{cluster.pk}:v{network_cache_version(cluster.pk)}:measures"
-    measures = cache.get(key)
+    measures = cached_network_measures(cluster)
     if measures is None:
         measures = network_measures(cluster_graph(cluster))
-        cache.set(key, measures, timeout=CACHE_TIMEOUT)
+        cache.set(_measures_key(cluster.pk), measures, timeout=CACHE_TIMEOUT)
     return measures
+
+
+def _measures_key(cluster_id):
+    return f"{CACHE_PREFIX}:{cluster_id}:v{network_cache_version(cluster_id)}:measures"
+
+
+def cached_network_measures(cluster):
+    """Return the NetworkMeasures of `cluster` if they are cached, else None (no query)."""
+    return cache.get(_measures_key(cluster.pk))

@@ -286,6 +286,47 @@ def svg_of_text(html):
 # The layout --------------------------------------------------------------------------------
 
 
+def test_a_big_view_draws_its_best_linked_stakeholders_and_says_so(client, knitwear, settings):
+    """Above REGISTRY_MAP_MAX_STAKEHOLDERS the map draws that many, those with the most links,
+    and the links among them; the page says so and points to the full downloads."""
+    settings.REGISTRY_MAP_MAX_STAKEHOLDERS = 3
+    cluster, members = knitwear
+
+    response = client.get(map_url(cluster))
+
+    # Alpha and the association have 3 links each; Beta and Delta 2 (Beta first by name).
+    assert set(nodes_in(response)) == {members[key].pk for key in ("alpha", "assoc", "beta")}
+    assert sorted(edges_in(response)) == [R.MEMBER_OF, R.MEMBER_OF]
+    assert table_rows(response) == 2
+    html = response.content.decode()
+    assert (
+        "This view has 7 stakeholders and 6 relationships, too many to draw one by one. The map "
+        "draws the 3 stakeholders with the most links and the 2 relationships among them."
+    ) in html
+    assert "Every stakeholder and relationship of the cluster." not in html
+    assert "Every one of the cluster's 6 relationships is in the" in html
+    assert f'href="{file_url(cluster, "cluster_relationships_csv")}"' in html
+    # The measures still cover the whole network.
+    assert '<dd class="measure-card__value" data-measure="isolated">1</dd>' in html
+
+
+def test_the_table_lists_the_first_links_and_links_to_them_all(client, knitwear, settings):
+    """Above REGISTRY_MAP_TABLE_MAX_ROWS the table lists that many links (by source) and
+    links to the relationships CSV; the map draws them all."""
+    settings.REGISTRY_MAP_TABLE_MAX_ROWS = 2
+    cluster, _members = knitwear
+
+    response = client.get(map_url(cluster))
+
+    assert len(edges_in(response)) == len(KNITWEAR_LINKS)
+    assert table_rows(response) == 2
+    html = response.content.decode()
+    assert "The first 2 of the 6 relationships drawn on the map, by source" in html
+    assert f'href="{file_url(cluster, "cluster_relationships_csv")}"' in html
+    assert "The table after the map lists the first 2 links." in html
+    assert '<h2 id="links-heading">Links on the map</h2>' in html
+
+
 def test_the_layout_is_deterministic_and_keeps_groups_apart():
     """The same network gets the same positions; separate groups never overlap; stakeholders
     without a link are left for the strip."""
@@ -377,6 +418,47 @@ def test_relationships_csv_imports_back_without_a_change(client, knitwear):
     assert result.unchanged == len(KNITWEAR_LINKS)
 
 
+def test_the_streamed_files_hold_what_the_graph_exports_write(client, knitwear):
+    """GraphML, JSON and CSV stream from the database what graph_to_graphml, graph_to_json
+    and graph_relationship_rows write of cluster_graph."""
+    from stakeholders.network.graph_export import (
+        cluster_relationship_rows,
+        graph_relationship_rows,
+        graph_to_graphml,
+        graph_to_json,
+    )
+    from stakeholders.network.measures import cluster_graph
+
+    cluster, members = knitwear
+    odd = StakeholderFactory(name='Gamma & <Sons> "Ünit"', kind=BDS)
+    services.stakeholder_link_to_cluster(stakeholder=odd, cluster=cluster)
+    services.relationship_create(
+        cluster=cluster, source=odd, target=members["gamma"], kind=R.SERVES
+    )
+    graph = cluster_graph(cluster)
+
+    response = client.get(file_url(cluster, "cluster_graphml"))
+    streamed = nx.read_graphml(io.BytesIO(body(response)), force_multigraph=True)
+    written = nx.read_graphml(io.BytesIO(graph_to_graphml(graph)), force_multigraph=True)
+    assert dict(streamed.nodes(data=True)) == dict(written.nodes(data=True))
+    assert sorted(streamed.edges(keys=True, data=True)) == sorted(
+        written.edges(keys=True, data=True)
+    )
+    assert streamed.graph == written.graph
+
+    response = client.get(file_url(cluster, "cluster_graph_json"))
+    assert response["Content-Type"] == "application/json"
+    data, expected = json.loads(body(response)), graph_to_json(graph)
+    key = lambda link: (link["source"], link["target"], link["kind"])  # noqa: E731
+    assert sorted(data.pop("links"), key=key) == sorted(expected.pop("links"), key=key)
+    assert data == expected
+
+    response = client.get(file_url(cluster, "cluster_relationships_csv"))
+    lines = body(response).decode("utf-8-sig").splitlines()
+    assert len(lines) == len(KNITWEAR_LINKS) + 2  # the header, the new link
+    assert list(cluster_relationship_rows(cluster)) == list(graph_relationship_rows(cluster, graph))
+
+
 def test_measures_json_gives_the_measures_and_their_explanations(client, knitwear):
     """measures.json is NetworkMeasures.as_dict() with the plain-words explanations."""
     cluster, _members = knitwear
@@ -390,16 +472,75 @@ def test_measures_json_gives_the_measures_and_their_explanations(client, knitwea
     assert "isolation" in data["explanations"]["isolated"]
 
 
-def test_the_profile_measures_its_network_as_cluster_graph_does(knitwear):
-    """The profile builds the graph from what it has loaded: the same measures, no query."""
-    from stakeholders.network.map import graph_from_profile
+def test_the_profile_of_a_big_cluster_counts_what_network_measures_computes(knitwear, monkeypatch):
+    """On a cold cache the profile of a big cluster counts its figures in the database: the
+    same as network_measures, without the measures that walk the graph."""
+    from stakeholders.network import profile
     from stakeholders.network.measures import cluster_graph
-    from stakeholders.selectors import cluster_stakeholders
 
+    monkeypatch.setattr(profile, "PROFILE_MEASURES_MAX_LINKS", 0)
+    cluster, members = knitwear
+    measures = network_measures(cluster_graph(cluster))
+
+    display = profile.profile_network(cluster).display
+
+    counted = display.measures
+    assert not display.complete
+    assert (counted.actors, counted.links) == (measures.actors, measures.links)
+    assert counted.density == pytest.approx(measures.density)
+    assert counted.isolated == measures.isolated == ["Women's Polytechnic"]
+    assert counted.unlinked_enterprises == measures.unlinked_enterprises
+    assert counted.absent_kinds == measures.absent_kinds
+    assert counted.most_connected == measures.most_connected
+    assert (display.isolated_count, display.unlinked_count) == (1, 2)
+    assert display.isolated == [("Women's Polytechnic", members["poly"].get_absolute_url())]
+    assert display.brokers == []
+
+
+def test_the_profile_of_a_big_cluster_leaves_groups_and_brokers_to_the_map(
+    client, knitwear, monkeypatch
+):
+    """Not cached, a big cluster's profile shows the counted figures and sends the reader to
+    the map for its separate groups and brokers; once the map has measured the network, the
+    profile shows them."""
+    from stakeholders.network import profile
+
+    monkeypatch.setattr(profile, "PROFILE_MEASURES_MAX_LINKS", 0)
     cluster, _members = knitwear
-    loaded = cluster_stakeholders(cluster=cluster)
 
-    assert network_measures(graph_from_profile(loaded)) == network_measures(cluster_graph(cluster))
+    html = client.get(cluster.get_absolute_url()).content.decode()
+
+    summary = html[html.index('id="network-summary-heading"') :]
+    assert "Women&#x27;s Polytechnic" in summary  # isolated
+    assert "Absent kinds:" in summary
+    assert "In a cluster this big the brokers are worked out on its stakeholder map." in summary
+    assert "They are counted on the stakeholder map." in summary
+
+    client.get(map_url(cluster))
+    html = client.get(cluster.get_absolute_url()).content.decode()
+
+    summary = html[html.index('id="network-summary-heading"') :]
+    assert "In a cluster this big" not in summary
+    assert "They are counted on the stakeholder map." not in summary
+    assert "Women&#x27;s Polytechnic" in summary
+
+
+def test_a_long_list_of_names_shows_its_first_names_and_how_many_more(
+    client, knitwear, monkeypatch
+):
+    """The map and the profile list the first isolated stakeholders and unlinked enterprises
+    and say how many more there are; the count is of them all."""
+    from stakeholders.network import display
+
+    monkeypatch.setattr(display, "LISTED_NAMES_MAX", 1)
+    cluster, _members = knitwear
+
+    html = client.get(map_url(cluster)).content.decode()
+
+    assert "And 1 more: measures.json lists them all." in html  # 2 unlinked enterprises
+    assert '<dd class="measure-card__value" data-measure="isolated">1</dd>' in html
+    html = client.get(cluster.get_absolute_url()).content.decode()
+    assert "Beta Exports</a> and 1 more." in html
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -448,6 +589,35 @@ def test_the_map_page_runs_as_many_queries_for_50_relationships_as_for_5(client,
     assert cold_50 == cold_5
     assert warm_50 == warm_5
     assert warm_5 < cold_5
+
+
+def test_the_profile_network_summary_runs_few_queries_whatever_the_size(
+    knitwear, monkeypatch, django_assert_num_queries
+):
+    """The profile's network summary: three queries on a cold cache for a big cluster (count,
+    figures, networks), one once counted, two once the map has measured the network (the
+    names' links, the networks); a small cluster computes its measures (five); as many
+    queries for 56 relationships as for 6."""
+    from stakeholders.network import profile
+    from stakeholders.network.map import cached_measures
+
+    cluster, members = knitwear
+    for relationships in (6, 56):
+        if relationships == 56:
+            grow(cluster, members["alpha"], 0, 50)
+        cache.clear()
+        monkeypatch.setattr(profile, "PROFILE_MEASURES_MAX_LINKS", 400)
+        with django_assert_num_queries(5):  # count, members, relationships, names, networks
+            assert profile.profile_network(cluster).display.complete
+        cache.clear()
+        monkeypatch.setattr(profile, "PROFILE_MEASURES_MAX_LINKS", 0)
+        with django_assert_num_queries(3):
+            assert not profile.profile_network(cluster).display.complete
+        with django_assert_num_queries(1):
+            assert not profile.profile_network(cluster).display.complete
+        cached_measures(cluster)
+        with django_assert_num_queries(2):
+            assert profile.profile_network(cluster).display.complete
 
 
 def test_the_profile_shows_the_social_capital_summary_and_networks(client, knitwear):
