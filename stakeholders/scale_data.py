@@ -45,6 +45,7 @@ from clusters.services import (
     sector_get_or_create,
 )
 from common.bulk import insert_objects
+from common.page_cache import bump_public_version
 
 from .choices import ROLES_BY_KIND, Kind, RelationshipType, SizeClass
 from .models import ClusterMembership, Relationship, Stakeholder
@@ -316,6 +317,8 @@ def generate(*, clusters, stakeholders, relationships, seed=1, log=None):
             "generate_scale_data writes with PostgreSQL COPY; set DATABASE_URL to a "
             f"PostgreSQL database (this one is {connection.vendor})."
         )
+    # COPY writes no history and sends no signal: the cached public pages go stale here.
+    bump_public_version()
     agency, _ = Agency.objects.get_or_create(
         slug=AGENCY_SLUG,
         defaults={"name": AGENCY_NAME},
