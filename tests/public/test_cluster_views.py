@@ -563,9 +563,7 @@ def test_profile_query_count_does_not_grow_with_members_figures_or_similar(
     client.get(url)
     expected = count_queries(client, url)
     grow(1, 49)
-    # As before the growth, with the network measures cached (the first view after a change
-    # of the network recomputes them once).
-    client.get(url)
+    client.get(url)  # the network summary's first read after a write queries more, once
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.context["stakeholders"].count == 51
