@@ -125,6 +125,9 @@ def stakeholder_filter_options():
 # bigger cluster's profile gives the counts and links to the lists for the rest.
 PROFILE_NAMES_PER_ROLE = 12
 PROFILE_RELATIONSHIPS = 100
+# Up to this many members the relationships are few enough to sort them all by name; the
+# first relationships of a bigger cluster are looked for among the members named first.
+PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO = 1000
 
 
 @dataclass
@@ -206,6 +209,40 @@ def _first_members_by_role(cluster, per_role):
     )
 
 
+def _relationships_in_order(cluster):
+    return (
+        Relationship.objects.filter(cluster=cluster)
+        .select_related("source", "target")
+        .only(
+            "kind",
+            "since",
+            "until",
+            "source__name",
+            "source__slug",
+            "target__name",
+            "target__slug",
+        )
+        .order_by("source__name", "kind", "target__name", "pk")
+    )
+
+
+def _first_relationships(cluster, named, limit):
+    """Return the first `limit` relationships of `cluster`, in the order of the full list.
+
+    In a big cluster (`named`: the members the profile names, some roles having more) the
+    relationships of those members are read first: sorting all of a big cluster's
+    relationships by their source's name would read every one. All are read when these
+    are too few.
+    """
+    first = []
+    if named:
+        sources = [member.pk for member in named]
+        first = list(_relationships_in_order(cluster).filter(source__in=sources)[:limit])
+    if len(first) < limit:
+        first = list(_relationships_in_order(cluster)[:limit])
+    return first
+
+
 def _stakeholder_groups(members):
     role_labels = dict(Role.choices)
     by_kind = {}
@@ -237,34 +274,28 @@ def _stakeholder_groups(members):
 def cluster_stakeholders(*, cluster, names_per_role=None, relationships=None):
     """Return the ClusterStakeholders of `cluster`: counts by kind and role from the
     database, the first `names_per_role` names of each role, the first `relationships`
-    relationships (PROFILE_NAMES_PER_ROLE, PROFILE_RELATIONSHIPS by default). Two queries,
-    three when there are more relationships than shown, whatever the cluster's size."""
+    relationships (PROFILE_NAMES_PER_ROLE, PROFILE_RELATIONSHIPS by default).
+
+    Two queries whatever the cluster's size (members, relationships), one more for the
+    count of relationships when there are more than shown, and in a big cluster one more
+    when the members named have too few relationships among them (_first_relationships).
+    """
     names_per_role = names_per_role or PROFILE_NAMES_PER_ROLE
     relationships = relationships or PROFILE_RELATIONSHIPS
-    groups, missing = _stakeholder_groups(_first_members_by_role(cluster, names_per_role))
-    first = list(
-        Relationship.objects.filter(cluster=cluster)
-        .select_related("source", "target")
-        .only(
-            "kind",
-            "since",
-            "until",
-            "source__name",
-            "source__slug",
-            "target__name",
-            "target__slug",
-        )
-        .order_by("source__name", "kind", "target__name", "pk")[: relationships + 1]
-    )
-    count = len(first)
-    if count > relationships:
+    members = _first_members_by_role(cluster, names_per_role)
+    groups, missing = _stakeholder_groups(members)
+    count = sum(group.count for group in groups)
+    big = count > max(len(members), PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO)
+    first = _first_relationships(cluster, members if big else None, relationships + 1)
+    relationship_count = len(first)
+    if relationship_count > relationships:
         first = first[:relationships]
-        count = Relationship.objects.filter(cluster=cluster).count()
+        relationship_count = Relationship.objects.filter(cluster=cluster).count()
     return ClusterStakeholders(
         cluster=cluster,
-        count=sum(group.count for group in groups),
+        count=count,
         groups=groups,
         missing_kinds=missing,
         first_relationships=first,
-        relationship_count=count,
+        relationship_count=relationship_count,
     )
