@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common.history import current_change_set
+from common.page_cache import bump_public_version
 from common.permissions import VIEW
 from common.text import collapse_spaces, normalise
 
@@ -472,6 +473,8 @@ def clusters_reclassify(*, queryset=None, batch_size=1000):
     from simple_history.utils import bulk_update_with_history
 
     rules = benchmark_rules()
+    # simple-history's bulk helper sends no signal: the cached public pages go stale here.
+    bump_public_version()
     queryset = (queryset if queryset is not None else Cluster.objects.all()).order_by("pk")
     fields = [
         "classification_status",

@@ -13,6 +13,8 @@ import uuid
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_change_reason_from_object
 
+from common.page_cache import bump_public_version, connect_signals
+
 _current = contextvars.ContextVar("change_set", default=None)
 
 
@@ -42,7 +44,28 @@ def current_change_set():
 
 
 class RegistryHistory(HistoricalRecords):
-    """Historical records that also take their user and reason from the change set."""
+    """Historical records that also take their user and reason from the change set.
+
+    Every write they see (save, delete, members added or removed, raw saves of fixtures
+    too) makes the cached public pages stale once it commits (common.page_cache).
+    """
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        connect_signals()
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        bump_public_version(using=using)
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        bump_public_version(using=using)
+        super().post_delete(instance, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if action in ("post_add", "post_remove", "post_clear"):
+            bump_public_version(using=kwargs.get("using"))
+        return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
 
     def get_history_user(self, instance):
         """Return the instance's explicit user, the change set's, or the request's."""
@@ -90,6 +113,8 @@ def bulk_history_insert(model, pks, *, history_type="+", chunk_size=1000):
     )
     pk_column = quote(model._meta.pk.column)
     stamp = [timezone.now(), history_type, user_id, reason]
+    # The bulk writes and COPY imports send no signal: this is where they change the public.
+    bump_public_version(using=connection.alias)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One array parameter per large chunk: few statements, no long IN lists.

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Anonymous readers' GETs from the cache until the registry changes (common/page_cache.py);
+    # below authentication, messages and locale, whose answers are part of its decision.
+    "common.page_cache.PublicPageCacheMiddleware",
     # A view that fails because the database is down answers 503, not 500 (common/health.py;
     # errors elsewhere in the stack are turned into the same 503 by handler500).
     "common.health.DatabaseUnavailableMiddleware",
@@ -310,11 +313,28 @@ SECURE_CSP = {
 # Network measures and map layouts are cached until the network changes. The default is a
 # per-process memory cache; with several worker processes set a shared one, e.g.
 # DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and DJANGO_CACHE_LOCATION.
+CACHE_BACKEND = os.environ.get(
+    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+)
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
+        "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry"),
     }
 }
+if CACHE_BACKEND.endswith(("FileBasedCache", "LocMemCache")):
+    # Their default of 300 entries is too few once public pages are kept too (culling
+    # deletes a third of them each time it is reached). Redis takes no such option.
+    CACHES["default"]["OPTIONS"] = {
+        "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "20000"))
+    }
+# Public pages and API reads for anonymous readers are served from the cache for up to this
+# many seconds, or until any write to the registry commits (common/page_cache.py). 0 is off.
+# On by default only with DEBUG off and a cache that every process shares (the file cache of
+# `make serve`, Redis): with a per-process memory cache a write in one worker would not make
+# the pages kept by the others stale.
+SHARED_CACHE = not CACHE_BACKEND.endswith(("LocMemCache", "DummyCache"))
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600" if SHARED_CACHE and not DEBUG else "0")
+)
+PUBLIC_PAGE_CACHE_ALIAS = "default"

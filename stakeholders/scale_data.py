@@ -45,6 +45,7 @@ from clusters.services import (
     sector_get_or_create,
 )
 from common.bulk import insert_objects
+from common.page_cache import bump_public_version
 
 from .choices import ROLES_BY_KIND, Kind, RelationshipType, SizeClass
 from .models import ClusterMembership, Relationship, Stakeholder
@@ -317,6 +318,8 @@ def generate(*, clusters, stakeholders, relationships, seed=1, log=None):
             f"PostgreSQL database (this one is {connection.vendor})."
         )
     _skip_deferred_foreign_key_checks()
+    # COPY writes no history and sends no signal: the cached public pages go stale here.
+    bump_public_version()
     agency, _ = Agency.objects.get_or_create(
         slug=AGENCY_SLUG,
         defaults={"name": AGENCY_NAME},

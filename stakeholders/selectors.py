@@ -5,8 +5,10 @@ those clusters, and only relationships within them, are ever shown.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
@@ -119,14 +121,28 @@ def stakeholder_filter_options():
 
 # The stakeholders of a cluster's profile -----------------------------------------------
 
+# A profile names at most this many members per role and shows this many relationships; a
+# bigger cluster's profile gives the counts and links to the lists for the rest.
+PROFILE_NAMES_PER_ROLE = 12
+PROFILE_RELATIONSHIPS = 100
+# Up to this many members the relationships are few enough to sort them all by name; the
+# first relationships of a bigger cluster are looked for among the members named first.
+PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO = 1000
+
 
 @dataclass
 class RoleGroup:
-    """The members of one kind that share a role."""
+    """The members of one kind that share a role: how many, and the first few by name."""
 
     role: str
     label: str
+    count: int
     stakeholders: list
+
+    @property
+    def more(self):
+        """Return how many members of the role the profile does not name."""
+        return self.count - len(self.stakeholders)
 
 
 @dataclass
@@ -141,59 +157,145 @@ class KindGroup:
 
 @dataclass
 class ClusterStakeholders:
-    """A cluster's members (with their regions) and relationships, and the members by kind
-    and role with the kinds not yet recorded, as the cluster's profile shows them."""
+    """A cluster's members by kind and role (counts, and the first names of each role), the
+    kinds not yet recorded, and its first relationships with their count, as the cluster's
+    profile shows them."""
 
     cluster: Cluster
-    memberships: list
+    count: int
     groups: list
     missing_kinds: list
-    relationships: list
+    first_relationships: list
+    relationship_count: int
 
     @property
-    def count(self):
-        return len(self.memberships)
+    def more_relationships(self):
+        """Return how many relationships the profile does not show."""
+        return self.relationship_count - len(self.first_relationships)
+
+    # Every member and relationship, loaded on first use only: the network summary's graph
+    # (stakeholders.network.map.profile_network) reads them; the page itself never does.
+
+    @cached_property
+    def memberships(self):
+        return list(
+            ClusterMembership.objects.filter(cluster=self.cluster)
+            .select_related("stakeholder__region")
+            .order_by("stakeholder__name", "stakeholder__pk")
+        )
+
+    @cached_property
+    def relationships(self):
+        return list(
+            Relationship.objects.filter(cluster=self.cluster)
+            .select_related("source", "target")
+            .order_by("source__name", "kind", "target__name", "pk")
+        )
 
 
-def _stakeholder_groups(memberships):
+def _first_members_by_role(cluster, per_role):
+    """Return the first `per_role` members of `cluster` by name in each (kind, role), each
+    annotated with `in_group`, the number of members of its kind and role: one query."""
+    group = [F("kind"), F("role")]
+    return list(
+        Stakeholder.objects.filter(memberships__cluster=cluster)
+        .annotate(
+            rank_in_group=Window(RowNumber(), partition_by=group, order_by=[F("name"), F("pk")]),
+            in_group=Window(Count("pk"), partition_by=group),
+        )
+        .filter(rank_in_group__lte=per_role)
+        .only("name", "slug", "kind", "role")
+        .order_by("kind", "role", "name", "pk")
+    )
+
+
+def _relationships_in_order(cluster):
+    return (
+        Relationship.objects.filter(cluster=cluster)
+        .select_related("source", "target")
+        .only(
+            "kind",
+            "since",
+            "until",
+            "source__name",
+            "source__slug",
+            "target__name",
+            "target__slug",
+        )
+        .order_by("source__name", "kind", "target__name", "pk")
+    )
+
+
+def _first_relationships(cluster, named, limit):
+    """Return the first `limit` relationships of `cluster`, in the order of the full list.
+
+    In a big cluster (`named`: the members the profile names, some roles having more) the
+    relationships of those members are read first: sorting all of a big cluster's
+    relationships by their source's name would read every one. All are read when these
+    are too few.
+    """
+    first = []
+    if named:
+        sources = [member.pk for member in named]
+        first = list(_relationships_in_order(cluster).filter(source__in=sources)[:limit])
+    if len(first) < limit:
+        first = list(_relationships_in_order(cluster)[:limit])
+    return first
+
+
+def _stakeholder_groups(members):
     role_labels = dict(Role.choices)
+    by_kind = {}
+    for stakeholder in members:
+        roles = by_kind.setdefault(stakeholder.kind, {})
+        if stakeholder.role not in roles:
+            roles[stakeholder.role] = RoleGroup(
+                role=stakeholder.role,
+                label=role_labels.get(stakeholder.role, "Role not recorded"),
+                count=stakeholder.in_group,
+                stakeholders=[],
+            )
+        roles[stakeholder.role].stakeholders.append(stakeholder)
     groups, missing = [], []
     for kind in Kind:
-        members = [m.stakeholder for m in memberships if m.stakeholder.kind == kind]
-        if not members:
+        roles = by_kind.get(kind.value)
+        if not roles:
             missing.append(kind.label)
             groups.append(KindGroup(kind=kind.value, label=kind.label, count=0, roles=[]))
             continue
-        by_role = {}
-        for stakeholder in members:
-            by_role.setdefault(stakeholder.role, []).append(stakeholder)
-        roles = [
-            RoleGroup(role=role, label=role_labels.get(role, "Role not recorded"), stakeholders=s)
-            for role, s in sorted(by_role.items(), key=lambda item: (not item[0], item[0]))
-        ]
-        groups.append(KindGroup(kind=kind.value, label=kind.label, count=len(members), roles=roles))
+        ordered = sorted(roles.values(), key=lambda group: (not group.role, group.role))
+        count = sum(group.count for group in ordered)
+        groups.append(KindGroup(kind=kind.value, label=kind.label, count=count, roles=ordered))
     # The kinds present first; the missing ones follow as empty, flagged panels.
     groups.sort(key=lambda group: group.count == 0)
     return groups, missing
 
 
-def cluster_stakeholders(*, cluster):
-    """Return the ClusterStakeholders of `cluster`: two queries whatever its size."""
-    memberships = list(
-        ClusterMembership.objects.filter(cluster=cluster)
-        .select_related("stakeholder__region")
-        .order_by("stakeholder__name", "stakeholder__pk")
-    )
-    relationships = list(
-        Relationship.objects.filter(cluster=cluster)
-        .select_related("source", "target")
-        .order_by("source__name", "kind", "target__name", "pk")
-    )
-    groups, missing = _stakeholder_groups(memberships)
+def cluster_stakeholders(*, cluster, names_per_role=None, relationships=None):
+    """Return the ClusterStakeholders of `cluster`: counts by kind and role from the
+    database, the first `names_per_role` names of each role, the first `relationships`
+    relationships (PROFILE_NAMES_PER_ROLE, PROFILE_RELATIONSHIPS by default).
+
+    Two queries whatever the cluster's size (members, relationships), one more for the
+    count of relationships when there are more than shown, and in a big cluster one more
+    when the members named have too few relationships among them (_first_relationships).
+    """
+    names_per_role = names_per_role or PROFILE_NAMES_PER_ROLE
+    relationships = relationships or PROFILE_RELATIONSHIPS
+    members = _first_members_by_role(cluster, names_per_role)
+    groups, missing = _stakeholder_groups(members)
+    count = sum(group.count for group in groups)
+    big = count > max(len(members), PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO)
+    first = _first_relationships(cluster, members if big else None, relationships + 1)
+    relationship_count = len(first)
+    if relationship_count > relationships:
+        first = first[:relationships]
+        relationship_count = Relationship.objects.filter(cluster=cluster).count()
     return ClusterStakeholders(
         cluster=cluster,
-        memberships=memberships,
+        count=count,
         groups=groups,
         missing_kinds=missing,
-        relationships=relationships,
+        first_relationships=first,
+        relationship_count=relationship_count,
     )

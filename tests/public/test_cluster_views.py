@@ -14,6 +14,7 @@ from clusters.exports import export_columns
 from clusters.models import ClusterFigure
 from clusters.services import Provenance, cluster_record_figures, region_get_or_create
 from stakeholders.choices import Kind, RelationshipType
+from stakeholders.models import Relationship
 from tests.factories import (
     AgencyFactory,
     ClusterFactory,
@@ -567,4 +568,96 @@ def test_profile_query_count_does_not_grow_with_members_figures_or_similar(
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.context["stakeholders"].count == 51
-    assert len(response.context["stakeholders"].relationships) == 50
+    assert len(response.context["stakeholders"].first_relationships) == 50
+
+
+def test_profile_of_a_big_cluster_names_the_first_members_of_each_role_and_links_the_rest(
+    client, db, monkeypatch
+):
+    """Above the caps a profile counts every role in SQL, names its first members and links
+    the lists of the others (by kind and role) and of all the relationships."""
+    from stakeholders import selectors as stakeholder_selectors
+
+    monkeypatch.setattr(stakeholder_selectors, "PROFILE_NAMES_PER_ROLE", 3)
+    monkeypatch.setattr(stakeholder_selectors, "PROFILE_RELATIONSHIPS", 4)
+    cluster = ClusterFactory(product="Zari", place="Sonawadi")
+    buyer = StakeholderFactory(name="A buyer", kind=Kind.ENTERPRISE, role="buyer")
+    makers = [
+        StakeholderFactory(name=f"Maker {letter}", kind=Kind.ENTERPRISE, role="manufacturer")
+        for letter in "EDCBA"
+    ]
+    for maker in makers:
+        RelationshipFactory(cluster=cluster, source=maker, target=buyer)
+    RelationshipFactory(
+        cluster=cluster, source=buyer, target=makers[0], kind=RelationshipType.COLLABORATES
+    )
+
+    page = body(client.get(cluster.get_absolute_url())).decode()
+
+    assert "Maker A" in page and "Maker B" in page and "Maker C" in page
+    assert "Maker D" not in page.split('id="relationships-heading"')[0]
+    assert "Manufacturer (5)" in page and "Buyer (1)" in page
+    more = f"/stakeholders/?cluster={cluster.slug}&amp;kind=enterprise&amp;role=manufacturer"
+    assert f'<a href="{more}">and 2 more</a>' in page
+    caption = page.split('id="relationships-caption">')[1].split("</caption>")[0]
+    assert caption == "6 relationships among this cluster's stakeholders, 4 of them shown"
+    assert f'href="/relationships/?cluster={cluster.slug}">List all 6 relationships' in page
+    listed = body(client.get(more.replace("&amp;", "&"))).decode()
+    assert "Maker D" in listed and "Maker E" in listed and "A buyer" not in listed
+
+
+def test_profile_stakeholders_take_the_same_queries_below_and_above_the_caps(
+    db, django_assert_num_queries, monkeypatch
+):
+    """Counts and first names in one query, first relationships in one, their count in a
+    third only when there are more than shown; never the full member list."""
+    from stakeholders import selectors
+    from stakeholders.selectors import cluster_stakeholders
+
+    monkeypatch.setattr(selectors, "PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO", 5)
+    cluster = ClusterFactory()
+    anchor = StakeholderFactory(name="Anchor", kind=Kind.ENTERPRISE, role="buyer")
+    RelationshipFactory(cluster=cluster, source=anchor, target=StakeholderFactory())
+    with django_assert_num_queries(2):
+        small = cluster_stakeholders(cluster=cluster, names_per_role=3, relationships=4)
+    assert small.count == 2 and small.relationship_count == 1
+    for _ in range(6):
+        RelationshipFactory(cluster=cluster, source=anchor, target=StakeholderFactory())
+    with django_assert_num_queries(3):
+        big = cluster_stakeholders(cluster=cluster, names_per_role=3, relationships=4)
+    assert big.count == 8 and big.relationship_count == 7
+    assert len(big.first_relationships) == 4 and big.more_relationships == 3
+    (enterprises,) = [group for group in big.groups if group.kind == Kind.ENTERPRISE]
+    assert [(role.role, role.count, role.more) for role in enterprises.roles] == [
+        ("buyer", 1, 0),
+        ("", 7, 4),
+    ]
+
+
+def test_profile_shows_the_first_relationships_in_the_order_of_the_full_list(db, monkeypatch):
+    """Whether the named members have enough relationships or not, the first relationships
+    are those the full list begins with."""
+    from stakeholders import selectors
+    from stakeholders.selectors import cluster_stakeholders
+
+    monkeypatch.setattr(selectors, "PROFILE_SORT_ALL_RELATIONSHIPS_UP_TO", 5)
+    cluster = ClusterFactory()
+    hubs = [StakeholderFactory(name=f"Zz hub {n}", kind=Kind.SUPPLIER) for n in (1, 2)]
+    for number in range(8):
+        maker = StakeholderFactory(name=f"Maker {number}")
+        for hub in hubs[: 1 + number % 2]:  # the first maker has one relationship, the next two
+            RelationshipFactory(cluster=cluster, source=maker, target=hub)
+    full = [
+        (r.source.name, r.kind, r.target.name)
+        for r in Relationship.objects.filter(cluster=cluster).order_by(
+            "source__name", "kind", "target__name", "pk"
+        )
+    ]
+    # 1 name: too few relationships, all read; 4: enough among them; 20: a small cluster.
+    for names_per_role in (1, 4, 20):
+        shown = cluster_stakeholders(
+            cluster=cluster, names_per_role=names_per_role, relationships=4
+        )
+        assert [(r.source.name, r.kind, r.target.name) for r in shown.first_relationships] == full[
+            :4
+        ]
