@@ -41,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
+# Pages are timed doing their work (page cache off); gunicorn's load run serves them cached.
+LOAD_PAGE_CACHE_SECONDS = os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600")
+os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
 os.environ.setdefault("DJANGO_SECRET_KEY", "scale-bench-" + "x" * 50)
 
 import django  # noqa: E402
@@ -275,6 +278,12 @@ def throughput(pages):
     port = free_port()
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "DJANGO_DEBUG": "0"}
     env.setdefault("DJANGO_CONN_MAX_AGE", "60")
+    # As `make serve`: the workers share a file cache, so the anonymous page cache is on
+    # (common/page_cache.py; the pages above were timed with it off).
+    cache_dir = tempfile.mkdtemp(prefix="scale-bench-cache-")
+    env.setdefault("DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache")
+    env.setdefault("DJANGO_CACHE_LOCATION", cache_dir)
+    env["PUBLIC_PAGE_CACHE_SECONDS"] = LOAD_PAGE_CACHE_SECONDS
     env["GUNICORN_CMD_ARGS"] = "--access-logfile=/dev/null"
     server = subprocess.Popen(
         [
@@ -318,6 +327,7 @@ def throughput(pages):
                 f"{100 * rate / healthz:.2f}% of /healthz",
             )
     finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
         server.terminate()
         try:
             server.wait(timeout=10)
