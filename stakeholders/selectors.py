@@ -4,9 +4,10 @@ A stakeholder is public only through a membership of at least one published clus
 those clusters, and only relationships within them, are ever shown.
 """
 
+import dataclasses
 from dataclasses import dataclass
-from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 
@@ -173,25 +174,6 @@ class ClusterStakeholders:
         """Return how many relationships the profile does not show."""
         return self.relationship_count - len(self.first_relationships)
 
-    # Every member and relationship, loaded on first use only: the network summary's graph
-    # (stakeholders.network.map.profile_network) reads them; the page itself never does.
-
-    @cached_property
-    def memberships(self):
-        return list(
-            ClusterMembership.objects.filter(cluster=self.cluster)
-            .select_related("stakeholder__region")
-            .order_by("stakeholder__name", "stakeholder__pk")
-        )
-
-    @cached_property
-    def relationships(self):
-        return list(
-            Relationship.objects.filter(cluster=self.cluster)
-            .select_related("source", "target")
-            .order_by("source__name", "kind", "target__name", "pk")
-        )
-
 
 def _first_members_by_role(cluster, per_role):
     """Return the first `per_role` members of `cluster` by name in each (kind, role), each
@@ -299,3 +281,23 @@ def cluster_stakeholders(*, cluster, names_per_role=None, relationships=None):
         first_relationships=first,
         relationship_count=relationship_count,
     )
+
+
+def cached_cluster_stakeholders(*, cluster):
+    """Return cluster_stakeholders(cluster=cluster), kept in the cache until the cluster's
+    network changes.
+
+    Every write to a cluster's members, their names or its relationships bumps the network's
+    version (stakeholders.network.measures.network_cache_invalidate), as the cached measures
+    rely on; a big cluster's profile then reads its thousands of members once per change, not
+    once per reader. The cluster itself is always the caller's, freshly read.
+    """
+    from .network.measures import CACHE_PREFIX, CACHE_TIMEOUT, network_cache_version
+
+    version = network_cache_version(cluster.pk)
+    key = f"{CACHE_PREFIX}:{cluster.pk}:v{version}:profile-stakeholders"
+    found = cache.get(key)
+    if found is None:
+        found = cluster_stakeholders(cluster=cluster)
+        cache.set(key, dataclasses.replace(found, cluster=None), timeout=CACHE_TIMEOUT)
+    return dataclasses.replace(found, cluster=cluster)

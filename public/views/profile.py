@@ -21,7 +21,7 @@ class ClusterDetailView(TemplateView):
         profile = selectors.cluster_profile(slug=kwargs["slug"])
         if profile is None:
             raise Http404(_("No published cluster has this address."))
-        stakeholders = stakeholder_selectors.cluster_stakeholders(cluster=profile.cluster)
+        stakeholders = stakeholder_selectors.cached_cluster_stakeholders(cluster=profile.cluster)
         context.update(
             profile=profile,
             cluster=profile.cluster,
