@@ -31,8 +31,8 @@ class StakeholderFilterSet(filters.FilterSet):
     a foreign key by slug or, as `<name>_id`, by id. Only published clusters can be named."""
 
     q = filters.CharFilter(method="search", label=_("Search"))
-    kind = filters.MultipleChoiceFilter(choices=Kind.choices, label=_("Kind"))
-    role = filters.MultipleChoiceFilter(choices=Role.choices, label=_("Role"))
+    kind = filters.MultipleChoiceFilter(distinct=False, choices=Kind.choices, label=_("Kind"))
+    role = filters.MultipleChoiceFilter(distinct=False, choices=Role.choices, label=_("Role"))
     cluster = filters.ModelChoiceFilter(
         queryset=_published_clusters(),
         to_field_name="slug",
@@ -88,12 +88,14 @@ class RelationshipFilterSet(filters.FilterSet):
     `cluster` (slug, published) and `state` (the cluster's state, slug)."""
 
     q = filters.CharFilter(method="search", label=_("Search"))
-    kind = filters.MultipleChoiceFilter(choices=RelationshipType.choices, label=_("Relationship"))
+    kind = filters.MultipleChoiceFilter(
+        distinct=False, choices=RelationshipType.choices, label=_("Relationship")
+    )
     source_kind = filters.MultipleChoiceFilter(
-        field_name="source__kind", choices=Kind.choices, label=_("From kind")
+        distinct=False, field_name="source__kind", choices=Kind.choices, label=_("From kind")
     )
     target_kind = filters.MultipleChoiceFilter(
-        field_name="target__kind", choices=Kind.choices, label=_("To kind")
+        distinct=False, field_name="target__kind", choices=Kind.choices, label=_("To kind")
     )
     cluster = filters.ModelChoiceFilter(
         queryset=_published_clusters(), to_field_name="slug", label=_("Cluster")
@@ -113,9 +115,19 @@ class RelationshipFilterSet(filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        """Match every word of `value` in the name of either end."""
+        """Match every word of `value` in the name of either end.
+
+        Each word finds the stakeholders so named first (the name's trigram index on
+        PostgreSQL), then their relationships from either end (the source and target
+        indexes): a union of the two, never an OR across joins that reads every row.
+        """
         for word in value.split():
-            queryset = queryset.filter(
-                Q(source__name__icontains=word) | Q(target__name__icontains=word)
+            named = Stakeholder.objects.filter(name__icontains=word).values("pk")
+            from_either_end = (
+                Relationship.objects.filter(source__in=named)
+                .order_by()
+                .values("pk")
+                .union(Relationship.objects.filter(target__in=named).order_by().values("pk"))
             )
+            queryset = queryset.filter(pk__in=from_either_end)
         return queryset

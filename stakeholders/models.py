@@ -64,6 +64,15 @@ class Stakeholder(TimeStampedModel):
                 ),
             )
         ]
+        # The public list's orderings and filters read these in order and stop after a page
+        # (issue 11). The search's trigram indexes (PostgreSQL only) are in migration 0004.
+        indexes = [
+            models.Index(fields=["name", "id"], name="stakeholder_name_id_idx"),
+            models.Index(fields=["kind", "name", "id"], name="stakeholder_kind_name_idx"),
+            models.Index(fields=["role", "name", "id"], name="stakeholder_role_name_idx"),
+            models.Index(fields=["kind", "id"], name="stakeholder_kind_id_idx"),
+            models.Index(fields=["role", "id"], name="stakeholder_role_id_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
+from common.counts import count_or_estimate
 
 from .choices import Kind, Role
 from .models import ClusterMembership, Relationship, Stakeholder
@@ -27,6 +28,12 @@ def stakeholder_public():
     return Stakeholder.objects.filter(
         Exists(published_memberships().filter(stakeholder=OuterRef("pk")))
     )
+
+
+def stakeholder_public_count():
+    """Return the Count of public stakeholders: exact up to 10,000, estimated above (the
+    home page never counts a million rows)."""
+    return count_or_estimate(stakeholder_public())
 
 
 def _membership_prefetch():
@@ -47,6 +54,21 @@ def stakeholder_list():
         .select_related("region")
         .prefetch_related(_membership_prefetch())
         .order_by("name", "pk")
+    )
+
+
+def relationship_list():
+    """Return the relationships of published clusters for the public list, grouped by
+    cluster (product, place), then by the source's name and the kind.
+
+    PostgreSQL reads the published clusters in that order (`cluster_published_order_idx`)
+    and sorts each cluster's relationships on its own (an incremental sort), so a page
+    costs a few clusters' rows, not a sort of every relationship.
+    """
+    return (
+        Relationship.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
+        .select_related("source", "target", "cluster__region")
+        .order_by("cluster__product", "cluster__place", "source__name", "kind", "pk")
     )
 
 

@@ -56,11 +56,7 @@ class RelationshipListView(FilteredListView):
     filterset_class = RelationshipFilterSet
 
     def get_queryset(self):
-        return (
-            public_relationships()
-            .select_related("source", "target", "cluster__region")
-            .order_by("cluster__product", "cluster__place", "source__name", "kind", "pk")
-        )
+        return selectors.relationship_list()
 
 
 class RelationshipExportView(View):
