@@ -11,7 +11,7 @@ COUNT_CAP = 10_000
 def capped_count(queryset, cap=COUNT_CAP):
     """Return (count, capped): the number of rows of `queryset`, at most `cap`, and whether
     there are more than `cap`. Reads at most `cap` + 1 rows (a COUNT over a LIMIT)."""
-    counted = queryset.order_by()[: cap + 1].count()
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
     return min(counted, cap), counted > cap
 
 
