@@ -24,9 +24,9 @@ class CappedPaginator(Paginator):
     for every row skipped on the way to a deep page.
     """
 
-    def __init__(self, object_list, per_page, *, cap=COUNT_CAP, load_by_pk=False, **kwargs):
+    def __init__(self, object_list, per_page, *, cap=None, load_by_pk=False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
         self.load_by_pk = load_by_pk
 
     @cached_property

@@ -17,7 +17,7 @@ from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, S
 from clusters.exports import cluster_export_rows, export_columns
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
-from public.pagination import COUNT_CAP, CappedPaginator, capped_count
+from public import pagination
 
 PAGE_SIZE = 50
 NOT_FILTERS = ("page", "ordering")
@@ -147,7 +147,7 @@ class FilteredListView(TemplateView):
             filterset = self.filterset_class(query, queryset=self.get_queryset())
             if not filterset.is_valid():
                 continue
-            count, capped = capped_count(filterset.qs)
+            count, capped = pagination.capped_count(filterset.qs, pagination.COUNT_CAP)
             if count:
                 label = ", ".join(
                     f"{chip.label}: {chip.value}" for chip in chips if chip.name == name
@@ -165,7 +165,7 @@ class FilteredListView(TemplateView):
         chips = active_filters(data, filterset, self.get_value_labels())
         page, count, capped, suggestions, page_range = None, 0, False, [], []
         if valid:
-            paginator = CappedPaginator(
+            paginator = pagination.CappedPaginator(
                 filterset.qs, self.paginate_by, load_by_pk=self.load_page_by_pk
             )
             page = paginator.get_page(data.get("page"))
@@ -182,7 +182,7 @@ class FilteredListView(TemplateView):
             results=list(page.object_list) if page else [],
             result_count=count,
             count_capped=capped,
-            count_cap=COUNT_CAP,
+            count_cap=pagination.COUNT_CAP,
             suggestions=suggestions,
             query=data,
             ordering=data.get("ordering", ""),
