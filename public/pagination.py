@@ -11,7 +11,18 @@ from django.utils.functional import cached_property
 
 from common.counts import COUNT_CAP, capped_count
 
-__all__ = ["COUNT_CAP", "CappedPaginator", "capped_count"]
+__all__ = [
+    "COUNT_CAP",
+    "LONG_LIST_COUNT_CAP",
+    "SEARCH_COUNT_CAP",
+    "CappedPaginator",
+    "capped_count",
+]
+
+# The stakeholder and relationship lists (a million rows, each tested for being public as it
+# is read) count and page fewer rows, and fewer still for a search.
+LONG_LIST_COUNT_CAP = 2_000
+SEARCH_COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):

@@ -122,6 +122,18 @@ class FilteredListView(TemplateView):
     paginate_by = PAGE_SIZE
     # Read a page's primary keys first, then its rows (see CappedPaginator).
     load_page_by_pk = False
+    # At most this many rows are counted and paged (None: pagination.COUNT_CAP), and with a
+    # search (`q`) at most `search_count_cap`: the cost of a count, or of the deepest page, is
+    # that of reading these rows.
+    count_cap = None
+    search_count_cap = None
+
+    def get_count_cap(self, data):
+        """Return how many rows of the list filtered by `data` are counted and paged at most."""
+        caps = [pagination.COUNT_CAP, self.count_cap]
+        if data.get("q"):
+            caps.append(self.search_count_cap)
+        return min(cap for cap in caps if cap)
 
     def get(self, request, *args, **kwargs):
         # Everything below (filters, facets, chips, sort and page links) reads the query
@@ -147,7 +159,7 @@ class FilteredListView(TemplateView):
             filterset = self.filterset_class(query, queryset=self.get_queryset())
             if not filterset.is_valid():
                 continue
-            count, capped = pagination.capped_count(filterset.qs, pagination.COUNT_CAP)
+            count, capped = pagination.capped_count(filterset.qs, self.get_count_cap(query))
             if count:
                 label = ", ".join(
                     f"{chip.label}: {chip.value}" for chip in chips if chip.name == name
@@ -164,9 +176,10 @@ class FilteredListView(TemplateView):
         valid = filterset.is_valid()
         chips = active_filters(data, filterset, self.get_value_labels())
         page, count, capped, suggestions, page_range = None, 0, False, [], []
+        cap = self.get_count_cap(data)
         if valid:
             paginator = pagination.CappedPaginator(
-                filterset.qs, self.paginate_by, load_by_pk=self.load_page_by_pk
+                filterset.qs, self.paginate_by, cap=cap, load_by_pk=self.load_page_by_pk
             )
             page = paginator.get_page(data.get("page"))
             count, capped = paginator.count, paginator.count_capped
@@ -182,7 +195,7 @@ class FilteredListView(TemplateView):
             results=list(page.object_list) if page else [],
             result_count=count,
             count_capped=capped,
-            count_cap=pagination.COUNT_CAP,
+            count_cap=cap,
             suggestions=suggestions,
             query=data,
             ordering=data.get("ordering", ""),

@@ -168,3 +168,80 @@ def test_the_relationship_list_runs_as_many_queries_for_50_rows_as_for_1(client,
         RelationshipFactory(cluster=cluster, source=people[n], target=people[n + 1])
     assert client.get("/relationships/" + query).context["result_count"] == 50
     assert queries() == one
+
+
+@pytest.mark.parametrize("walk_above", [0, 10_000])
+def test_a_big_clusters_relationships_keep_the_lists_order(client, monkeypatch, walk_above):
+    """One cluster's relationships come in the list's order (source name, kind) whether it is
+    read source by source (many rows: without the constant order by cluster) or sorted."""
+    monkeypatch.setattr(filtersets, "WALK_ONE_CLUSTER_ABOVE", walk_above)
+    cluster = ClusterFactory(product="Hosiery", place="Ludhiana")
+    zed, abe, mid = (
+        StakeholderFactory(name=name) for name in ("Zed Knits", "Abe Dyes", "Mid Mill")
+    )
+    RelationshipFactory(cluster=cluster, source=zed, target=abe, kind="supplies")
+    RelationshipFactory(cluster=cluster, source=abe, target=mid, kind="supplies")
+    RelationshipFactory(cluster=cluster, source=abe, target=zed, kind="finances")
+    RelationshipFactory(cluster=ClusterFactory(), source=abe, target=zed)
+    response = client.get(f"/relationships/?cluster={cluster.slug}")
+    assert [(r.source.name, r.kind) for r in response.context["results"]] == [
+        ("Abe Dyes", "finances"),
+        ("Abe Dyes", "supplies"),
+        ("Zed Knits", "supplies"),
+    ]
+    queryset = response.context["filterset"].qs
+    expected = ("source__name", "kind", "pk") if walk_above == 0 else None
+    if expected:
+        assert tuple(queryset.query.order_by) == expected
+
+
+def test_one_cluster_of_many_relationships_is_read_in_source_name_order(monkeypatch):
+    """Many relationships in one cluster: PostgreSQL reads the sources in name order (their
+    index) and stops after a page, with no sort of every relationship."""
+    from django.http import QueryDict
+
+    from stakeholders import selectors
+
+    monkeypatch.setattr(filtersets, "WALK_ONE_CLUSTER_ABOVE", 0)
+    cluster = ClusterFactory()
+    RelationshipFactory(cluster=cluster)
+    filterset = filtersets.RelationshipFilterSet(
+        QueryDict(f"cluster={cluster.slug}"), queryset=selectors.relationship_list()
+    )
+    assert filterset.is_valid()
+    sql, params = filterset.qs.values("pk")[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "stakeholder_name_id_idx" in plan, plan
+    assert "  Sort  " not in plan and "->  Sort" not in plan, plan
+
+
+def test_the_members_of_a_cluster_are_not_asked_again_whether_they_are_public(client):
+    """`?cluster=` keeps its members without a second "belongs to a published cluster" test."""
+    cluster = ClusterFactory()
+    members(cluster, 3)
+    draft_only = StakeholderFactory(name="Draft Member")
+    MembershipFactory(cluster=ClusterFactory(status="draft"), stakeholder=draft_only)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/stakeholders/?cluster={cluster.slug}")
+    assert response.context["result_count"] == 3
+    listing = [q["sql"] for q in queries if 'FROM "stakeholders_stakeholder"' in q["sql"]]
+    assert listing and all(sql.count("EXISTS") <= 1 for sql in listing), listing
+    assert client.get("/stakeholders/").context["result_count"] == 3
+
+
+def test_a_search_counts_and_pages_fewer_rows(client, monkeypatch):
+    """A search counts up to its own (lower) cap and says to narrow it; results keep their order."""
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_CAP", 2)
+    from public.views import stakeholders as stakeholder_views
+
+    monkeypatch.setattr(stakeholder_views.StakeholderListView, "search_count_cap", 2)
+    members(ClusterFactory(), 5)
+    response = client.get("/stakeholders/?q=member")
+    assert response.context["count_capped"] and response.context["result_count"] == 2
+    assert [s.name for s in response.context["results"]] == ["Member 00", "Member 01"]
+    assert "More than <strong>2</strong> stakeholders" in response.content.decode()
+    assert client.get("/stakeholders/").context["result_count"] == 5
