@@ -194,6 +194,13 @@ class Cluster(TimeStampedModel):
             models.Index(fields=["status", "cluster_type"], name="cluster_status_type_idx"),
             models.Index(fields=["enterprise_count"], name="cluster_enterprises_idx"),
             models.Index(fields=["employment"], name="cluster_employment_idx"),
+            # The public lists' default order over published clusters (issue 11): the
+            # cluster list and the relationship list (grouped by cluster) read it in order.
+            models.Index(
+                fields=["product", "place", "id"],
+                condition=models.Q(status=PublicationStatus.PUBLISHED),
+                name="cluster_published_order_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

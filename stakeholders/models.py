@@ -64,6 +64,15 @@ class Stakeholder(TimeStampedModel):
                 ),
             )
         ]
+        # The public list's orderings and filters read these in order and stop after a page
+        # (issue 11). The search's trigram indexes (PostgreSQL only) are in migration 0004.
+        indexes = [
+            models.Index(fields=["name", "id"], name="stakeholder_name_id_idx"),
+            models.Index(fields=["kind", "name", "id"], name="stakeholder_kind_name_idx"),
+            models.Index(fields=["role", "name", "id"], name="stakeholder_role_name_idx"),
+            models.Index(fields=["kind", "id"], name="stakeholder_kind_id_idx"),
+            models.Index(fields=["role", "id"], name="stakeholder_role_id_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -90,6 +99,11 @@ class ClusterMembership(TimeStampedModel):
                 name="membership_unique",
                 violation_error_message=_("This stakeholder already belongs to this cluster."),
             )
+        ]
+        # "Is this stakeholder public?" (a membership of a published cluster), asked of every
+        # row the stakeholder list reads, answered from the index alone (issue 11).
+        indexes = [
+            models.Index(fields=["stakeholder", "cluster"], name="membership_stakeholder_idx")
         ]
 
     def __str__(self):
@@ -131,7 +145,18 @@ class Relationship(TimeStampedModel):
                 violation_error_message=_("'Until' must not be before 'since'."),
             ),
         ]
-        indexes = [models.Index(fields=["target", "kind"], name="relationship_target_idx")]
+        indexes = [
+            models.Index(fields=["target", "kind"], name="relationship_target_idx"),
+            # One cluster's relationships in the list's order (source name, kind, id): walking
+            # the stakeholders by name, PostgreSQL finds each one's relationships in the cluster
+            # already ordered, and stops after a page (issue 11).
+            models.Index(
+                fields=["source", "cluster", "kind", "id"], name="relationship_source_order_idx"
+            ),
+            # A cluster's relationships of one kind (`?cluster=...&kind=...`), counted and
+            # sorted without reading the others.
+            models.Index(fields=["cluster", "kind", "id"], name="relationship_cluster_kind_idx"),
+        ]
 
     def __str__(self):
         return f"{self.source} {self.get_kind_display()} {self.target}"

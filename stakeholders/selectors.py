@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
+from common.counts import count_or_estimate
 
 from .choices import Kind, Role
 from .models import ClusterMembership, Relationship, Stakeholder
@@ -25,11 +26,20 @@ def published_memberships():
     return ClusterMembership.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
 
 
+def is_public():
+    """Return the condition "the stakeholder belongs to at least one published cluster"."""
+    return Exists(published_memberships().filter(stakeholder=OuterRef("pk")))
+
+
 def stakeholder_public():
     """Return the stakeholders that belong to at least one published cluster (no joins)."""
-    return Stakeholder.objects.filter(
-        Exists(published_memberships().filter(stakeholder=OuterRef("pk")))
-    )
+    return Stakeholder.objects.filter(is_public())
+
+
+def stakeholder_public_count():
+    """Return the Count of public stakeholders: exact up to 10,000, estimated above (the
+    home page never counts a million rows)."""
+    return count_or_estimate(stakeholder_public())
 
 
 def _membership_prefetch():
@@ -42,15 +52,51 @@ def _membership_prefetch():
     )
 
 
-def stakeholder_list():
-    """Return public stakeholders with their region and their published clusters prefetched
-    (`public_memberships`): two queries for a page of any length."""
+def stakeholder_rows():
+    """Return every stakeholder, for a list that keeps the public ones itself (as
+    PublicStakeholderFilterSet does), with their region and their published clusters
+    prefetched (`public_memberships`): two queries for a page of any length."""
     return (
-        stakeholder_public()
-        .select_related("region")
+        Stakeholder.objects.select_related("region")
         .prefetch_related(_membership_prefetch())
         .order_by("name", "pk")
     )
+
+
+def stakeholder_list():
+    """Return public stakeholders as `stakeholder_rows()` does."""
+    return stakeholder_rows().filter(is_public())
+
+
+# The relationship list's order: by cluster, then within a cluster by the source's name.
+RELATIONSHIP_CLUSTER_ORDER = ("cluster__product", "cluster__place")
+RELATIONSHIP_IN_CLUSTER_ORDER = ("source__name", "kind", "pk")
+
+
+def relationship_list():
+    """Return the relationships of published clusters for the public list, grouped by
+    cluster (product, place), then by the source's name and the kind.
+
+    PostgreSQL reads the published clusters in that order (`cluster_published_order_idx`)
+    and sorts each cluster's relationships on its own (an incremental sort), so a page
+    costs a few clusters' rows, not a sort of every relationship.
+    """
+    return (
+        Relationship.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
+        .select_related("source", "target", "cluster__region")
+        .order_by(*RELATIONSHIP_CLUSTER_ORDER, *RELATIONSHIP_IN_CLUSTER_ORDER)
+    )
+
+
+def in_one_cluster_order(queryset):
+    """Return `queryset` (relationships of one cluster) without the list's order by cluster,
+    which is the same for all its rows: the same order, that PostgreSQL can then read from
+    the stakeholders' name index and `relationship_source_order_idx`, stopping after a page,
+    instead of joining every relationship of a big cluster to its source and sorting them.
+    Any other order is kept as it is."""
+    if tuple(queryset.query.order_by) != RELATIONSHIP_CLUSTER_ORDER + RELATIONSHIP_IN_CLUSTER_ORDER:
+        return queryset
+    return queryset.order_by(*RELATIONSHIP_IN_CLUSTER_ORDER)
 
 
 def _public_relationships(other_end):

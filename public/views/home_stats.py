@@ -33,7 +33,7 @@ class HomeView(TemplateView):
             type_rows=type_rows,
             benchmarks=selectors.benchmark_list(),
             recent=selectors.recently_updated_clusters(),
-            stakeholder_count=stakeholder_selectors.stakeholder_public().count(),
+            stakeholder_count=stakeholder_selectors.stakeholder_public_count(),
         )
         return context
 

@@ -6,7 +6,6 @@ that keeps published clusters only.
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, S
 from clusters.exports import cluster_export_rows, export_columns
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
+from public import pagination
 
 PAGE_SIZE = 50
 NOT_FILTERS = ("page", "ordering")
@@ -48,11 +48,13 @@ class Chip:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A filter to relax when nothing matches, and how many results that would give."""
+    """A filter to relax when nothing matches, and how many results that would give
+    (`capped`: more than `count`)."""
 
     label: str
     count: int
     url: str
+    capped: bool = False
 
 
 def filter_errors(filterset):
@@ -118,6 +120,20 @@ class FilteredListView(TemplateView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
+    # Read a page's primary keys first, then its rows (see CappedPaginator).
+    load_page_by_pk = False
+    # At most this many rows are counted and paged (None: pagination.COUNT_CAP), and with a
+    # search (`q`) at most `search_count_cap`: the cost of a count, or of the deepest page, is
+    # that of reading these rows.
+    count_cap = None
+    search_count_cap = None
+
+    def get_count_cap(self, data):
+        """Return how many rows of the list filtered by `data` are counted and paged at most."""
+        caps = [pagination.COUNT_CAP, self.count_cap]
+        if data.get("q"):
+            caps.append(self.search_count_cap)
+        return min(cap for cap in caps if cap)
 
     def get(self, request, *args, **kwargs):
         # Everything below (filters, facets, chips, sort and page links) reads the query
@@ -143,12 +159,14 @@ class FilteredListView(TemplateView):
             filterset = self.filterset_class(query, queryset=self.get_queryset())
             if not filterset.is_valid():
                 continue
-            count = filterset.qs.count()
+            count, capped = pagination.capped_count(filterset.qs, self.get_count_cap(query))
             if count:
                 label = ", ".join(
                     f"{chip.label}: {chip.value}" for chip in chips if chip.name == name
                 )
-                suggestions.append(Suggestion(label=label, count=count, url=_without(data, name)))
+                suggestions.append(
+                    Suggestion(label=label, count=count, url=_without(data, name), capped=capped)
+                )
         return sorted(suggestions, key=lambda suggestion: -suggestion.count)
 
     def get_context_data(self, **kwargs):
@@ -157,11 +175,14 @@ class FilteredListView(TemplateView):
         filterset = self.filterset_class(data, queryset=self.get_queryset())
         valid = filterset.is_valid()
         chips = active_filters(data, filterset, self.get_value_labels())
-        page, count, suggestions, page_range = None, 0, [], []
+        page, count, capped, suggestions, page_range = None, 0, False, [], []
+        cap = self.get_count_cap(data)
         if valid:
-            paginator = Paginator(filterset.qs, self.paginate_by)
+            paginator = pagination.CappedPaginator(
+                filterset.qs, self.paginate_by, cap=cap, load_by_pk=self.load_page_by_pk
+            )
             page = paginator.get_page(data.get("page"))
-            count = paginator.count
+            count, capped = paginator.count, paginator.count_capped
             page_range = list(paginator.get_elided_page_range(page.number, on_ends=1))
             if not count and chips:
                 suggestions = self.relax_suggestions(data, chips)
@@ -173,6 +194,8 @@ class FilteredListView(TemplateView):
             page_range=page_range,
             results=list(page.object_list) if page else [],
             result_count=count,
+            count_capped=capped,
+            count_cap=cap,
             suggestions=suggestions,
             query=data,
             ordering=data.get("ordering", ""),
@@ -189,6 +212,8 @@ class ClusterListView(FilteredListView):
 
     template_name = "public/clusters/cluster_list.html"
     filterset_class = ClusterFilterSet
+    # A row's `figures_year` is a subquery: compute it for the page's rows only.
+    load_page_by_pk = True
 
     def get_queryset(self):
         return selectors.cluster_table().order_by("product", "place", "pk")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from common.exports import FORMATS, export_response
+from public import pagination
 from public.views import FilteredListView, without_blanks
 from stakeholders import selectors
 from stakeholders.exports import (
@@ -54,13 +55,14 @@ class RelationshipListView(FilteredListView):
 
     template_name = "public/stakeholders/relationship_list.html"
     filterset_class = RelationshipFilterSet
+    # A page's order needs the source's name only: sort the primary keys, then read the page's
+    # rows with both ends and the cluster (see CappedPaginator).
+    load_page_by_pk = True
+    count_cap = pagination.LONG_LIST_COUNT_CAP
+    search_count_cap = pagination.SEARCH_COUNT_CAP
 
     def get_queryset(self):
-        return (
-            public_relationships()
-            .select_related("source", "target", "cluster__region")
-            .order_by("cluster__product", "cluster__place", "source__name", "kind", "pk")
-        )
+        return selectors.relationship_list()
 
 
 class RelationshipExportView(View):

@@ -4,10 +4,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from public import pagination
 from public.views import FilteredListView
 from stakeholders import selectors
 from stakeholders.choices import ROLES_BY_KIND, Kind, Role
-from stakeholders.filtersets import StakeholderFilterSet
+from stakeholders.filtersets import PublicStakeholderFilterSet
 
 
 class StakeholderListView(FilteredListView):
@@ -15,14 +16,20 @@ class StakeholderListView(FilteredListView):
     (services offered and clusters served, FAQ Q62-64)."""
 
     template_name = "public/stakeholders/stakeholder_list.html"
-    filterset_class = StakeholderFilterSet
+    # Keeps the public stakeholders of `stakeholder_rows()`.
+    filterset_class = PublicStakeholderFilterSet
+    # A page's order needs the name only: its primary keys come from the name index alone,
+    # then its rows are read (see CappedPaginator).
+    load_page_by_pk = True
+    count_cap = pagination.LONG_LIST_COUNT_CAP
+    search_count_cap = pagination.SEARCH_COUNT_CAP
 
     def get(self, request, *args, **kwargs):
         self.options = selectors.stakeholder_filter_options()
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.stakeholder_list()
+        return selectors.stakeholder_rows()
 
     def get_value_labels(self):
         clusters = self.options.clusters

@@ -1,0 +1,67 @@
+"""Pagination of the public lists that stays fast over millions of rows.
+
+A list of a million stakeholders never counts them all: it counts at most `COUNT_CAP` + 1
+rows (`SELECT COUNT(*) FROM (... LIMIT 10001)`), says "more than 10,000" above that and
+pages through the first `COUNT_CAP` rows only (a reader narrows the filters to reach the
+others), so the deepest page reads at most `COUNT_CAP` rows in index order.
+"""
+
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+
+from common.counts import COUNT_CAP, capped_count
+
+__all__ = [
+    "COUNT_CAP",
+    "LONG_LIST_COUNT_CAP",
+    "SEARCH_COUNT_CAP",
+    "CappedPaginator",
+    "capped_count",
+]
+
+# The stakeholder and relationship lists (a million rows, each tested for being public as it
+# is read) count and page fewer rows, and fewer still for a search.
+LONG_LIST_COUNT_CAP = 2_000
+SEARCH_COUNT_CAP = 1_000
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most `cap` rows (`count_capped` says there are more) and
+    offers the pages of those rows only.
+
+    With `load_by_pk`, a page is read in two queries: the primary keys of its rows (in the
+    list's order, without the annotations a row shows), then those rows with everything
+    annotated. Use it where an annotation (a subquery per row) would otherwise be computed
+    for every row skipped on the way to a deep page.
+    """
+
+    def __init__(self, object_list, per_page, *, cap=None, load_by_pk=False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+        self.load_by_pk = load_by_pk
+
+    @cached_property
+    def _capped_count(self):
+        return capped_count(self.object_list, self.cap)
+
+    @property
+    def count(self):
+        return self._capped_count[0]
+
+    @property
+    def count_capped(self):
+        """Return whether there are more rows than `count` (which is then the cap)."""
+        return self._capped_count[1]
+
+    def _get_page(self, object_list, number, paginator):
+        if self.load_by_pk:
+            object_list = self._rows_by_pk(object_list)
+        return Page(object_list, number, paginator)
+
+    def _rows_by_pk(self, sliced):
+        ids = list(sliced.values_list("pk", flat=True))
+        if not ids:
+            return []
+        position = {pk: index for index, pk in enumerate(ids)}
+        rows = self.object_list.order_by().filter(pk__in=ids)
+        return sorted(rows, key=lambda row: position[row.pk])

@@ -1,0 +1,247 @@
+"""The public lists at national scale (issue 11): capped counts and bounded pages, no
+DISTINCT, searches that use their trigram indexes, with the same results as before."""
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from common.counts import capped_count, count_or_estimate
+from public import pagination
+from stakeholders import filtersets
+from stakeholders.choices import Kind
+from stakeholders.filtersets import StakeholderFilterSet
+from stakeholders.models import Stakeholder
+from tests.factories import (
+    ClusterFactory,
+    MembershipFactory,
+    RelationshipFactory,
+    StakeholderFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def members(cluster, count, **kwargs):
+    """Make `count` members of `cluster`, named Member 00, Member 01, ..."""
+    people = [StakeholderFactory(name=f"Member {n:02d}", **kwargs) for n in range(count)]
+    for person in people:
+        MembershipFactory(cluster=cluster, stakeholder=person)
+    return people
+
+
+def test_capped_count_reads_no_more_than_the_cap():
+    """A capped count says how many rows there are up to the cap, and whether there are more."""
+    members(ClusterFactory(), 5)
+    assert capped_count(Stakeholder.objects.all(), cap=10) == (5, False)
+    assert capped_count(Stakeholder.objects.all(), cap=5) == (5, False)
+    assert capped_count(Stakeholder.objects.all(), cap=3) == (3, True)
+
+
+def test_a_count_above_the_cap_is_the_planners_estimate():
+    """Above `exact_up_to` rows the count is PostgreSQL's estimate (more than the cap), flagged."""
+    members(ClusterFactory(), 5)
+    exact = count_or_estimate(Stakeholder.objects.all(), exact_up_to=10)
+    assert (exact.value, exact.estimated) == (5, False)
+    estimate = count_or_estimate(Stakeholder.objects.all(), exact_up_to=2)
+    assert estimate.estimated and estimate.value >= 3
+
+
+def test_a_list_longer_than_the_cap_says_more_than_and_pages_the_first_rows(client, monkeypatch):
+    """Past the cap the list says "More than N", offers the pages of the first N rows only,
+    and a deeper page number shows the last of them."""
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    members(ClusterFactory(), 5)
+    response = client.get("/stakeholders/")
+    page = response.content.decode()
+    assert response.context["count_capped"] and response.context["result_count"] == 3
+    assert "More than <strong>3</strong> stakeholders" in page
+    assert response.context["page_obj"].paginator.num_pages == 1
+    assert [s.name for s in client.get("/stakeholders/?page=5").context["results"]] == [
+        "Member 00",
+        "Member 01",
+        "Member 02",
+    ]
+
+
+def test_a_list_within_the_cap_counts_exactly(client):
+    """Up to the cap the count is exact and nothing says "more than"."""
+    members(ClusterFactory(), 5)
+    response = client.get("/stakeholders/")
+    assert response.context["result_count"] == 5 and not response.context["count_capped"]
+    assert "More than" not in response.content.decode()
+
+
+def test_the_cluster_list_reads_a_page_by_primary_key_in_the_lists_order(client):
+    """The cluster list's rows (read by primary key for the page) keep the list's order."""
+    for number in range(60):
+        ClusterFactory(product=f"Product {number:02d}", place="Place")
+    second = client.get("/clusters/?page=2").context["results"]
+    assert [c.product for c in second] == [f"Product {n:02d}" for n in range(50, 60)]
+    descending = client.get("/clusters/?ordering=-product").context["results"]
+    assert descending[0].product == "Product 59" and len(descending) == 50
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/stakeholders/?kind=bds_provider&role=consultancy", "/clusters/?cluster_type=handloom"],
+)
+def test_choice_filters_add_no_distinct(client, url):
+    """A multiple-choice filter on a column filters without DISTINCT over every column."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"].upper()]
+
+
+def _plan(queryset):
+    """Return PostgreSQL's plan of `queryset`, planned as for a big table (a few test rows
+    would otherwise be read whole, or through the primary key, which is cheaper)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_stakeholder_search_uses_its_trigram_indexes():
+    """`?q=` on stakeholders is answered by the trigram GIN indexes of the searched columns."""
+    members(ClusterFactory(), 3)
+    filterset = StakeholderFilterSet(QueryDict("q=member"), queryset=Stakeholder.objects.order_by())
+    assert filterset.is_valid()
+    plan = _plan(filterset.qs)
+    for column in ("name", "place", "services_offered", "description"):
+        assert f"stakeholder_{column}_trgm_idx" in plan, plan
+
+
+def test_the_relationship_search_of_a_rare_name_starts_from_the_name_index():
+    """A rare word is looked up in the stakeholders' names (their trigram index), then their
+    relationships are taken from either end: no OR across the joined names."""
+    cluster = ClusterFactory()
+    RelationshipFactory(cluster=cluster, source=StakeholderFactory(name="Rare Looms"))
+    condition = filtersets.relationships_named("rare")
+    assert [name for name, _value in condition.children] == ["pk__in"]
+
+
+@pytest.mark.parametrize("walk_above", [0, 5_000])
+def test_the_relationship_search_finds_either_end_whichever_way_it_runs(
+    client, monkeypatch, walk_above
+):
+    """Every word must be in the name of one end or the other, for a common word (tested row by
+    row) as for a rare one (through the named stakeholders)."""
+    monkeypatch.setattr(filtersets, "NAMED_STAKEHOLDERS_TO_WALK", walk_above)
+    cluster = ClusterFactory(product="Hosiery", place="Ludhiana")
+    mill = StakeholderFactory(name="Knit Mill")
+    dyer = StakeholderFactory(name="Dye House", kind=Kind.SUPPLIER)
+    bank = StakeholderFactory(name="Cluster Bank", kind=Kind.INSTITUTION)
+    RelationshipFactory(cluster=cluster, source=dyer, target=mill)
+    RelationshipFactory(cluster=cluster, source=bank, target=dyer, kind="finances")
+    RelationshipFactory(cluster=ClusterFactory(status="draft"), source=mill, target=bank)
+
+    def found(query):
+        return [
+            (r.source.name, r.target.name)
+            for r in client.get("/relationships/?" + query).context["results"]
+        ]
+
+    assert found("q=mill") == [("Dye House", "Knit Mill")]
+    assert found("q=house") == [("Cluster Bank", "Dye House"), ("Dye House", "Knit Mill")]
+    assert found("q=bank+dye") == [("Cluster Bank", "Dye House")]
+    assert found("q=nobody") == []
+
+
+@pytest.mark.parametrize("query", ["", "?q=member", "?kind=supplies&source_kind=enterprise"])
+def test_the_relationship_list_runs_as_many_queries_for_50_rows_as_for_1(client, query):
+    """The relationship list (and its search and filters) costs the same queries for 1 or 50 rows."""
+    cluster = ClusterFactory()
+    people = members(cluster, 51)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/relationships/" + query)
+        return len(captured)
+
+    RelationshipFactory(cluster=cluster, source=people[0], target=people[1])
+    client.get("/relationships/" + query)
+    one = queries()
+    for n in range(1, 50):
+        RelationshipFactory(cluster=cluster, source=people[n], target=people[n + 1])
+    assert client.get("/relationships/" + query).context["result_count"] == 50
+    assert queries() == one
+
+
+@pytest.mark.parametrize("walk_above", [0, 10_000])
+def test_a_big_clusters_relationships_keep_the_lists_order(client, monkeypatch, walk_above):
+    """One cluster's relationships come in the list's order (source name, kind) whether it is
+    read source by source (many rows: without the constant order by cluster) or sorted."""
+    monkeypatch.setattr(filtersets, "WALK_ONE_CLUSTER_ABOVE", walk_above)
+    cluster = ClusterFactory(product="Hosiery", place="Ludhiana")
+    zed, abe, mid = (
+        StakeholderFactory(name=name) for name in ("Zed Knits", "Abe Dyes", "Mid Mill")
+    )
+    RelationshipFactory(cluster=cluster, source=zed, target=abe, kind="supplies")
+    RelationshipFactory(cluster=cluster, source=abe, target=mid, kind="supplies")
+    RelationshipFactory(cluster=cluster, source=abe, target=zed, kind="finances")
+    RelationshipFactory(cluster=ClusterFactory(), source=abe, target=zed)
+    response = client.get(f"/relationships/?cluster={cluster.slug}")
+    assert [(r.source.name, r.kind) for r in response.context["results"]] == [
+        ("Abe Dyes", "finances"),
+        ("Abe Dyes", "supplies"),
+        ("Zed Knits", "supplies"),
+    ]
+    queryset = response.context["filterset"].qs
+    expected = ("source__name", "kind", "pk") if walk_above == 0 else None
+    if expected:
+        assert tuple(queryset.query.order_by) == expected
+
+
+def test_one_cluster_of_many_relationships_is_read_in_source_name_order(monkeypatch):
+    """Many relationships in one cluster: PostgreSQL reads the sources in name order (their
+    index) and stops after a page, with no sort of every relationship."""
+    from django.http import QueryDict
+
+    from stakeholders import selectors
+
+    monkeypatch.setattr(filtersets, "WALK_ONE_CLUSTER_ABOVE", 0)
+    cluster = ClusterFactory()
+    RelationshipFactory(cluster=cluster)
+    filterset = filtersets.RelationshipFilterSet(
+        QueryDict(f"cluster={cluster.slug}"), queryset=selectors.relationship_list()
+    )
+    assert filterset.is_valid()
+    sql, params = filterset.qs.values("pk")[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "stakeholder_name_id_idx" in plan, plan
+    assert "  Sort  " not in plan and "->  Sort" not in plan, plan
+
+
+def test_the_members_of_a_cluster_are_not_asked_again_whether_they_are_public(client):
+    """`?cluster=` keeps its members without a second "belongs to a published cluster" test."""
+    cluster = ClusterFactory()
+    members(cluster, 3)
+    draft_only = StakeholderFactory(name="Draft Member")
+    MembershipFactory(cluster=ClusterFactory(status="draft"), stakeholder=draft_only)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/stakeholders/?cluster={cluster.slug}")
+    assert response.context["result_count"] == 3
+    listing = [q["sql"] for q in queries if 'FROM "stakeholders_stakeholder"' in q["sql"]]
+    assert listing and all(sql.count("EXISTS") <= 1 for sql in listing), listing
+    assert client.get("/stakeholders/").context["result_count"] == 3
+
+
+def test_a_search_counts_and_pages_fewer_rows(client, monkeypatch):
+    """A search counts up to its own (lower) cap and says to narrow it; results keep their order."""
+    monkeypatch.setattr(pagination, "SEARCH_COUNT_CAP", 2)
+    from public.views import stakeholders as stakeholder_views
+
+    monkeypatch.setattr(stakeholder_views.StakeholderListView, "search_count_cap", 2)
+    members(ClusterFactory(), 5)
+    response = client.get("/stakeholders/?q=member")
+    assert response.context["count_capped"] and response.context["result_count"] == 2
+    assert [s.name for s in response.context["results"]] == ["Member 00", "Member 01"]
+    assert "More than <strong>2</strong> stakeholders" in response.content.decode()
+    assert client.get("/stakeholders/").context["result_count"] == 5
