@@ -661,3 +661,32 @@ def test_profile_shows_the_first_relationships_in_the_order_of_the_full_list(db,
         assert [(r.source.name, r.kind, r.target.name) for r in shown.first_relationships] == full[
             :4
         ]
+
+
+def test_profile_stakeholders_are_kept_until_the_network_changes(
+    client, db, django_assert_num_queries
+):
+    """The profile's stakeholder section is cached per version of the cluster's network: a
+    second reader costs no member query, and a renamed member or a new relationship through
+    the services shows at once."""
+    from stakeholders.selectors import cached_cluster_stakeholders
+    from stakeholders.services import relationship_create, stakeholder_update
+
+    cluster = ClusterFactory()
+    maker = StakeholderFactory(name="Old name works", kind=Kind.ENTERPRISE)
+    buyer = StakeholderFactory(name="Buyer house", kind=Kind.ENTERPRISE)
+    for stakeholder in (maker, buyer):
+        MembershipFactory(cluster=cluster, stakeholder=stakeholder)
+    url = cluster.get_absolute_url()
+    first = body(client.get(url)).decode()
+    assert "Old name works" in first
+    with django_assert_num_queries(0):
+        cached_cluster_stakeholders(cluster=cluster)
+    assert body(client.get(url)).decode() == first
+    stakeholder_update(stakeholder=maker, data={"name": "New name works"})
+    renamed = body(client.get(url)).decode()
+    assert "New name works" in renamed and "Old name works" not in renamed
+    relationship_create(cluster=cluster, source=maker, target=buyer, kind=RelationshipType.SUPPLIES)
+    linked = body(client.get(url)).decode()
+    assert "No relationships among this cluster's stakeholders are recorded yet." not in linked
+    assert "Buyer house" in linked.split('id="relationships-caption"')[1]
