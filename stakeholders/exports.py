@@ -1,5 +1,8 @@
 """Stakeholders and relationships as rows of their import formats (they import back)."""
 
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+
 from clusters.choices import PublicationStatus
 
 from .imports import RELATIONSHIP_COLUMNS, STAKEHOLDER_COLUMNS
@@ -9,36 +12,50 @@ STAKEHOLDER_EXPORT_COLUMNS = (*STAKEHOLDER_COLUMNS, "slug", "cluster_slug")
 RELATIONSHIP_EXPORT_COLUMNS = RELATIONSHIP_COLUMNS
 
 
-def stakeholder_export_rows(stakeholders, chunk_size=2000):
-    """Yield one row per (stakeholder, published cluster) for the stakeholders queryset."""
-    memberships = (
-        ClusterMembership.objects.filter(
-            stakeholder__in=stakeholders.order_by().values("pk"),
-            cluster__status=PublicationStatus.PUBLISHED,
-        )
-        .select_related("stakeholder__region", "cluster__region")
-        .order_by("stakeholder__name", "stakeholder_id", "cluster__product", "cluster__place")
+def stakeholder_export_values(stakeholders):
+    """Return the memberships of the stakeholders queryset in published clusters as tuples
+    in STAKEHOLDER_EXPORT_COLUMNS order (a values_list: no model instances).
+
+    A stakeholder of such a membership is public, so `stakeholders` need not be restricted
+    to the public ones (selectors.stakeholder_public): pass the filtered Stakeholder.objects,
+    and when nothing filters them the membership list is not joined to them a second time.
+    """
+    memberships = ClusterMembership.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
+    if stakeholders.query.where:  # not every stakeholder: only those the filters keep
+        memberships = memberships.filter(stakeholder__in=stakeholders.order_by().values("pk"))
+    return memberships.order_by(
+        "stakeholder__name", "stakeholder_id", "cluster__product", "cluster__place"
+    ).values_list(
+        "stakeholder__name",
+        "stakeholder__kind",
+        "stakeholder__role",
+        "cluster__product",
+        "cluster__place",
+        Coalesce("cluster__region__name", Value("")),
+        "cluster__district",
+        "cluster__country",
+        "stakeholder__place",
+        Coalesce("stakeholder__region__name", Value("")),
+        "stakeholder__website",
+        "stakeholder__email",
+        "stakeholder__phone",
+        # The membership's own source, else the stakeholder's.
+        Case(When(source="", then=F("stakeholder__source")), default=F("source")),
+        "stakeholder__slug",
+        "cluster__slug",
     )
-    for membership in memberships.iterator(chunk_size=chunk_size):
-        stakeholder, cluster = membership.stakeholder, membership.cluster
-        yield {
-            "name": stakeholder.name,
-            "kind": stakeholder.kind,
-            "role": stakeholder.role,
-            "cluster_product": cluster.product,
-            "cluster_place": cluster.place,
-            "cluster_state": cluster.region.name if cluster.region_id else "",
-            "cluster_district": cluster.district,
-            "cluster_country": cluster.country,
-            "place": stakeholder.place,
-            "state": stakeholder.region.name if stakeholder.region_id else "",
-            "website": stakeholder.website,
-            "email": stakeholder.email,
-            "phone": stakeholder.phone,
-            "source": membership.source or stakeholder.source,
-            "slug": stakeholder.slug,
-            "cluster_slug": cluster.slug,
-        }
+
+
+def stakeholder_export_records(stakeholders, chunk_size=5000):
+    """Yield one tuple in STAKEHOLDER_EXPORT_COLUMNS order per (stakeholder, published
+    cluster) of the stakeholders queryset, from one streamed query (a server-side cursor)."""
+    return stakeholder_export_values(stakeholders).iterator(chunk_size=chunk_size)
+
+
+def stakeholder_export_rows(stakeholders, chunk_size=5000):
+    """Yield one dict of STAKEHOLDER_EXPORT_COLUMNS per (stakeholder, published cluster)."""
+    for record in stakeholder_export_records(stakeholders, chunk_size=chunk_size):
+        yield dict(zip(STAKEHOLDER_EXPORT_COLUMNS, record, strict=True))
 
 
 def relationship_export_rows(relationships, chunk_size=2000):
