@@ -55,24 +55,28 @@ WITH member AS (
     SELECT cluster_id, count(*) AS links,
         count(DISTINCT (least(source_id, target_id), greatest(source_id, target_id))) AS pairs
     FROM edge GROUP BY cluster_id
-), touched AS (
-    SELECT cluster_id, stakeholder_id, bool_or(kind = ANY(%(trade)s)) AS trades
+), node AS (
+    -- One row per stakeholder of each cluster: whether it is linked at all, and by a trade.
+    -- (One aggregate over members and edge ends: no join whose size the planner guesses.)
+    SELECT cluster_id, stakeholder_id, max(kind) AS kind,
+        bool_or(linked) AS linked, bool_or(trades) AS trades
     FROM (
-        SELECT cluster_id, source_id AS stakeholder_id, kind FROM edge
+        SELECT cluster_id, stakeholder_id, kind, FALSE AS linked, FALSE AS trades
+        FROM member
         UNION ALL
-        SELECT cluster_id, target_id, kind FROM edge
+        SELECT cluster_id, source_id, NULL, TRUE, kind = ANY(%(trade)s) FROM edge
+        UNION ALL
+        SELECT cluster_id, target_id, NULL, TRUE, kind = ANY(%(trade)s) FROM edge
     ) AS ends
     GROUP BY cluster_id, stakeholder_id
 ), per_cluster AS (
-    SELECT member.cluster_id, count(*) AS actors,
-        count(*) FILTER (WHERE touched.stakeholder_id IS NULL) AS isolated,
-        count(*) FILTER (
-            WHERE member.kind = %(enterprise)s AND touched.trades IS NOT TRUE
-        ) AS unlinked_enterprises,
-        array_agg(DISTINCT member.kind) AS kinds
-    FROM member
-    LEFT JOIN touched USING (cluster_id, stakeholder_id)
-    GROUP BY member.cluster_id
+    SELECT cluster_id, count(*) AS actors,
+        count(*) FILTER (WHERE NOT linked) AS isolated,
+        count(*) FILTER (WHERE kind = %(enterprise)s AND NOT trades) AS unlinked_enterprises,
+        array_agg(DISTINCT kind) AS kinds
+    FROM node
+    WHERE kind IS NOT NULL  -- a member (the ends of an edge are members)
+    GROUP BY cluster_id
 )
 SELECT c.id,
     coalesce(p.actors, 0),
