@@ -50,6 +50,11 @@ def iter_json(rows):
     yield "\n]\n"
 
 
+def _with_header(pieces, columns):
+    yield from iter_csv_records((), columns)
+    yield from pieces
+
+
 def _first_row_read(rows):
     """Return an iterator over `rows` whose first row has already been read.
 
@@ -64,9 +69,16 @@ def _first_row_read(rows):
     return itertools.chain((first,), rows)
 
 
-def export_response(rows, columns, *, file_format, name, sheet_title="Sheet", records=False):
+def export_response(
+    rows, columns, *, file_format, name, sheet_title="Sheet", records=False, csv_text=None
+):
     """Return a response that downloads `rows` as `file_format`: dicts with `columns`, or
-    with `records`, sequences of values in `columns` order (the fastest for CSV)."""
+    with `records`, sequences of values in `columns` order (the fastest for CSV).
+
+    `csv_text`, when given, is the CSV of the same rows already rendered (pieces of text
+    after the header, as iter_csv_records writes them, by common.csv_sql): a CSV download
+    sends it instead of writing `rows`, which are then never read.
+    """
     if records:
         as_dicts = (dict(zip(columns, record, strict=True)) for record in rows)
         as_records = rows
@@ -91,6 +103,12 @@ def export_response(rows, columns, *, file_format, name, sheet_title="Sheet", re
             ),
             content_type="application/json; charset=utf-8",
         )
+    elif csv_text is not None:
+        response = StreamingHttpResponse(
+            _with_bom(_with_header(_first_row_read(csv_text), columns)),
+            content_type="text/csv; charset=utf-8",
+        )
+        file_format = "csv"
     else:
         response = StreamingHttpResponse(
             _with_bom(iter_csv_records(_first_row_read(as_records), columns)),

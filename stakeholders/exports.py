@@ -4,6 +4,7 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 
 from clusters.choices import PublicationStatus
+from common import csv_sql
 
 from .imports import RELATIONSHIP_COLUMNS, STAKEHOLDER_COLUMNS
 from .models import ClusterMembership, Relationship
@@ -50,6 +51,16 @@ def stakeholder_export_records(stakeholders, chunk_size=5000):
     """Yield one tuple in STAKEHOLDER_EXPORT_COLUMNS order per (stakeholder, published
     cluster) of the stakeholders queryset, from one streamed query (a server-side cursor)."""
     return stakeholder_export_values(stakeholders).iterator(chunk_size=chunk_size)
+
+
+def stakeholder_export_csv(stakeholders):
+    """Return the CSV text of stakeholder_export_records (without header) rendered by the
+    database, pieces of many lines (common.csv_sql), or None where it cannot render it."""
+    if not csv_sql.supported():
+        return None
+    return csv_sql.iter_csv_lines(
+        stakeholder_export_values(stakeholders), len(STAKEHOLDER_EXPORT_COLUMNS)
+    )
 
 
 def stakeholder_export_rows(stakeholders, chunk_size=5000):

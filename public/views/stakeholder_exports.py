@@ -11,6 +11,7 @@ from stakeholders.exports import (
     STAKEHOLDER_EXPORT_COLUMNS,
     public_relationships,
     relationship_export_rows,
+    stakeholder_export_csv,
     stakeholder_export_records,
 )
 from stakeholders.filtersets import RelationshipFilterSet, StakeholderFilterSet
@@ -49,6 +50,7 @@ class StakeholderExportView(View):
             name="stakeholders",
             sheet_title="Stakeholders",
             records=True,
+            csv_text=stakeholder_export_csv(filterset.qs) if file_format == "csv" else None,
         )
 
 
