@@ -1,7 +1,8 @@
 """Stakeholders and relationships as rows of their import formats (they import back)."""
 
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models.functions import Cast, Coalesce
 
 from clusters.choices import PublicationStatus
 from common import csv_sql
@@ -69,27 +70,57 @@ def stakeholder_export_rows(stakeholders, chunk_size=5000):
         yield dict(zip(STAKEHOLDER_EXPORT_COLUMNS, record, strict=True))
 
 
-def relationship_export_rows(relationships, chunk_size=2000):
-    """Yield the relationships queryset in the relationship import format."""
-    queryset = relationships.select_related("source", "target", "cluster__region").order_by(
-        "cluster__product", "cluster__place", "source__name", "kind", "target__name", "pk"
+def _iso_date(name):
+    # The date as date.isoformat() writes it, "" when unknown.
+    return Coalesce(
+        Func(F(name), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
+        if connection.vendor == "postgresql"
+        else Cast(name, CharField()),
+        Value(""),
     )
-    for relationship in queryset.iterator(chunk_size=chunk_size):
-        cluster = relationship.cluster
-        yield {
-            "source_name": relationship.source.name,
-            "source_kind": relationship.source.kind,
-            "target_name": relationship.target.name,
-            "target_kind": relationship.target.kind,
-            "relationship": relationship.kind,
-            "cluster_product": cluster.product,
-            "cluster_place": cluster.place,
-            "cluster_state": cluster.region.name if cluster.region_id else "",
-            "cluster_country": cluster.country,
-            "since": relationship.since.isoformat() if relationship.since else "",
-            "until": relationship.until.isoformat() if relationship.until else "",
-            "source": relationship.provenance,
-        }
+
+
+def relationship_export_values(relationships):
+    """Return the relationships queryset as tuples in RELATIONSHIP_EXPORT_COLUMNS order, in
+    the list's order (a values_list: no model instances)."""
+    return relationships.order_by(
+        "cluster__product", "cluster__place", "source__name", "kind", "target__name", "pk"
+    ).values_list(
+        "source__name",
+        "source__kind",
+        "target__name",
+        "target__kind",
+        "kind",
+        "cluster__product",
+        "cluster__place",
+        Coalesce("cluster__region__name", Value("")),
+        "cluster__country",
+        _iso_date("since"),
+        _iso_date("until"),
+        "provenance",
+    )
+
+
+def relationship_export_records(relationships, chunk_size=5000):
+    """Yield the relationships queryset as tuples in RELATIONSHIP_EXPORT_COLUMNS order, from
+    one streamed query."""
+    return relationship_export_values(relationships).iterator(chunk_size=chunk_size)
+
+
+def relationship_export_csv(relationships):
+    """Return the CSV text of relationship_export_records (without header) rendered by the
+    database (common.csv_sql), or None where it cannot render it."""
+    if not csv_sql.supported():
+        return None
+    return csv_sql.iter_csv_lines(
+        relationship_export_values(relationships), len(RELATIONSHIP_EXPORT_COLUMNS)
+    )
+
+
+def relationship_export_rows(relationships, chunk_size=5000):
+    """Yield the relationships queryset in the relationship import format (dicts)."""
+    for record in relationship_export_records(relationships, chunk_size=chunk_size):
+        yield dict(zip(RELATIONSHIP_EXPORT_COLUMNS, record, strict=True))
 
 
 def public_relationships():

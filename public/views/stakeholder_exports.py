@@ -10,7 +10,8 @@ from stakeholders.exports import (
     RELATIONSHIP_EXPORT_COLUMNS,
     STAKEHOLDER_EXPORT_COLUMNS,
     public_relationships,
-    relationship_export_rows,
+    relationship_export_csv,
+    relationship_export_records,
     stakeholder_export_csv,
     stakeholder_export_records,
 )
@@ -80,9 +81,11 @@ class RelationshipExportView(View):
         if not filterset.is_valid():
             return _invalid(filterset)
         return export_response(
-            relationship_export_rows(filterset.qs),
+            relationship_export_records(filterset.qs),
             RELATIONSHIP_EXPORT_COLUMNS,
             file_format=file_format,
             name="relationships",
             sheet_title="Relationships",
+            records=True,
+            csv_text=relationship_export_csv(filterset.qs) if file_format == "csv" else None,
         )

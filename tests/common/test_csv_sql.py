@@ -1,12 +1,18 @@
 """CSV lines rendered by PostgreSQL are byte for byte those common.tabular writes."""
 
+import datetime
+
 from common.tabular import iter_csv_records
+from stakeholders.choices import RelationshipType
 from stakeholders.exports import (
+    RELATIONSHIP_EXPORT_COLUMNS,
     STAKEHOLDER_EXPORT_COLUMNS,
+    relationship_export_csv,
+    relationship_export_records,
     stakeholder_export_csv,
     stakeholder_export_records,
 )
-from stakeholders.models import Stakeholder
+from stakeholders.models import Relationship, Stakeholder
 from tests.factories import ClusterFactory, MembershipFactory, StakeholderFactory
 
 TRICKY = [
@@ -66,3 +72,29 @@ def test_the_stakeholder_csv_download_is_rendered_by_the_database_in_one_query(
     assert content == "\r\n".join(
         [",".join(STAKEHOLDER_EXPORT_COLUMNS), python_text(Stakeholder.objects.all())]
     )
+
+
+def test_relationship_lines_equal_the_python_writer(db):
+    """Dates as ISO text (blank when unknown) and tricky provenance, as csv.writer writes."""
+    cluster = ClusterFactory()
+    ends = [StakeholderFactory(name=f"End {number}") for number in range(len(TRICKY) + 1)]
+    for stakeholder in ends:
+        MembershipFactory(stakeholder=stakeholder, cluster=cluster)
+    for number, text in enumerate(TRICKY):
+        Relationship.objects.create(
+            cluster=cluster,
+            source=ends[number],
+            target=ends[number + 1],
+            kind=RelationshipType.SUPPLIES,
+            since=datetime.date(2001, 2, 3) if number % 2 else None,
+            until=datetime.date(2020, 12, 31) if number % 3 else None,
+            provenance=text,
+        )
+    queryset = Relationship.objects.all()
+    rendered = "".join(relationship_export_csv(queryset))
+    python = "".join(
+        iter_csv_records(relationship_export_records(queryset), RELATIONSHIP_EXPORT_COLUMNS)
+    ).split("\r\n", 1)[1]
+    assert rendered == python
+    assert "2001-02-03" in rendered
+    assert "2020-12-31" in rendered
