@@ -8,8 +8,12 @@ starts; every export (the command, the site's downloads) then carries them.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
 from .imports import CLUSTER_COLUMNS
-from .services import current_figure_records, year_sort_key
+from .models import ClusterFigure
+from .services import year_sort_key
 
 BASE_EXPORT_COLUMNS = (
     *CLUSTER_COLUMNS,
@@ -48,48 +52,76 @@ def _yes_no(value):
     return "yes" if value else "no"
 
 
-def cluster_export_row(cluster):
-    """Return one cluster as a dict of export columns (figures prefetched on `cluster`)."""
-    current = current_figure_records(cluster.figures.all())
-    newest = max(current.values(), key=lambda f: (year_sort_key(f.year), f.pk), default=None)
-    has_amount = cluster.annual_turnover is not None or cluster.annual_exports is not None
-    return {
-        "product": cluster.product,
-        "place": cluster.place,
-        "district": cluster.district,
-        "state": cluster.region.name if cluster.region_id else "",
-        "country": cluster.country,
-        "cluster_type": cluster.cluster_type,
-        "sector": cluster.sector.name if cluster.sector_id else "",
-        "enterprise_count": cluster.enterprise_count,
-        "loom_count": cluster.loom_count,
-        "artisan_count": cluster.artisan_count,
-        "employment": cluster.employment,
-        "annual_turnover": cluster.annual_turnover,
-        "annual_exports": cluster.annual_exports,
-        "currency": cluster.currency if has_amount else "",
-        "figures_year": newest.year if newest else "",
-        "estimated": _yes_no(newest.estimated) if newest else "",
-        "source": newest.source if newest else "",
-        "origin": cluster.origin,
-        "structure": cluster.structure,
-        "stage": cluster.stage,
-        "latitude": cluster.latitude,
-        "longitude": cluster.longitude,
-        "description": cluster.description,
-        "exporting": _yes_no(cluster.exporting),
-        "slug": cluster.slug,
-        "classification_status": cluster.classification_status,
-        "classification_reason": cluster.classification_reason,
-    }
+# What a cluster export reads of each cluster: its own columns, by name, as values (no
+# model instances), its region's and sector's names ("" when it has none).
+_CLUSTER_VALUES = {
+    "pk": F("pk"),
+    "product": F("product"),
+    "place": F("place"),
+    "district": F("district"),
+    "state": Coalesce("region__name", Value("")),
+    "country": F("country"),
+    "cluster_type": F("cluster_type"),
+    "sector": Coalesce("sector__name", Value("")),
+    "enterprise_count": F("enterprise_count"),
+    "loom_count": F("loom_count"),
+    "artisan_count": F("artisan_count"),
+    "employment": F("employment"),
+    "annual_turnover": F("annual_turnover"),
+    "annual_exports": F("annual_exports"),
+    "currency": F("currency"),
+    "origin": F("origin"),
+    "structure": F("structure"),
+    "stage": F("stage"),
+    "latitude": F("latitude"),
+    "longitude": F("longitude"),
+    "description": F("description"),
+    "exporting": F("exporting"),
+    "slug": F("slug"),
+    "classification_status": F("classification_status"),
+    "classification_reason": F("classification_reason"),
+}
+_VALUE_NAMES = tuple(_CLUSTER_VALUES)
+
+
+def newest_figures(cluster_ids):
+    """Return {cluster id: (year, estimated, source)} of the newest figure of each cluster
+    that has any: the newest of its current figures (`current_figure_records`), which is
+    its figure of the latest year, the last recorded among equals."""
+    newest, keys = {}, {}
+    for cluster_id, pk, year, estimated, source in ClusterFigure.objects.filter(
+        cluster_id__in=cluster_ids
+    ).values_list("cluster_id", "pk", "year", "estimated", "source"):
+        key = (year_sort_key(year), pk)
+        if cluster_id not in keys or key > keys[cluster_id]:
+            keys[cluster_id] = key
+            newest[cluster_id] = (year, estimated, source)
+    return newest
+
+
+def cluster_export_row(values, newest=None):
+    """Return one cluster as a dict of export columns, from its `values` (a dict keyed as
+    _CLUSTER_VALUES) and the (year, estimated, source) of its newest figure, if any."""
+    row = dict(values)
+    del row["pk"]
+    if row["annual_turnover"] is None and row["annual_exports"] is None:
+        row["currency"] = ""
+    year, estimated, source = newest or ("", None, "")
+    row["figures_year"] = year
+    row["estimated"] = _yes_no(estimated) if newest else ""
+    row["source"] = source
+    row["exporting"] = _yes_no(row["exporting"])
+    return row
 
 
 def cluster_export_rows(queryset, chunk_size=2000):
-    """Yield export rows for `queryset` with the registered columns, a chunk at a time so
-    memory stays flat on big lists (each group costs a few queries a chunk)."""
+    """Yield export rows for `queryset` (its order) with the registered columns, a chunk
+    at a time so memory stays flat on big lists: one streamed query of values, and for each
+    chunk one of figures plus each group's few."""
+    values = queryset.prefetch_related(None).values_list(*_CLUSTER_VALUES.values())
     batch = []
-    for cluster in queryset.iterator(chunk_size=chunk_size):
-        batch.append(cluster)
+    for record in values.iterator(chunk_size=chunk_size):
+        batch.append(dict(zip(_VALUE_NAMES, record, strict=True)))
         if len(batch) == chunk_size:
             yield from _rows_with_groups(batch)
             batch = []
@@ -99,10 +131,11 @@ def cluster_export_rows(queryset, chunk_size=2000):
 def _rows_with_groups(clusters):
     if not clusters:
         return
-    ids = [cluster.pk for cluster in clusters]
+    ids = [cluster["pk"] for cluster in clusters]
+    newest = newest_figures(ids)
     extras = [group.rows_for(ids) for group in _column_groups]
     for cluster in clusters:
-        row = cluster_export_row(cluster)
+        row = cluster_export_row(cluster, newest.get(cluster["pk"]))
         for extra in extras:
-            row.update(extra[cluster.pk])
+            row.update(extra[cluster["pk"]])
         yield row

@@ -1,6 +1,11 @@
 """Stakeholders and relationships as rows of their import formats (they import back)."""
 
+from django.db import connection
+from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models.functions import Cast, Coalesce
+
 from clusters.choices import PublicationStatus
+from common import csv_sql
 
 from .imports import RELATIONSHIP_COLUMNS, STAKEHOLDER_COLUMNS
 from .models import ClusterMembership, Relationship
@@ -9,59 +14,113 @@ STAKEHOLDER_EXPORT_COLUMNS = (*STAKEHOLDER_COLUMNS, "slug", "cluster_slug")
 RELATIONSHIP_EXPORT_COLUMNS = RELATIONSHIP_COLUMNS
 
 
-def stakeholder_export_rows(stakeholders, chunk_size=2000):
-    """Yield one row per (stakeholder, published cluster) for the stakeholders queryset."""
-    memberships = (
-        ClusterMembership.objects.filter(
-            stakeholder__in=stakeholders.order_by().values("pk"),
-            cluster__status=PublicationStatus.PUBLISHED,
-        )
-        .select_related("stakeholder__region", "cluster__region")
-        .order_by("stakeholder__name", "stakeholder_id", "cluster__product", "cluster__place")
+def stakeholder_export_values(stakeholders):
+    """Return the memberships of the stakeholders queryset in published clusters as tuples
+    in STAKEHOLDER_EXPORT_COLUMNS order (a values_list: no model instances).
+
+    A stakeholder of such a membership is public, so `stakeholders` need not be restricted
+    to the public ones (selectors.stakeholder_public): pass the filtered Stakeholder.objects,
+    and when nothing filters them the membership list is not joined to them a second time.
+    """
+    memberships = ClusterMembership.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
+    if stakeholders.query.where:  # not every stakeholder: only those the filters keep
+        memberships = memberships.filter(stakeholder__in=stakeholders.order_by().values("pk"))
+    return memberships.order_by(
+        "stakeholder__name", "stakeholder_id", "cluster__product", "cluster__place"
+    ).values_list(
+        "stakeholder__name",
+        "stakeholder__kind",
+        "stakeholder__role",
+        "cluster__product",
+        "cluster__place",
+        Coalesce("cluster__region__name", Value("")),
+        "cluster__district",
+        "cluster__country",
+        "stakeholder__place",
+        Coalesce("stakeholder__region__name", Value("")),
+        "stakeholder__website",
+        "stakeholder__email",
+        "stakeholder__phone",
+        # The membership's own source, else the stakeholder's.
+        Case(When(source="", then=F("stakeholder__source")), default=F("source")),
+        "stakeholder__slug",
+        "cluster__slug",
     )
-    for membership in memberships.iterator(chunk_size=chunk_size):
-        stakeholder, cluster = membership.stakeholder, membership.cluster
-        yield {
-            "name": stakeholder.name,
-            "kind": stakeholder.kind,
-            "role": stakeholder.role,
-            "cluster_product": cluster.product,
-            "cluster_place": cluster.place,
-            "cluster_state": cluster.region.name if cluster.region_id else "",
-            "cluster_district": cluster.district,
-            "cluster_country": cluster.country,
-            "place": stakeholder.place,
-            "state": stakeholder.region.name if stakeholder.region_id else "",
-            "website": stakeholder.website,
-            "email": stakeholder.email,
-            "phone": stakeholder.phone,
-            "source": membership.source or stakeholder.source,
-            "slug": stakeholder.slug,
-            "cluster_slug": cluster.slug,
-        }
 
 
-def relationship_export_rows(relationships, chunk_size=2000):
-    """Yield the relationships queryset in the relationship import format."""
-    queryset = relationships.select_related("source", "target", "cluster__region").order_by(
+def stakeholder_export_records(stakeholders, chunk_size=5000):
+    """Yield one tuple in STAKEHOLDER_EXPORT_COLUMNS order per (stakeholder, published
+    cluster) of the stakeholders queryset, from one streamed query (a server-side cursor)."""
+    return stakeholder_export_values(stakeholders).iterator(chunk_size=chunk_size)
+
+
+def stakeholder_export_csv(stakeholders):
+    """Return the CSV text of stakeholder_export_records (without header) rendered by the
+    database, pieces of many lines (common.csv_sql), or None where it cannot render it."""
+    if not csv_sql.supported():
+        return None
+    return csv_sql.iter_csv_lines(
+        stakeholder_export_values(stakeholders), len(STAKEHOLDER_EXPORT_COLUMNS)
+    )
+
+
+def stakeholder_export_rows(stakeholders, chunk_size=5000):
+    """Yield one dict of STAKEHOLDER_EXPORT_COLUMNS per (stakeholder, published cluster)."""
+    for record in stakeholder_export_records(stakeholders, chunk_size=chunk_size):
+        yield dict(zip(STAKEHOLDER_EXPORT_COLUMNS, record, strict=True))
+
+
+def _iso_date(name):
+    # The date as date.isoformat() writes it, "" when unknown.
+    return Coalesce(
+        Func(F(name), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
+        if connection.vendor == "postgresql"
+        else Cast(name, CharField()),
+        Value(""),
+    )
+
+
+def relationship_export_values(relationships):
+    """Return the relationships queryset as tuples in RELATIONSHIP_EXPORT_COLUMNS order, in
+    the list's order (a values_list: no model instances)."""
+    return relationships.order_by(
         "cluster__product", "cluster__place", "source__name", "kind", "target__name", "pk"
+    ).values_list(
+        "source__name",
+        "source__kind",
+        "target__name",
+        "target__kind",
+        "kind",
+        "cluster__product",
+        "cluster__place",
+        Coalesce("cluster__region__name", Value("")),
+        "cluster__country",
+        _iso_date("since"),
+        _iso_date("until"),
+        "provenance",
     )
-    for relationship in queryset.iterator(chunk_size=chunk_size):
-        cluster = relationship.cluster
-        yield {
-            "source_name": relationship.source.name,
-            "source_kind": relationship.source.kind,
-            "target_name": relationship.target.name,
-            "target_kind": relationship.target.kind,
-            "relationship": relationship.kind,
-            "cluster_product": cluster.product,
-            "cluster_place": cluster.place,
-            "cluster_state": cluster.region.name if cluster.region_id else "",
-            "cluster_country": cluster.country,
-            "since": relationship.since.isoformat() if relationship.since else "",
-            "until": relationship.until.isoformat() if relationship.until else "",
-            "source": relationship.provenance,
-        }
+
+
+def relationship_export_records(relationships, chunk_size=5000):
+    """Yield the relationships queryset as tuples in RELATIONSHIP_EXPORT_COLUMNS order, from
+    one streamed query."""
+    return relationship_export_values(relationships).iterator(chunk_size=chunk_size)
+
+
+def relationship_export_csv(relationships):
+    """Return the CSV text of relationship_export_records (without header) rendered by the
+    database (common.csv_sql), or None where it cannot render it."""
+    if not csv_sql.supported():
+        return None
+    return csv_sql.iter_csv_lines(
+        relationship_export_values(relationships), len(RELATIONSHIP_EXPORT_COLUMNS)
+    )
+
+
+def relationship_export_rows(relationships, chunk_size=5000):
+    """Yield the relationships queryset in the relationship import format (dicts)."""
+    for record in relationship_export_records(relationships, chunk_size=chunk_size):
+        yield dict(zip(RELATIONSHIP_EXPORT_COLUMNS, record, strict=True))
 
 
 def public_relationships():

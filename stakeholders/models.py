@@ -194,3 +194,32 @@ class Network(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.cluster})"
+
+
+class NetworkSummary(models.Model):
+    """The network figures of one cluster that every cluster export carries (actors, links,
+    distinct linked pairs, isolated actors, enterprises without a trade link, absent kinds).
+
+    Derived data, not audited: stakeholders.network.summary refreshes a cluster's row when
+    its network changes (network_cache_invalidate) and rebuilds them all after bulk loads.
+    A missing row means "not known": the export computes that cluster's figures instead.
+    """
+
+    cluster = models.OneToOneField(
+        Cluster, on_delete=models.CASCADE, primary_key=True, related_name="network_summary"
+    )
+    actors = models.PositiveIntegerField()
+    links = models.PositiveIntegerField()
+    pairs = models.PositiveIntegerField()
+    isolated = models.PositiveIntegerField()
+    unlinked_enterprises = models.PositiveIntegerField()
+    absent_kinds = models.CharField(max_length=200, blank=True)
+    refreshed = models.DateTimeField()
+
+    class Meta:
+        ordering = ["cluster"]
+        verbose_name = _("network summary")
+        verbose_name_plural = _("network summaries")
+
+    def __str__(self):
+        return f"network summary of cluster {self.cluster_id}"

@@ -49,6 +49,7 @@ from common.page_cache import bump_public_version
 
 from .choices import ROLES_BY_KIND, Kind, RelationshipType, SizeClass
 from .models import ClusterMembership, Relationship, Stakeholder
+from .network.summary import network_summaries_rebuild
 from .services import stakeholder_identity_key
 
 AGENCY_NAME = "Synthetic data"
@@ -532,6 +533,10 @@ def generate(*, clusters, stakeholders, relationships, seed=1, log=None):
         for model in (Cluster, ClusterFigure, Stakeholder, ClusterMembership, Relationship):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         lap("analyze")
+        # COPY bypasses the services, so the exports' kept network summaries are built here.
+        network_summaries_rebuild()
+        cursor.execute("ANALYZE stakeholders_networksummary")
+        lap("network summaries")
     biggest = max(range(len(members)), key=lambda i: len(members[i]), default=None)
     if biggest is not None:
         report.biggest = (cluster_objects[biggest].slug, len(members[biggest]))

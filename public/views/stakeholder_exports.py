@@ -7,15 +7,17 @@ from django.views import View
 from common.exports import FORMATS, export_response
 from public import pagination
 from public.views import FilteredListView, without_blanks
-from stakeholders import selectors
 from stakeholders.exports import (
     RELATIONSHIP_EXPORT_COLUMNS,
     STAKEHOLDER_EXPORT_COLUMNS,
     public_relationships,
-    relationship_export_rows,
-    stakeholder_export_rows,
+    relationship_export_csv,
+    relationship_export_records,
+    stakeholder_export_csv,
+    stakeholder_export_records,
 )
 from stakeholders.filtersets import RelationshipFilterSet, StakeholderFilterSet
+from stakeholders.models import Stakeholder
 
 
 def _invalid(filterset):
@@ -36,17 +38,21 @@ class StakeholderExportView(View):
     def get(self, request, file_format):
         if file_format not in FORMATS:
             raise Http404
+        # Every stakeholder, not only the public ones: each row is a membership of a
+        # published cluster, so its stakeholder is public (stakeholder_export_values).
         filterset = StakeholderFilterSet(
-            without_blanks(request.GET), queryset=selectors.stakeholder_public()
+            without_blanks(request.GET), queryset=Stakeholder.objects.all()
         )
         if not filterset.is_valid():
             return _invalid(filterset)
         return export_response(
-            stakeholder_export_rows(filterset.qs),
+            stakeholder_export_records(filterset.qs),
             STAKEHOLDER_EXPORT_COLUMNS,
             file_format=file_format,
             name="stakeholders",
             sheet_title="Stakeholders",
+            records=True,
+            csv_text=stakeholder_export_csv(filterset.qs) if file_format == "csv" else None,
         )
 
 
@@ -77,9 +83,11 @@ class RelationshipExportView(View):
         if not filterset.is_valid():
             return _invalid(filterset)
         return export_response(
-            relationship_export_rows(filterset.qs),
+            relationship_export_records(filterset.qs),
             RELATIONSHIP_EXPORT_COLUMNS,
             file_format=file_format,
             name="relationships",
             sheet_title="Relationships",
+            records=True,
+            csv_text=relationship_export_csv(filterset.qs) if file_format == "csv" else None,
         )

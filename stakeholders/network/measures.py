@@ -425,7 +425,8 @@ def _bump(cluster_id):
 
 
 def network_cache_invalidate(cluster_id):
-    """Forget the cached network measures of a cluster; call it on every network write.
+    """Forget the cached network measures of a cluster, and its kept network summary; call
+    it on every network write.
 
     The version is bumped at once (so the writing request sees its change) and again when the
     surrounding transaction commits (so measures computed by another request from the data
@@ -434,6 +435,11 @@ def network_cache_invalidate(cluster_id):
     _bump(cluster_id)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _bump(cluster_id))
+    # The export's kept summary of the cluster follows the same writes (summary imports
+    # this module for TRADE_TYPES, hence the import here).
+    from .summary import network_summary_invalidate
+
+    network_summary_invalidate(cluster_id)
 
 
 def cluster_network_measures(cluster):

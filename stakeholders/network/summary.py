@@ -1,18 +1,26 @@
-"""Network measures for many clusters at once, for the cluster exports.
+"""Network measures for many clusters at once, for the cluster exports, kept per cluster.
 
 The measures of stakeholders.network that need no graph walk (actors, links, density,
-isolated actors, absent kinds, enterprises without a trade link) computed in the database
-for a whole batch of clusters with four grouped queries, so an export of 10,000 clusters
-does not read 10,000 networks. They equal what network_measures computes (tested); the
-measures that need the graph (components, brokers) are on the map, in measures.json and
-the API.
+isolated actors, absent kinds, enterprises without a trade link) are computed in the
+database by one set-based statement for any set of clusters (`SUMMARY_SQL`), and kept in
+NetworkSummary so that an export of 10,000 clusters reads 10,000 small rows instead of
+5,000,000 relationships. They equal what network_measures computes (tested for every
+write path); the measures that need the graph (components, brokers) are on the map, in
+measures.json and the API.
+
+How the rows stay right: every network write calls measures.network_cache_invalidate,
+which calls `network_summary_invalidate`: the cluster's row is deleted at once, in the
+writing transaction (so nothing stale is ever read, there or elsewhere after the commit),
+and recomputed once the transaction commits, all the clusters a transaction touched in one
+statement. A cluster without a row (never computed, or its refresh not yet run) is
+computed by the export itself. Bulk loads that bypass the services (generate_scale_data)
+call `network_summaries_rebuild`; so does `manage.py rebuild_network_summaries`.
 """
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat, Greatest, Least
+from django.db import connection, transaction
 
 from ..choices import Kind
-from ..models import ClusterMembership, Relationship
+from ..models import ClusterMembership, NetworkSummary, Relationship
 from .measures import TRADE_TYPES
 
 SUMMARY_COLUMNS = (
@@ -23,75 +31,261 @@ SUMMARY_COLUMNS = (
     "network_absent_kinds",
     "network_unlinked_enterprises",
 )
+# Clusters per refresh statement (a bounded array parameter and bounded work each).
+REFRESH_CHUNK = 500
+
+# One row per cluster of `{where}` (a condition on c.id): id, actors, links, distinct
+# linked pairs, isolated actors, enterprises without a trade link, absent kinds. An edge is
+# a relationship whose both ends are members (as cluster_graph reads the network).
+SUMMARY_SQL = """
+WITH member AS (
+    SELECT m.cluster_id, m.stakeholder_id, s.kind
+    FROM stakeholders_clustermembership m
+    JOIN stakeholders_stakeholder s ON s.id = m.stakeholder_id
+    WHERE {member_where}
+), edge AS (
+    SELECT r.cluster_id, r.source_id, r.target_id, r.kind
+    FROM stakeholders_relationship r
+    JOIN stakeholders_clustermembership ms
+        ON ms.cluster_id = r.cluster_id AND ms.stakeholder_id = r.source_id
+    JOIN stakeholders_clustermembership mt
+        ON mt.cluster_id = r.cluster_id AND mt.stakeholder_id = r.target_id
+    WHERE {edge_where}
+), link AS (
+    SELECT cluster_id, count(*) AS links,
+        count(DISTINCT (least(source_id, target_id), greatest(source_id, target_id))) AS pairs
+    FROM edge GROUP BY cluster_id
+), node AS (
+    -- One row per stakeholder of each cluster: whether it is linked at all, and by a trade.
+    -- (One aggregate over members and edge ends: no join whose size the planner guesses.)
+    SELECT cluster_id, stakeholder_id, max(kind) AS kind,
+        bool_or(linked) AS linked, bool_or(trades) AS trades
+    FROM (
+        SELECT cluster_id, stakeholder_id, kind, FALSE AS linked, FALSE AS trades
+        FROM member
+        UNION ALL
+        SELECT cluster_id, source_id, NULL, TRUE, kind = ANY(%(trade)s) FROM edge
+        UNION ALL
+        SELECT cluster_id, target_id, NULL, TRUE, kind = ANY(%(trade)s) FROM edge
+    ) AS ends
+    GROUP BY cluster_id, stakeholder_id
+), per_cluster AS (
+    SELECT cluster_id, count(*) AS actors,
+        count(*) FILTER (WHERE NOT linked) AS isolated,
+        count(*) FILTER (WHERE kind = %(enterprise)s AND NOT trades) AS unlinked_enterprises,
+        array_agg(DISTINCT kind) AS kinds
+    FROM node
+    WHERE kind IS NOT NULL  -- a member (the ends of an edge are members)
+    GROUP BY cluster_id
+)
+SELECT c.id,
+    coalesce(p.actors, 0),
+    coalesce(l.links, 0),
+    coalesce(l.pairs, 0),
+    coalesce(p.isolated, 0),
+    coalesce(p.unlinked_enterprises, 0),
+    array_to_string(ARRAY(
+        SELECT k FROM unnest(%(kinds)s::text[]) WITH ORDINALITY AS u(k, o)
+        WHERE p.kinds IS NULL OR NOT k = ANY(p.kinds)
+        ORDER BY o
+    ), ' ')
+FROM clusters_cluster c
+LEFT JOIN per_cluster p ON p.cluster_id = c.id
+LEFT JOIN link l ON l.cluster_id = c.id
+WHERE {cluster_where}
+"""
+
+UPSERT_SQL = """
+INSERT INTO stakeholders_networksummary
+    (cluster_id, actors, links, pairs, isolated, unlinked_enterprises, absent_kinds, refreshed)
+SELECT *, now() FROM ({select}) AS computed
+ON CONFLICT (cluster_id) DO UPDATE SET
+    actors = EXCLUDED.actors, links = EXCLUDED.links, pairs = EXCLUDED.pairs,
+    isolated = EXCLUDED.isolated, unlinked_enterprises = EXCLUDED.unlinked_enterprises,
+    absent_kinds = EXCLUDED.absent_kinds, refreshed = EXCLUDED.refreshed
+"""
 
 
-def _member(end):
-    return ClusterMembership.objects.filter(
-        cluster_id=OuterRef("cluster_id"), stakeholder_id=OuterRef(end)
-    )
+def _summary_sql(cluster_ids):
+    """Return (SQL, params) of SUMMARY_SQL for `cluster_ids` (None: every cluster)."""
+    params = {
+        "trade": sorted(TRADE_TYPES),
+        "enterprise": Kind.ENTERPRISE,
+        "kinds": list(Kind.values),
+    }
+    if cluster_ids is None:
+        wheres = {"member_where": "TRUE", "edge_where": "TRUE", "cluster_where": "TRUE"}
+    else:
+        params["ids"] = list(cluster_ids)
+        wheres = {
+            "member_where": "m.cluster_id = ANY(%(ids)s)",
+            "edge_where": "r.cluster_id = ANY(%(ids)s)",
+            "cluster_where": "c.id = ANY(%(ids)s)",
+        }
+    return SUMMARY_SQL.format(**wheres), params
 
 
-def _links(cluster_ids):
-    """Relationships of the clusters whose both ends are members (the graph's edges)."""
-    return Relationship.objects.filter(
-        Exists(_member("source_id")), Exists(_member("target_id")), cluster_id__in=cluster_ids
-    )
-
-
-def _touching(types=None):
-    links = Relationship.objects.filter(cluster_id=OuterRef("cluster_id")).filter(
-        Q(source_id=OuterRef("stakeholder_id")) | Q(target_id=OuterRef("stakeholder_id"))
-    )
-    links = links.filter(Exists(_member("source_id")), Exists(_member("target_id")))
-    return links.filter(kind__in=types) if types else links
+def _columns(actors, links, pairs, isolated, unlinked_enterprises, absent_kinds):
+    return {
+        "network_actors": actors,
+        "network_links": links,
+        # As nx.density of the undirected simple graph (network_measures).
+        "network_density": round(pairs / (actors * (actors - 1)) * 2, 6) if actors > 1 else 0.0,
+        "network_isolated": isolated,
+        "network_absent_kinds": absent_kinds,
+        "network_unlinked_enterprises": unlinked_enterprises,
+    }
 
 
 def empty_summary():
     """Return the summary of a cluster with no stakeholders."""
-    return {
-        "network_actors": 0,
-        "network_links": 0,
-        "network_density": 0.0,
-        "network_isolated": 0,
-        "network_absent_kinds": " ".join(Kind.values),
-        "network_unlinked_enterprises": 0,
-    }
+    return _columns(0, 0, 0, 0, 0, " ".join(Kind.values))
+
+
+def network_summaries_compute(cluster_ids):
+    """Return {cluster_id: summary} computed from the network itself (one statement on
+    PostgreSQL; two queries and a count in Python elsewhere)."""
+    cluster_ids = list(cluster_ids)
+    if not cluster_ids:
+        return {}
+    if connection.vendor != "postgresql":
+        return _compute_in_python(cluster_ids)
+    sql, params = _summary_sql(cluster_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {cluster_id: _columns(*values) for cluster_id, *values in cursor.fetchall()}
+
+
+def _compute_in_python(cluster_ids):
+    """SUMMARY_SQL's figures for a database without its SQL (SQLite, the demo's)."""
+    kinds = {cluster_id: {} for cluster_id in cluster_ids}
+    for cluster_id, stakeholder_id, kind in ClusterMembership.objects.filter(
+        cluster_id__in=cluster_ids
+    ).values_list("cluster_id", "stakeholder_id", "stakeholder__kind"):
+        kinds[cluster_id][stakeholder_id] = kind
+    links = dict.fromkeys(cluster_ids, 0)
+    pairs = {cluster_id: set() for cluster_id in cluster_ids}
+    touched = {cluster_id: set() for cluster_id in cluster_ids}
+    trading = {cluster_id: set() for cluster_id in cluster_ids}
+    for cluster_id, source, target, kind in Relationship.objects.filter(
+        cluster_id__in=cluster_ids
+    ).values_list("cluster_id", "source_id", "target_id", "kind"):
+        if source in kinds[cluster_id] and target in kinds[cluster_id]:
+            links[cluster_id] += 1
+            pairs[cluster_id].add((min(source, target), max(source, target)))
+            touched[cluster_id].update((source, target))
+            if kind in TRADE_TYPES:
+                trading[cluster_id].update((source, target))
+    summaries = {}
+    for cluster_id, members in kinds.items():
+        present = set(members.values())
+        summaries[cluster_id] = _columns(
+            len(members),
+            links[cluster_id],
+            len(pairs[cluster_id]),
+            sum(1 for member in members if member not in touched[cluster_id]),
+            sum(
+                1
+                for member, kind in members.items()
+                if kind == Kind.ENTERPRISE and member not in trading[cluster_id]
+            ),
+            " ".join(kind for kind in Kind.values if kind not in present),
+        )
+    return summaries
 
 
 def network_summaries(cluster_ids):
-    """Return {cluster_id: summary} for `cluster_ids` (four queries whatever their number)."""
+    """Return {cluster_id: summary} for `cluster_ids`: the kept rows, and the clusters
+    without one computed (two queries at most whatever their number)."""
     cluster_ids = list(cluster_ids)
-    summaries = {cluster_id: empty_summary() for cluster_id in cluster_ids}
-    members = ClusterMembership.objects.filter(cluster_id__in=cluster_ids)
-    kinds = {cluster_id: set() for cluster_id in cluster_ids}
-    for row in members.values("cluster_id", "stakeholder__kind").annotate(n=Count("pk")):
-        summaries[row["cluster_id"]]["network_actors"] += row["n"]
-        kinds[row["cluster_id"]].add(row["stakeholder__kind"])
-    pair = Concat(
-        Cast(Least("source_id", "target_id"), CharField()),
-        Value("-"),
-        Cast(Greatest("source_id", "target_id"), CharField()),
+    kept = NetworkSummary.objects.filter(cluster_id__in=cluster_ids).values_list(
+        "cluster_id", "actors", "links", "pairs", "isolated", "unlinked_enterprises", "absent_kinds"
     )
-    for row in (
-        _links(cluster_ids)
-        .values("cluster_id")
-        .annotate(links=Count("pk"), pairs=Count(pair, distinct=True))
-    ):
-        summary = summaries[row["cluster_id"]]
-        summary["network_links"] = row["links"]
-        n = summary["network_actors"]
-        summary["network_density"] = round(row["pairs"] / (n * (n - 1)) * 2, 6) if n > 1 else 0.0
-    for row in members.filter(~Exists(_touching())).values("cluster_id").annotate(n=Count("pk")):
-        summaries[row["cluster_id"]]["network_isolated"] = row["n"]
-    for row in (
-        members.filter(stakeholder__kind=Kind.ENTERPRISE)
-        .filter(~Exists(_touching(TRADE_TYPES)))
-        .values("cluster_id")
-        .annotate(n=Count("pk"))
-    ):
-        summaries[row["cluster_id"]]["network_unlinked_enterprises"] = row["n"]
-    for cluster_id, present in kinds.items():
-        summaries[cluster_id]["network_absent_kinds"] = " ".join(
-            kind for kind in Kind.values if kind not in present
-        )
+    summaries = {cluster_id: _columns(*values) for cluster_id, *values in kept}
+    missing = [cluster_id for cluster_id in cluster_ids if cluster_id not in summaries]
+    summaries.update(network_summaries_compute(missing))
+    for cluster_id in missing:  # an id that is no cluster (deleted meanwhile)
+        summaries.setdefault(cluster_id, empty_summary())
     return summaries
+
+
+def network_summaries_refresh(cluster_ids):
+    """Recompute and keep the summaries of `cluster_ids` (set-based, a chunk per statement;
+    kept on PostgreSQL only, computed by each export elsewhere).
+
+    Each chunk takes a transaction-level advisory lock per cluster first, so that two
+    refreshes of one cluster run one after the other and the later one, which sees the
+    other's data, writes last.
+    """
+    if connection.vendor != "postgresql":
+        return
+    cluster_ids = sorted(set(cluster_ids))
+    for start in range(0, len(cluster_ids), REFRESH_CHUNK):
+        chunk = cluster_ids[start : start + REFRESH_CHUNK]
+        select, params = _summary_sql(chunk)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, id::int) FROM unnest(%s::bigint[]) AS id "
+                "ORDER BY id",
+                [ADVISORY_LOCK_CLASS, chunk],
+            )
+            cursor.execute(UPSERT_SQL.format(select=select), params)
+
+
+def network_summaries_rebuild():
+    """Recompute and keep the summary of every cluster in one statement; return how many
+    (on PostgreSQL; elsewhere nothing is kept and 0 is returned)."""
+    if connection.vendor != "postgresql":
+        return 0
+    select, params = _summary_sql(None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Writes that commit meanwhile wait, then refresh their clusters after this.
+        cursor.execute("LOCK TABLE stakeholders_networksummary IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM stakeholders_networksummary")
+        cursor.execute(UPSERT_SQL.format(select=select), params)
+        return cursor.rowcount
+
+
+# The first key of the advisory locks of the refreshes (the second is the cluster id).
+ADVISORY_LOCK_CLASS = 0x4E53  # "NS"
+
+_PENDING = "_network_summary_pending"
+
+
+class _PendingRefresh:
+    """The clusters whose summary a transaction changed, refreshed once it commits: one
+    statement for all the clusters of a bulk import instead of one per cluster."""
+
+    def __init__(self, conn):
+        self.cluster_ids = set()
+        # Where its callback is in the connection's run_on_commit, and the savepoints open
+        # when it was registered (rolling one back drops the callback).
+        self.position = len(conn.run_on_commit)
+        self.savepoints = frozenset(conn.savepoint_ids)
+
+    def takes_more(self, conn):
+        """Return whether its callback is still registered, by this block or one around it."""
+        callbacks = conn.run_on_commit
+        return (
+            self.position < len(callbacks)
+            and callbacks[self.position][1] == self.run
+            and self.savepoints <= set(conn.savepoint_ids)
+        )
+
+    def run(self):
+        network_summaries_refresh(self.cluster_ids)
+
+
+def network_summary_invalidate(cluster_id):
+    """Forget the kept summary of a cluster now, and recompute it after the commit."""
+    NetworkSummary.objects.filter(cluster_id=cluster_id).delete()
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        network_summaries_refresh([cluster_id])
+        return
+    pending = getattr(conn, _PENDING, None)
+    if pending is None or not pending.takes_more(conn):
+        pending = _PendingRefresh(conn)
+        setattr(conn, _PENDING, pending)
+        transaction.on_commit(pending.run)
+    pending.cluster_ids.add(cluster_id)
