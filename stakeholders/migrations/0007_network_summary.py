@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0004_benchmark_currency'),
-        ('stakeholders', '0003_networks'),
+        ('stakeholders', '0006_list_order_indexes'),
     ]
 
     operations = [
