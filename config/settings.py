@@ -150,6 +150,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
     )
+    # No JIT compilation: a page's queries are short, and on the national-scale data JIT
+    # added 80-95 ms to plans the planner costed high (bench/README.md, issue 11).
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", "-c jit=" + os.environ.get("DJANGO_DB_JIT", "off")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
