@@ -239,7 +239,7 @@ class ClusterImporter(RowImporter):
                     )
                 else:  # another agency's draft: that it exists, nothing more
                     message = services.hidden_duplicate_message()
-                result.errors.append(RowError(number, "product", message))
+                result.add_error(RowError(number, "product", message))
                 continue
             data = {"cluster_type": cleaned["cluster_type"], **descriptors}
             if sector is not None:
@@ -252,7 +252,7 @@ class ClusterImporter(RowImporter):
                 rules=rules,
             )
             result.count(UPDATED if changed else UNCHANGED, number, self.row_label(cleaned))
-        if not result.errors:
+        if not result.error_count:
             clusters_create_bulk(new_clusters, rules=rules)
 
     @staticmethod

@@ -282,7 +282,7 @@ class StakeholderImporter(ClusterScopedImporter):
         except HiddenStakeholders as exc:
             for index in exc.indexes:
                 number = labels[index][0]
-                result.errors.append(RowError(number, "name", services.hidden_duplicate_message()))
+                result.add_error(RowError(number, "name", services.hidden_duplicate_message()))
             return
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
