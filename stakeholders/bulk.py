@@ -165,7 +165,8 @@ def _write(created, changed, new_links):
 
 @dataclass
 class RelationshipRow:
-    """One validated relationship row: both ends are members of the cluster."""
+    """One validated relationship row: both ends are members of the cluster (`source` and
+    `target` need only their `pk`)."""
 
     cluster: object
     source: object
@@ -184,10 +185,21 @@ def relationships_import_bulk(rows):
     updates its dates where the row gives them (blank leaves them alone).
     """
     clusters = {row.cluster.pk for row in rows}
-    existing = {
-        (r.cluster_id, r.source_id, r.target_id, r.kind): r
-        for r in Relationship.objects.filter(cluster_id__in=clusters)
-    }
+    existing = {}
+    # Only the relationships the rows could name (by cluster and source), never every
+    # relationship of the clusters: a cluster may hold tens of thousands.
+    sources = sorted({row.source.pk for row in rows})
+    for start in range(0, len(sources), BATCH):
+        for relationship in Relationship.objects.filter(
+            cluster_id__in=clusters, source_id__in=sources[start : start + BATCH]
+        ):
+            key = (
+                relationship.cluster_id,
+                relationship.source_id,
+                relationship.target_id,
+                relationship.kind,
+            )
+            existing[key] = relationship
     created, outcomes = [], []
     for row in rows:
         key = (row.cluster.pk, row.source.pk, row.target.pk, row.kind)
@@ -195,8 +207,8 @@ def relationships_import_bulk(rows):
         if relationship is None:
             relationship = Relationship(
                 cluster=row.cluster,
-                source=row.source,
-                target=row.target,
+                source_id=row.source.pk,
+                target_id=row.target.pk,
                 kind=row.kind,
                 since=row.since,
                 until=row.until,
