@@ -27,6 +27,7 @@ from .choices import (
     Stage,
     Structure,
 )
+from .import_fast import cluster_row_clean
 from .models import Agency, Cluster, ClusterFigure
 from .permissions import cluster_policy
 
@@ -188,6 +189,9 @@ class ClusterImporter(RowImporter):
 
     def form_kwargs(self):
         return {"lookups": self.lookups}
+
+    def fast_clean(self, values):
+        return cluster_row_clean(values, lookups=self.lookups)
 
     def identity(self, cleaned):
         return services.cluster_identity_key(

@@ -1,6 +1,7 @@
 """Import stakeholders (with their cluster memberships) and relationships (docs/formats.md)."""
 
 import datetime
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .bulk import (
     stakeholders_import_bulk,
 )
 from .choices import Kind, RelationshipType, Role
+from .import_fast import relationship_row_clean, stakeholder_row_clean
 from .models import ClusterMembership
 from .permissions import stakeholder_policy
 
@@ -78,6 +80,9 @@ def parse_partial_date(text):
         return datetime.date(year, month, day)
     except ValueError:
         raise ValidationError(f"'{text}' is not a valid date.") from None
+
+
+_read_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # dates repeat
 
 
 class PartialDateField(forms.CharField):
@@ -291,6 +296,10 @@ class ClusterScopedImporter(RowImporter):
             return {"lookups": self.lookups}
         return {"lookups": self.lookups, "cluster_refusal": self.cluster_refusal}
 
+    def row_cluster_refusal(self):
+        """Return the check of what clusters a row may add to (None: all)."""
+        return None if self.user is None else self.cluster_refusal
+
     def cluster_refusal(self, cluster):
         """Return why the importing user may not add to `cluster`, or None if they may; a
         cluster they may not even see is not named."""
@@ -338,6 +347,11 @@ class StakeholderImporter(ClusterScopedImporter):
             return set(ids)
         allowed = stakeholder_policy.linkable_instances(self.user)
         return set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
+
+    def fast_clean(self, values):
+        return stakeholder_row_clean(
+            values, lookups=self.lookups, cluster_refusal=self.row_cluster_refusal()
+        )
 
     def identity(self, cleaned):
         key = services.stakeholder_identity_key(
@@ -438,6 +452,14 @@ class RelationshipImporter(ClusterScopedImporter):
     form_class = RelationshipImportForm
     label = "relationships"
     prefetch_members = True
+
+    def fast_clean(self, values):
+        return relationship_row_clean(
+            values,
+            lookups=self.lookups,
+            cluster_refusal=self.row_cluster_refusal(),
+            read_date=_read_date,
+        )
 
     def row_label(self, cleaned):
         return f"{cleaned['source_name']} {cleaned['relationship']} {cleaned['target_name']}"
