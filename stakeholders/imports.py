@@ -283,6 +283,7 @@ class ClusterScopedImporter(RowImporter):
         self.user = user
         self.lookups = ChunkLookups()
         self._refusals = {}
+        self._invalidated = set()  # clusters whose cached network this import forgot
 
     prefetch_members = False
 
@@ -385,7 +386,10 @@ class StakeholderImporter(ClusterScopedImporter):
             )
         try:
             outcomes = stakeholders_import_bulk(
-                rows, editable=self._editable, linkable=self._linkable
+                rows,
+                editable=self._editable,
+                linkable=self._linkable,
+                invalidated=self._invalidated,
             )
         except HiddenStakeholders as exc:
             for index in exc.indexes:
@@ -488,6 +492,6 @@ class RelationshipImporter(ClusterScopedImporter):
                     provenance=cleaned["source"],
                 )
             )
-        outcomes = relationships_import_bulk(rows)
+        outcomes = relationships_import_bulk(rows, invalidated=self._invalidated)
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
