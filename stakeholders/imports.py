@@ -109,7 +109,7 @@ class ChunkLookups(services.ImportLookups):
     in one query, the members of the clusters it names in one more, and no more members
     kept than MEMBER_BUDGET (the clusters used longest ago are forgotten first)."""
 
-    MEMBER_BUDGET = 1_500_000
+    MEMBER_BUDGET = 1_000_000  # about 150 MB of names and ids
 
     def __init__(self):
         super().__init__()
