@@ -1,33 +1,26 @@
-"""Import throughput: stakeholder rows per second, validation and history included.
+"""Import throughput: rows per second and peak memory of the three importers.
 
 Run against PostgreSQL (make bench does):
     scripts/with-postgres sh -c '.venv/bin/python manage.py migrate -v0 && \
-        .venv/bin/python -m bench.import_bench --rows 100000'
-It generates a stakeholder file of N rows over 200 clusters (not timed), imports it through
-the same importer the command and the upload use (timed), then imports it again (the
-all-unchanged path), and prints rows per second and the peak resident memory.
+        .venv/bin/python bench/import_bench.py --rows 100000'
+It writes (not timed) a cluster file of --clusters clusters (10,000), a stakeholder file of
+--rows rows spread over them and a relationship file of --rows rows between those
+stakeholders, then runs `manage.py import_clusters`, `import_stakeholders` and
+`import_relationships` on them, each twice (creating, then re-importing the unchanged file),
+each in its own process, and prints rows per second and the peak resident memory of each.
+The row limit of a file (REGISTRY_UPLOAD_MAX_ROWS / _CELLS) is raised to fit --rows.
 """
 
 import argparse
 import csv
 import os
-import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django
-
-django.setup()
-
-from clusters.imports import ClusterImporter  # noqa: E402
-from common.history import change_set  # noqa: E402
-from stakeholders.imports import StakeholderImporter  # noqa: E402
-
+ROOT = Path(__file__).resolve().parents[1]
 KINDS = [
     ("enterprise", "manufacturer"),
     ("supplier", "raw_material"),
@@ -35,27 +28,56 @@ KINDS = [
     ("association", "industry_association"),
     ("bds_provider", "consultancy"),
 ]
-CLUSTERS = 200
+RELATIONSHIPS = ["supplies", "buys_from", "subcontracts_to", "trains", "collaborates"]
+STATES = ["Gujarat", "Punjab", "Tamil Nadu", "Uttar Pradesh", "Maharashtra", "Karnataka"]
 
 
-def write_files(directory, rows):
-    """Write a cluster file and a stakeholder file of `rows` rows; return their paths."""
-    clusters = Path(directory) / "clusters.csv"
-    with clusters.open("w", newline="") as handle:
+def cluster_of(number, clusters):
+    """Return (product, place, state) of cluster `number`."""
+    return f"Bench product {number}", f"Bench place {number}", STATES[number % len(STATES)]
+
+
+def write_clusters(path, clusters):
+    with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["product", "place", "state", "cluster_type", "enterprise_count"])
-        for number in range(CLUSTERS):
+        writer.writerow(
+            [
+                "product",
+                "place",
+                "state",
+                "cluster_type",
+                "sector",
+                "enterprise_count",
+                "employment",
+                "annual_turnover",
+                "figures_year",
+                "source",
+                "latitude",
+                "longitude",
+            ]
+        )
+        for number in range(clusters):
+            product, place, state = cluster_of(number, clusters)
             writer.writerow(
                 [
-                    f"Bench product {number}",
-                    f"Bench place {number}",
-                    "Gujarat",
+                    product,
+                    place,
+                    state,
                     "industrial",
+                    f"Sector {number % 40}",
                     100 + number,
+                    1000 + number,
+                    10_000_000 + number,
+                    "2021-22",
+                    "benchmark",
+                    "22.5",
+                    "72.5",
                 ]
             )
-    stakeholders = Path(directory) / "stakeholders.csv"
-    with stakeholders.open("w", newline="") as handle:
+
+
+def write_stakeholders(path, rows, clusters):
+    with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
             [
@@ -66,51 +88,125 @@ def write_files(directory, rows):
                 "cluster_place",
                 "cluster_state",
                 "website",
+                "email",
                 "source",
             ]
         )
         for number in range(rows):
             kind, role = KINDS[number % len(KINDS)]
-            cluster = number % CLUSTERS
             writer.writerow(
                 [
                     f"Bench stakeholder {number}",
                     kind,
                     role,
-                    f"Bench product {cluster}",
-                    f"Bench place {cluster}",
-                    "Gujarat",
+                    *cluster_of(number % clusters, clusters),
                     f"https://example.org/{number}",
+                    f"contact{number}@example.org",
                     "benchmark",
                 ]
             )
-    return clusters, stakeholders
 
 
-def peak_mib():
-    """Return the process's peak resident memory in MiB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def write_relationships(path, rows, clusters):
+    """Relationships between stakeholder i and i + clusters (members of the same cluster)."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "source_name",
+                "source_kind",
+                "target_name",
+                "target_kind",
+                "relationship",
+                "cluster_product",
+                "cluster_place",
+                "cluster_state",
+                "since",
+            ]
+        )
+        for number in range(rows):
+            target = (number + clusters) % rows
+            if target % clusters != number % clusters:  # wrapped round: stay in the cluster
+                target = number % clusters
+            if target == number:
+                target = number + clusters
+            writer.writerow(
+                [
+                    f"Bench stakeholder {number}",
+                    KINDS[number % len(KINDS)][0],
+                    f"Bench stakeholder {target}",
+                    KINDS[target % len(KINDS)][0],
+                    RELATIONSHIPS[number % len(RELATIONSHIPS)],
+                    *cluster_of(number % clusters, clusters),
+                    "2015",
+                ]
+            )
+
+
+PEAK = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['manage.py', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
+    "finally:\n"
+    "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def time_command(command, path, rows, env):
+    """Run `manage.py command path` in its own process; return (seconds, summary, peak MiB)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, command, str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"{command} failed:\n{done.stderr[-3000:]}")
+    peak = next(
+        int(line.split()[1]) / 1024 for line in done.stderr.splitlines() if line.startswith("PEAK")
+    )
+    return elapsed, done.stdout.strip(), peak
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--clusters", type=int, default=10_000)
+    parser.add_argument("--only", default="clusters,stakeholders,relationships")
     args = parser.parse_args()
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "REGISTRY_UPLOAD_MAX_ROWS": str(max(args.rows, args.clusters, 200_000)),
+        "REGISTRY_UPLOAD_MAX_CELLS": str(max(args.rows, args.clusters) * 15),
+    }
+    wanted = args.only.split(",")
     with tempfile.TemporaryDirectory() as directory:
-        clusters, stakeholders = write_files(directory, args.rows)
-        ClusterImporter().run(clusters)
-        before = peak_mib()
-        for label in ("first import (creates)", "re-import (unchanged)"):
-            started = time.perf_counter()
-            with change_set(reason="benchmark"):
-                result = StakeholderImporter().run(stakeholders, reason="benchmark")
-            elapsed = time.perf_counter() - started
-            assert not result.errors, result.errors[:3]
-            print(
-                f"{label}: {args.rows:,} rows in {elapsed:.2f} s = "
-                f"{args.rows / elapsed:,.0f} rows/s ({result.summary()})"
-            )
-        print(f"peak resident memory: {peak_mib():.0f} MiB (before the imports: {before:.0f} MiB)")
+        files = {
+            "clusters": (Path(directory) / "clusters.csv", args.clusters, write_clusters),
+            "stakeholders": (Path(directory) / "stakeholders.csv", args.rows, write_stakeholders),
+            "relationships": (
+                Path(directory) / "relationships.csv",
+                args.rows,
+                write_relationships,
+            ),
+        }
+        for name, (path, rows, write) in files.items():
+            write(path, rows, args.clusters) if name != "clusters" else write(path, rows)
+        for name, (path, rows, _write) in files.items():
+            for label in ("creates", "unchanged"):
+                if name not in wanted:
+                    continue
+                elapsed, summary, peak = time_command(f"import_{name}", path, rows, env)
+                print(
+                    f"import_{name} ({label}): {rows:,} rows in {elapsed:.2f} s = "
+                    f"{rows / elapsed:,.0f} rows/s, peak {peak:.0f} MiB ({summary})",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

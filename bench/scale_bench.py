@@ -181,62 +181,97 @@ def time_export(what, url):
     )
 
 
-def time_import():
-    clusters = list(Cluster.objects.select_related("region").order_by("pk")[:200])
-    kinds = [
-        ("enterprise", "manufacturer"),
-        ("supplier", "raw_material"),
-        ("bds_provider", "consultancy"),
-    ]
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "stakeholders.csv"
-        with path.open("w", newline="") as handle:
-            writer = csv.writer(handle)
+def _import_bench():
+    """Return bench/import_bench.py as a module (its file writers and timed command)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import import_bench
+
+    return import_bench
+
+
+def _cluster_file(path, clusters):
+    """Write the existing `clusters` as a cluster file (re-imported: every row unchanged)."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["product", "place", "state", "country", "cluster_type"])
+        for cluster in clusters:
+            state = cluster.region.name if cluster.region else ""
+            writer.writerow(
+                [cluster.product, cluster.place, state, cluster.country, cluster.cluster_type]
+            )
+
+
+def _member_files(directory, clusters):
+    """Write IMPORT_ROWS new stakeholders spread over `clusters` and as many relationships
+    between them (each with the stakeholder len(clusters) further on: the same cluster)."""
+    kinds = [("enterprise", "manufacturer"), ("supplier", "raw_material")]
+    stakeholders, relationships = directory / "stakeholders.csv", directory / "relationships.csv"
+    where = [(c.product, c.place, c.region.name if c.region else "", c.country) for c in clusters]
+    with stakeholders.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["name", "kind", "role", "cluster_product", "cluster_place", "cluster_state",
+             "cluster_country", "source"]
+        )  # fmt: skip
+        for number in range(IMPORT_ROWS):
+            kind, role = kinds[number % len(kinds)]
+            writer.writerow(
+                [f"Scale import {number}", kind, role, *where[number % len(where)], "scale bench"]
+            )
+    with relationships.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["source_name", "source_kind", "target_name", "target_kind", "relationship",
+             "cluster_product", "cluster_place", "cluster_state", "cluster_country", "since"]
+        )  # fmt: skip
+        span = len(where)
+        for number in range(IMPORT_ROWS - span):
+            target = number + span
             writer.writerow(
                 [
-                    "name",
-                    "kind",
-                    "role",
-                    "cluster_product",
-                    "cluster_place",
-                    "cluster_state",
-                    "source",
+                    f"Scale import {number}",
+                    kinds[number % len(kinds)][0],
+                    f"Scale import {target}",
+                    kinds[target % len(kinds)][0],
+                    "supplies",
+                    *where[number % span],
+                    "2015",
                 ]
             )
-            for number in range(IMPORT_ROWS):
-                kind, role = kinds[number % len(kinds)]
-                cluster = clusters[number % len(clusters)]
-                writer.writerow(
-                    [
-                        f"Scale import {number}",
-                        kind,
-                        role,
-                        cluster.product,
-                        cluster.place,
-                        cluster.region.name,
-                        "scale bench",
-                    ]
+    return stakeholders, relationships, IMPORT_ROWS - span
+
+
+def time_import():
+    """Time the three importers as the command runs them, each in its own process with its
+    peak memory: the first 2,000 clusters re-imported (unchanged), then IMPORT_ROWS new
+    stakeholders and relationships between them, each created then re-imported unchanged."""
+    bench = _import_bench()
+    clusters = list(Cluster.objects.select_related("region").order_by("pk")[:2000])
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "REGISTRY_UPLOAD_MAX_ROWS": str(max(IMPORT_ROWS, 200_000)),
+        "REGISTRY_UPLOAD_MAX_CELLS": str(max(IMPORT_ROWS, 200_000) * 15),
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        directory = Path(directory)
+        _cluster_file(directory / "clusters.csv", clusters)
+        stakeholders, relationships, links = _member_files(directory, clusters[:200])
+        runs = [
+            ("import_clusters", directory / "clusters.csv", len(clusters), ["unchanged"]),
+            ("import_stakeholders", stakeholders, IMPORT_ROWS, ["creates", "unchanged"]),
+            ("import_relationships", relationships, links, ["creates", "unchanged"]),
+        ]
+        for command, path, rows, labels in runs:
+            for label in labels:
+                elapsed, summary, peak = bench.time_command(command, path, rows, env)
+                row(
+                    f"{command} {rows:,} rows ({label})",
+                    f"{elapsed:.1f} s",
+                    "",
+                    "",
+                    f"{rows / elapsed:,.0f} rows/s, peak {peak:,.0f} MiB ({summary})",
                 )
-        code = (
-            "import resource, sys, runpy\n"
-            f"sys.argv = ['manage.py', 'import_stakeholders', {str(path)!r}]\n"
-            "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
-            "finally:\n    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        )
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
-        )
-        elapsed = time.perf_counter() - started
-    peak = re.search(r"PEAK (\d+)", done.stderr)
-    status = done.stdout.strip().splitlines()[-1:] or [done.stderr[-300:]]
-    row(
-        f"import_stakeholders {IMPORT_ROWS:,} rows",
-        f"{elapsed:.1f} s",
-        "",
-        "",
-        f"{IMPORT_ROWS / elapsed:,.0f} rows/s, peak {int(peak.group(1)) / 1024 if peak else 0:,.0f} MiB ({status[0]})",
-    )
 
 
 def free_port():

@@ -18,8 +18,17 @@ from common.text import collapse_spaces
 from . import services
 from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
-from .choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
-from .models import Agency, Cluster
+from .choices import (
+    AMOUNT_MEASURES,
+    ClusterType,
+    Measure,
+    Origin,
+    PublicationStatus,
+    Stage,
+    Structure,
+)
+from .import_fast import cluster_row_clean
+from .models import Agency, Cluster, ClusterFigure
 from .permissions import cluster_policy
 
 CLUSTER_COLUMNS = (
@@ -89,8 +98,10 @@ class ClusterImportForm(forms.Form):
     description = forms.CharField(required=False)
     exporting = YesNoField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, lookups=None, **kwargs):
+        """`lookups` (services.Lookups) memoises the region look-ups of an import."""
         super().__init__(*args, **kwargs)
+        self.lookups = lookups
         self.fields["product"].error_messages["required"] = "the product is missing"
         self.fields["place"].error_messages["required"] = "the place is missing"
         self.fields["cluster_type"].error_messages["required"] = "the cluster type is missing"
@@ -108,9 +119,8 @@ class ClusterImportForm(forms.Form):
                 cleaned[name] = collapse_spaces(cleaned[name])
         if "country" in cleaned and "state" in cleaned:
             try:
-                cleaned["region"] = services.region_lookup(
-                    state=cleaned["state"], country=cleaned["country"]
-                )
+                lookup = self.lookups.region if self.lookups else services.region_lookup
+                cleaned["region"] = lookup(state=cleaned["state"], country=cleaned["country"])
             except ValidationError as exc:
                 self.add_error("state", exc.messages[0])
         return cleaned
@@ -119,6 +129,26 @@ class ClusterImportForm(forms.Form):
 def row_figures(cleaned):
     """Return {measure: value} of the figures a valid row gives (blank ones left out)."""
     return {m: cleaned[m] for m in Measure.values if cleaned.get(m) is not None}
+
+
+def figures_would_change(*, cluster, values, provenance, figures):
+    """Return whether services.cluster_record_figures would change anything, given the
+    cluster's recorded `figures` of those measures (in the model's order): the same test,
+    without a query, so that an unchanged row costs no write."""
+    existing = {(figure.measure, figure.year, figure.source): figure for figure in figures}
+    for measure, value in values.items():
+        currency = provenance.currency if measure in AMOUNT_MEASURES else ""
+        figure = existing.get((measure, provenance.year, provenance.source))
+        if figure is not None:
+            if (figure.value, figure.estimated, figure.currency) != (
+                value,
+                provenance.estimated,
+                currency,
+            ):
+                return True
+        elif getattr(cluster, measure) != value:
+            return True
+    return False
 
 
 def row_provenance(cleaned):
@@ -155,6 +185,13 @@ class ClusterImporter(RowImporter):
                 raise PermissionDenied("only agency editors and curators may import clusters")
             self.agency = Agency.objects.get(pk=agency_id)
             self.status = PublicationStatus.DRAFT
+        self.lookups = services.Lookups()
+
+    def form_kwargs(self):
+        return {"lookups": self.lookups}
+
+    def fast_clean(self, values):
+        return cluster_row_clean(values, lookups=self.lookups)
 
     def identity(self, cleaned):
         return services.cluster_identity_key(
@@ -180,8 +217,15 @@ class ClusterImporter(RowImporter):
             chunk = keys[start : start + 2000]
             existing.update(
                 (cluster.identity_key, cluster)
-                for cluster in Cluster.objects.filter(identity_key__in=chunk)
+                for cluster in Cluster.objects.filter(identity_key__in=chunk).select_related(
+                    "region", "sector"
+                )
             )
+        figures = {}
+        for start in range(0, len(existing), 2000):
+            ids = [cluster.pk for cluster in list(existing.values())[start : start + 2000]]
+            for figure in ClusterFigure.objects.filter(cluster_id__in=ids):
+                figures.setdefault(figure.cluster_id, []).append(figure)
         editable = visible = None
         if self.user is not None and existing:
             ids = [cluster.pk for cluster in existing.values()]
@@ -198,13 +242,15 @@ class ClusterImporter(RowImporter):
                 )
         regions, sectors, new_clusters = {}, {}, []
         for (number, cleaned), key in zip(valid, keys, strict=True):
-            region = self._cached(
-                regions,
-                (cleaned["country"], cleaned["state"]),
-                lambda c=cleaned: services.region_get_or_create(
-                    state=c["state"], country=c["country"]
-                ),
-            )
+            region = cleaned["region"]
+            if region is not None and region.pk is None:  # another country's, first use
+                region = self._cached(
+                    regions,
+                    (cleaned["country"], cleaned["state"]),
+                    lambda c=cleaned: services.region_get_or_create(
+                        state=c["state"], country=c["country"]
+                    ),
+                )
             sector = self._cached(
                 sectors,
                 cleaned["sector"].lower(),
@@ -239,20 +285,31 @@ class ClusterImporter(RowImporter):
                     )
                 else:  # another agency's draft: that it exists, nothing more
                     message = services.hidden_duplicate_message()
-                result.errors.append(RowError(number, "product", message))
+                result.add_error(RowError(number, "product", message))
                 continue
             data = {"cluster_type": cleaned["cluster_type"], **descriptors}
             if sector is not None:
                 data["sector"] = sector
+            values, provenance = row_figures(cleaned), row_provenance(cleaned)
+            if not any(getattr(cluster, name) != value for name, value in data.items()) and (
+                not figures_would_change(
+                    cluster=cluster,
+                    values=values,
+                    provenance=provenance,
+                    figures=[f for f in figures.get(cluster.pk, ()) if f.measure in values],
+                )
+            ):  # what cluster_update and cluster_record_figures would find: nothing to do
+                result.count(UNCHANGED, number, self.row_label(cleaned))
+                continue
             changed = services.cluster_update(cluster=cluster, data=data, rules=rules)
             changed |= services.cluster_record_figures(
                 cluster=cluster,
-                values=row_figures(cleaned),
-                provenance=row_provenance(cleaned),
+                values=values,
+                provenance=provenance,
                 rules=rules,
             )
             result.count(UPDATED if changed else UNCHANGED, number, self.row_label(cleaned))
-        if not result.errors:
+        if not result.error_count:
             clusters_create_bulk(new_clusters, rules=rules)
 
     @staticmethod

@@ -56,3 +56,60 @@ def insert_objects(model, objects, *, batch_size=2000):
         obj._state.adding = False
         obj._state.db = using
     return objects
+
+
+def insert_rows(model, names, rows, *, batch_size=20000):
+    """Insert `rows` of `model` (tuples of the values of the fields `names`, by attname)
+    without building a model instance per row; return their new primary keys, in order.
+
+    The other fields take their (constant) defaults, created/updated stamps now.
+    """
+    rows = list(rows)
+    if not rows:
+        return []
+    using = router.db_for_write(model)
+    connection = connections[using]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    given = {name: index for index, name in enumerate(names)}
+    now = timezone.now()
+    fixed = {}
+    for field in fields:
+        if field.attname in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fixed[field.attname] = now
+        elif field.has_default() and callable(field.default):
+            raise ValueError(f"{model.__name__}.{field.name} has a callable default")
+        else:
+            fixed[field.attname] = field.get_default()
+    if connection.vendor != "postgresql":
+        objects = [model(**fixed, **dict(zip(names, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects)
+        return [obj.pk for obj in objects]
+    quote = connection.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk
+    order = [*names, *fixed]
+    column_of = {field.attname: field.column for field in fields}
+    columns = ", ".join(quote(name) for name in [pk.column, *(column_of[n] for n in order)])
+    tail = tuple(fixed.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(rows), batch_size):
+            buffer = io.StringIO()
+            # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.
+            writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
+            writer.writerows(
+                (pk_value, *row, *tail)
+                for pk_value, row in zip(
+                    ids[start : start + batch_size], rows[start : start + batch_size], strict=True
+                )
+            )
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+    return ids

@@ -11,6 +11,7 @@ to more than the limit (or is compressed like a zip bomb) is refused with a mess
 names the limit, before the work or memory it would take.
 """
 
+import codecs
 import csv
 import io
 import itertools
@@ -98,27 +99,6 @@ def neutralise_cell(value):
     return value
 
 
-def _decode(data):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
-def _csv_records(data):
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    # The csv module refuses a field over its (process-wide) limit of 131,072 characters
-    # with an error that names neither row nor column. The whole text is in memory anyway,
-    # so let it read any field, and let read_table report a long cell by row and column.
-    if csv.field_size_limit() <= len(text):
-        csv.field_size_limit(len(text) + 1)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
 def _check_archive(data, limits):
     """Refuse a workbook whose parts would unpack to more than the limits allow, before any
     of it is unpacked (zipfile never unpacks a part beyond its declared size)."""
@@ -176,69 +156,175 @@ def read_table(source, *, required=(), known=(), limits=None):
     (when given) are listed in `unknown_columns` and dropped from the rows. A row with a
     cell longer than the limit is left out and named in `errors`.
     """
-    limits = limits or ReadLimits.from_settings()
-    if isinstance(source, (str, Path)):
-        data = Path(source).read_bytes()
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    if data.startswith(XLSX_MAGIC):
-        records = _xlsx_records(data, limits)
-    else:
-        if b"\x00" in data[:4096]:
-            raise TableError("the file is neither CSV nor XLSX")
-        if b"\x00" in data:  # a database cannot store it; name the line instead of failing
-            line = data[: data.index(b"\x00")].count(b"\n") + 1
-            raise TableError(f"line {line} holds a NUL character: the file is damaged")
-        records = _csv_records(data)
-    try:
-        return _table(iter(records), required=required, known=known, limits=limits)
-    finally:
-        if hasattr(records, "close"):  # stop reading a workbook that was refused half-way
-            records.close()
-
-
-def _table(records, *, required, known, limits):
-    header = next(records, None)
-    if header is None or not any(cell.strip() for cell in header):
-        raise TableError("the file is empty: the first row must name the columns")
-    if any(len(cell) > limits.cell_chars for cell in header):
-        raise TableError(f"a column name is longer than {limits.cell_chars:,} characters")
-    columns = [normalise_header(name) for name in header]
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise TableError("the header lacks the required column(s): " + ", ".join(missing))
-    unknown = [name for name in columns if known and name and name not in known]
-    table = Table(columns=columns, unknown_columns=unknown)
-    cells = len(header)
-    for index, record in enumerate(records, start=2):
-        if index - 1 > limits.rows:
-            raise TableError(
-                f"the file has more than {limits.rows:,} rows; split it into files of at "
-                f"most {limits.rows:,} rows each"
-            )
-        cells += len(record)
-        if cells > limits.cells:
-            raise TableError(
-                f"the file has more than {limits.cells:,} cells (rows times columns); split "
-                "it into smaller files"
-            )
-        if not any(cell.strip() for cell in record):
-            continue
-        values, too_long = {}, None
-        for name, cell in zip(columns, record, strict=False):
-            if name and name not in unknown:
-                if len(cell) > limits.cell_chars:
-                    too_long = name
-                    break
-                values[name] = restore_cell(cell.strip())
-        if too_long is not None:
-            message = f"the cell is longer than {limits.cell_chars:,} characters"
-            table.errors.append((index, too_long, message))
-            continue
-        table.rows.append((index, values))
+    with open_table(source, required=required, known=known, limits=limits) as stream:
+        table = Table(columns=stream.columns, unknown_columns=stream.unknown_columns)
+        for index, values, error in stream:
+            if error is None:
+                table.rows.append((index, values))
+            else:
+                table.errors.append((index, *error))
     return table
+
+
+class TableStream:
+    """A file's header and an iterator of its rows, read as they are needed.
+
+    Iterating yields (row number, values, None) for a row, or (row number, None, (column,
+    message)) for a row left out because a cell is longer than the limit, exactly as
+    `read_table` would list them; a limit passed half-way raises `TableError` then. Use it
+    as a context manager, so that a workbook or file is closed however the reading ends.
+    """
+
+    def __init__(self, records, *, required, known, limits, closing=()):
+        self._records = records
+        self._closing = closing
+        self.limits = limits
+        header = next(records, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise TableError("the file is empty: the first row must name the columns")
+        if any(len(cell) > limits.cell_chars for cell in header):
+            raise TableError(f"a column name is longer than {limits.cell_chars:,} characters")
+        self.columns = [normalise_header(name) for name in header]
+        missing = [name for name in required if name not in self.columns]
+        if missing:
+            raise TableError("the header lacks the required column(s): " + ", ".join(missing))
+        self.unknown_columns = [
+            name for name in self.columns if known and name and name not in known
+        ]
+        self._header_cells = len(header)
+
+    def __iter__(self):
+        limits, columns = self.limits, self.columns
+        unknown = set(self.unknown_columns)
+        wanted = [(name, bool(name) and name not in unknown) for name in columns]
+        cells = self._header_cells
+        for index, record in enumerate(self._records, start=2):
+            if index - 1 > limits.rows:
+                raise TableError(
+                    f"the file has more than {limits.rows:,} rows; split it into files of at "
+                    f"most {limits.rows:,} rows each"
+                )
+            cells += len(record)
+            if cells > limits.cells:
+                raise TableError(
+                    f"the file has more than {limits.cells:,} cells (rows times columns); "
+                    "split it into smaller files"
+                )
+            if not any(cell.strip() for cell in record):
+                continue
+            values, too_long = {}, None
+            for (name, keep), cell in zip(wanted, record, strict=False):
+                if keep:
+                    if len(cell) > limits.cell_chars:
+                        too_long = name
+                        break
+                    values[name] = restore_cell(cell.strip())
+            if too_long is not None:
+                message = f"the cell is longer than {limits.cell_chars:,} characters"
+                yield index, None, (too_long, message)
+                continue
+            yield index, values, None
+
+    def close(self):
+        """Stop reading (a workbook refused half-way is closed at once)."""
+        if hasattr(self._records, "close"):
+            self._records.close()
+        for handle in self._closing:
+            handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def open_table(source, *, required=(), known=(), limits=None):
+    """Open a CSV or XLSX file (a path, bytes or a binary file object) as a `TableStream`.
+
+    The same rules and messages as `read_table`, but a CSV file is read a line at a time, so
+    memory stays flat whatever its size. Raise `TableError` for the header's problems.
+    """
+    limits = limits or ReadLimits.from_settings()
+    closing = []
+    if isinstance(source, (str, Path)):
+        handle = open(source, "rb")  # noqa: SIM115 (the stream closes it)
+        closing.append(handle)
+    elif isinstance(source, bytes):
+        handle = io.BytesIO(source)
+    else:
+        handle = source
+    try:
+        start = handle.tell()
+        if handle.read(4) == XLSX_MAGIC:
+            handle.seek(start)
+            records = _xlsx_records(handle.read(), limits)
+        else:
+            handle.seek(start)
+            encoding, size = _scan_csv(handle)
+            handle.seek(start)
+            records = _csv_stream_records(handle, encoding, size)
+        try:
+            return TableStream(
+                records, required=required, known=known, limits=limits, closing=closing
+            )
+        except BaseException:
+            records.close()
+            raise
+    except BaseException:
+        for opened in closing:
+            opened.close()
+        raise
+
+
+SCAN_BYTES = 1 << 20
+
+
+def _scan_csv(handle):
+    """Return the encoding of a CSV file (the first of UTF-8 and Windows-1252 that decodes
+    all of it, else Latin-1, as `_decode` chooses) and its size in bytes, reading it once
+    in blocks; refuse a file that holds NUL characters, as `read_table` does."""
+    candidates = ["utf-8-sig", "cp1252"]
+    decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
+    size, lines = 0, 0
+    while True:
+        block = handle.read(SCAN_BYTES)
+        if size == 0 and b"\x00" in block[:4096]:
+            raise TableError("the file is neither CSV nor XLSX")
+        if b"\x00" in block:  # a database cannot store it; name the line instead of failing
+            line = lines + block[: block.index(b"\x00")].count(b"\n") + 1
+            raise TableError(f"line {line} holds a NUL character: the file is damaged")
+        lines += block.count(b"\n")
+        size += len(block)
+        for name in list(candidates):
+            try:
+                decoders[name].decode(block, final=not block)
+            except UnicodeDecodeError:
+                candidates.remove(name)
+        if not block:
+            break
+    return (candidates[0] if candidates else "latin-1"), size
+
+
+def _csv_stream_records(handle, encoding, size):
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    try:
+        # The delimiter is the one the first line (up to its first newline) holds most of.
+        head = []
+        for line in text:
+            head.append(line)
+            if "\n" in line:
+                break
+        first_line = "".join(head).split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first_line.count)
+        # The csv module refuses a field over its (process-wide) limit of 131,072 characters
+        # with an error that names neither row nor column: let it read any field, and let
+        # the stream report a long cell by row and column.
+        if csv.field_size_limit() <= size:
+            csv.field_size_limit(size + 1)
+        yield from csv.reader(itertools.chain(head, text), delimiter=delimiter)
+    finally:
+        text.detach()
 
 
 def write_csv(rows, columns, stream):

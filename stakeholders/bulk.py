@@ -7,11 +7,12 @@ helpers under the current change set.
 """
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 
 from clusters.services import assign_unique_slugs
-from common.bulk import insert_objects
+from common.bulk import insert_rows
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
@@ -21,6 +22,7 @@ from .services import relationship_update, stakeholder_identity_key
 
 BATCH = 2000
 DETAIL_FIELDS = ("role", "place", "website", "email", "phone")
+NEW_FIELDS = ("name", "kind", "region_id", "country", "identity_key", "slug", "source")
 
 
 @dataclass
@@ -41,6 +43,13 @@ class StakeholderRow:
             self.key = stakeholder_identity_key(name=self.name, kind=self.kind, region=self.region)
 
 
+class _Record(SimpleNamespace):
+    """A stakeholder as the import handles it: plain attributes, one object per record."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
 def _chunks(items, size=BATCH):
     items = list(items)
     for start in range(0, len(items), size):
@@ -48,11 +57,25 @@ def _chunks(items, size=BATCH):
 
 
 def _existing_by_key(keys):
+    """Return {identity: stored pk, version and details} (plain values, not models)."""
     found = {}
+    names = ("pk", "version", *DETAIL_FIELDS)
     for chunk in _chunks(keys):
-        for stakeholder in Stakeholder.objects.filter(identity_key__in=chunk):
-            found[stakeholder.identity_key] = stakeholder
+        for key, *values in Stakeholder.objects.filter(identity_key__in=chunk).values_list(
+            "identity_key", *names
+        ):
+            found[key] = _Record(**dict(zip(names, values, strict=True)))
     return found
+
+
+def _invalidate(cluster_ids, invalidated):
+    """Forget the cached networks of `cluster_ids`, once per import (`invalidated`, a set
+    the importer keeps over its chunks; the version is bumped again when it commits)."""
+    for cluster_id in cluster_ids:
+        if invalidated is None or cluster_id not in invalidated:
+            network_cache_invalidate(cluster_id)
+            if invalidated is not None:
+                invalidated.add(cluster_id)
 
 
 def _existing_memberships(stakeholder_ids):
@@ -75,7 +98,7 @@ class HiddenStakeholders(Exception):
 
 
 @transaction.atomic
-def stakeholders_import_bulk(rows, *, editable=None, linkable=None):
+def stakeholders_import_bulk(rows, *, editable=None, linkable=None, invalidated=None):
     """Create or update the stakeholders of `rows` and link each to its row's cluster.
 
     Return one outcome per row (CREATED, UPDATED or UNCHANGED), exactly as importing the
@@ -105,14 +128,16 @@ def stakeholders_import_bulk(rows, *, editable=None, linkable=None):
         stakeholder = records.get(row.key)
         outcome = UNCHANGED
         if stakeholder is None:
-            stakeholder = Stakeholder(
+            stakeholder = _Record(
+                pk=None,
                 name=row.name,
                 kind=row.kind,
-                region=row.region,
+                region_id=None if row.region is None else row.region.pk,
                 country=row.country,
                 identity_key=row.key,
+                slug="",
                 source=row.source,
-                **row.details,
+                **{**dict.fromkeys(DETAIL_FIELDS, ""), **row.details},
             )
             records[row.key] = stakeholder
             created.append(stakeholder)
@@ -137,8 +162,7 @@ def stakeholders_import_bulk(rows, *, editable=None, linkable=None):
             "cluster_id", flat=True
         )
     )
-    for cluster_id in touched_clusters:
-        network_cache_invalidate(cluster_id)
+    _invalidate(touched_clusters, invalidated)
     return outcomes
 
 
@@ -148,24 +172,27 @@ def _write(created, changed, new_links):
     # slug are derived here, so the per-object full_clean() of the one-by-one services is
     # skipped: on 100,000 rows it would cost more than the inserts.
     assign_unique_slugs(Stakeholder, created, [stakeholder.name for stakeholder in created])
-    insert_objects(Stakeholder, created, batch_size=BATCH)
-    bulk_history_insert(Stakeholder, [s.pk for s in created])
-    for stakeholder in changed:
-        stakeholder.version += 1
-    Stakeholder.objects.bulk_update(list(changed), [*DETAIL_FIELDS, "version"], batch_size=BATCH)
-    bulk_history_insert(Stakeholder, [s.pk for s in changed], history_type="~")
-    links = [
-        ClusterMembership(cluster=cluster, stakeholder=stakeholder, source=source)
-        for cluster, stakeholder, source in new_links
+    names = (*NEW_FIELDS, *DETAIL_FIELDS)
+    ids = insert_rows(Stakeholder, names, [[getattr(s, n) for n in names] for s in created])
+    for stakeholder, pk in zip(created, ids, strict=True):
+        stakeholder.pk = pk
+    bulk_history_insert(Stakeholder, ids)
+    updates = [
+        Stakeholder(pk=s.pk, version=s.version + 1, **{n: getattr(s, n) for n in DETAIL_FIELDS})
+        for s in changed
     ]
-    insert_objects(ClusterMembership, links, batch_size=BATCH)
-    bulk_history_insert(ClusterMembership, [link.pk for link in links])
-    return {link.cluster_id for link in links}
+    Stakeholder.objects.bulk_update(updates, [*DETAIL_FIELDS, "version"], batch_size=BATCH)
+    bulk_history_insert(Stakeholder, [s.pk for s in changed], history_type="~")
+    links = [(cluster.pk, stakeholder.pk, source) for cluster, stakeholder, source in new_links]
+    link_ids = insert_rows(ClusterMembership, ("cluster_id", "stakeholder_id", "source"), links)
+    bulk_history_insert(ClusterMembership, link_ids)
+    return {cluster_id for cluster_id, _stakeholder, _source in links}
 
 
 @dataclass
 class RelationshipRow:
-    """One validated relationship row: both ends are members of the cluster."""
+    """One validated relationship row: both ends are members of the cluster (`source` and
+    `target` need only their `pk`)."""
 
     cluster: object
     source: object
@@ -177,46 +204,52 @@ class RelationshipRow:
 
 
 @transaction.atomic
-def relationships_import_bulk(rows):
+def relationships_import_bulk(rows, *, invalidated=None):
     """Create or update the relationships of `rows`; return one outcome per row.
 
     A relationship is identified by cluster, ends and type; a row for an existing one
-    updates its dates where the row gives them (blank leaves them alone).
+    updates its dates where the row gives them (blank leaves them alone). Existing ones are
+    read as plain values and compared with the rows: an unchanged row costs no write.
     """
     clusters = {row.cluster.pk for row in rows}
-    existing = {
-        (r.cluster_id, r.source_id, r.target_id, r.kind): r
-        for r in Relationship.objects.filter(cluster_id__in=clusters)
-    }
-    created, outcomes = [], []
+    existing = {}  # identity -> [pk, since, until] (pk None: new in this file)
+    # Only the relationships the rows could name (by cluster and source), never every
+    # relationship of the clusters: a cluster may hold tens of thousands.
+    sources = sorted({row.source.pk for row in rows})
+    for start in range(0, len(sources), BATCH):
+        stored = Relationship.objects.filter(
+            cluster_id__in=clusters, source_id__in=sources[start : start + BATCH]
+        ).values_list("cluster_id", "source_id", "target_id", "kind", "pk", "since", "until")
+        for cluster_id, source_id, target_id, kind, pk, since, until in stored:
+            existing[cluster_id, source_id, target_id, kind] = [pk, since, until]
+    created, outcomes, touched = [], [], set()
     for row in rows:
         key = (row.cluster.pk, row.source.pk, row.target.pk, row.kind)
-        relationship = existing.get(key)
-        if relationship is None:
-            relationship = Relationship(
-                cluster=row.cluster,
-                source=row.source,
-                target=row.target,
-                kind=row.kind,
-                since=row.since,
-                until=row.until,
-                provenance=row.provenance,
-            )
-            existing[key] = relationship
-            created.append(relationship)
+        stored = existing.get(key)
+        if stored is None:
+            existing[key] = [None, row.since, row.until]
+            created.append((*key, row.since, row.until, row.provenance))
             outcomes.append(CREATED)
             continue
-        dates = {name: getattr(row, name) for name in ("since", "until") if getattr(row, name)}
-        if relationship.pk is not None and relationship_update(
-            relationship=relationship, data=dates
-        ):
+        pk, since, until = stored
+        dates = {
+            name: value
+            for name, value, old in (("since", row.since, since), ("until", row.until, until))
+            if value and value != old
+        }
+        if pk is None or not dates:
+            outcomes.append(UNCHANGED)
+            continue
+        relationship = Relationship.objects.get(pk=pk)
+        if relationship_update(relationship=relationship, data=dates):
+            stored[1:] = [relationship.since, relationship.until]
+            touched.add(row.cluster.pk)
             outcomes.append(UPDATED)
         else:
             outcomes.append(UNCHANGED)
     # The row form checked the ends (members, not the same), the type and the dates; the
     # database constraints stand behind it.
-    insert_objects(Relationship, created, batch_size=BATCH)
-    bulk_history_insert(Relationship, [relationship.pk for relationship in created])
-    for cluster_id in clusters:
-        network_cache_invalidate(cluster_id)
+    names = ("cluster_id", "source_id", "target_id", "kind", "since", "until", "provenance")
+    bulk_history_insert(Relationship, insert_rows(Relationship, names, created))
+    _invalidate({values[0] for values in created} - touched, invalidated)
     return outcomes

@@ -1,12 +1,16 @@
 """Import stakeholders (with their cluster memberships) and relationships (docs/formats.md)."""
 
 import datetime
+import functools
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from clusters import services as cluster_services
+from clusters.models import Cluster
 from clusters.permissions import cluster_policy
 from common.forms import CodeChoiceField, CodeField
 from common.importing import (
@@ -27,6 +31,8 @@ from .bulk import (
     stakeholders_import_bulk,
 )
 from .choices import Kind, RelationshipType, Role
+from .import_fast import relationship_row_clean, stakeholder_row_clean
+from .models import ClusterMembership
 from .permissions import stakeholder_policy
 
 STAKEHOLDER_COLUMNS = (
@@ -76,6 +82,9 @@ def parse_partial_date(text):
         raise ValidationError(f"'{text}' is not a valid date.") from None
 
 
+_read_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # dates repeat
+
+
 class PartialDateField(forms.CharField):
     """A year, year-month or full date; blank is None."""
 
@@ -86,6 +95,89 @@ class PartialDateField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return parse_partial_date(value) if value else None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a cluster as an import names it: its primary key (equal if the same)."""
+
+    pk: int
+
+
+class ChunkLookups(services.ImportLookups):
+    """The import's memoised look-ups, filled a chunk at a time: the clusters a chunk names
+    in one query, the members of the clusters it names in one more, and no more members
+    kept than MEMBER_BUDGET (the clusters used longest ago are forgotten first)."""
+
+    MEMBER_BUDGET = 1_000_000  # about 150 MB of names and ids
+
+    def __init__(self):
+        super().__init__()
+        self._members = OrderedDict()
+        self._member_count = 0
+
+    def prefetch(self, rows, *, members=False):
+        """Look up at once the clusters (and with `members`, their members) that the valid
+        rows of a chunk name, so that validating each row asks the database nothing."""
+        wanted = set()
+        for _number, values, unreadable in rows:
+            if unreadable is not None:
+                continue
+            country = (values.get("cluster_country") or "").strip().upper() or "IN"
+            try:
+                region = self.region(state=values.get("cluster_state") or "", country=country)
+            except ValidationError:
+                continue
+            if region is not None and region.pk is None:
+                continue
+            key = cluster_services.cluster_identity_key(
+                product=values.get("cluster_product") or "",
+                place=values.get("cluster_place") or "",
+                region=region,
+                country=country,
+            )
+            if key not in self._clusters:
+                wanted.add(key)
+        for start in range(0, len(wanted), 5000):
+            keys = list(wanted)[start : start + 5000]
+            found = {c.identity_key: c for c in Cluster.objects.filter(identity_key__in=keys)}
+            for key in keys:
+                self._clusters[key] = found.get(key)
+        if members:
+            ids = {c.pk for c in self._clusters.values() if c is not None}
+            self._load_members([pk for pk in ids if pk not in self._members])
+
+    def _load_members(self, cluster_ids):
+        for start in range(0, len(cluster_ids), 2000):
+            chunk = cluster_ids[start : start + 2000]
+            loaded = {pk: {} for pk in chunk}
+            rows = (
+                ClusterMembership.objects.filter(cluster_id__in=chunk)
+                .order_by("-stakeholder_id")
+                .values_list("cluster_id", "stakeholder__identity_key", "stakeholder_id")
+            )
+            for cluster_id, key, stakeholder_id in rows.iterator(chunk_size=20000):
+                # the lowest pk wins, as in the service
+                loaded[cluster_id][key.rsplit("|", 1)[0]] = stakeholder_id
+            for pk, members in loaded.items():
+                self._members[pk] = members
+                self._member_count += len(members)
+        while self._member_count > self.MEMBER_BUDGET and len(self._members) > 1:
+            _pk, members = self._members.popitem(last=False)
+            self._member_count -= len(members)
+
+    def member(self, *, cluster, name, kind):
+        """Return the member of `cluster` with this name and kind (any spelling of the name;
+        the oldest where several states have one) as a `Member`, or None."""
+        members = self._members.get(cluster.pk)
+        if members is None:
+            self._load_members([cluster.pk])
+            members = self._members[cluster.pk]
+        else:
+            self._members.move_to_end(cluster.pk)
+        prefix = services.stakeholder_identity_prefix(name=name, kind=kind).rstrip("|")
+        pk = members.get(prefix)
+        return None if pk is None else Member(pk)
 
 
 class ClusterReferenceForm(forms.Form):
@@ -189,13 +281,25 @@ class ClusterScopedImporter(RowImporter):
 
     def __init__(self, *, user=None):
         self.user = user
-        self.lookups = services.ImportLookups()
+        self.lookups = ChunkLookups()
         self._refusals = {}
+        self._invalidated = set()  # clusters whose cached network this import forgot
+
+    prefetch_members = False
+
+    def validate(self, rows, result, seen):
+        """Look up the chunk's clusters (and members) at once, then validate it row by row."""
+        self.lookups.prefetch(rows, members=self.prefetch_members)
+        return super().validate(rows, result, seen)
 
     def form_kwargs(self):
         if self.user is None:  # an operator's import may add to every cluster
             return {"lookups": self.lookups}
         return {"lookups": self.lookups, "cluster_refusal": self.cluster_refusal}
+
+    def row_cluster_refusal(self):
+        """Return the check of what clusters a row may add to (None: all)."""
+        return None if self.user is None else self.cluster_refusal
 
     def cluster_refusal(self, cluster):
         """Return why the importing user may not add to `cluster`, or None if they may; a
@@ -245,6 +349,11 @@ class StakeholderImporter(ClusterScopedImporter):
         allowed = stakeholder_policy.linkable_instances(self.user)
         return set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
 
+    def fast_clean(self, values):
+        return stakeholder_row_clean(
+            values, lookups=self.lookups, cluster_refusal=self.row_cluster_refusal()
+        )
+
     def identity(self, cleaned):
         key = services.stakeholder_identity_key(
             name=cleaned["name"], kind=cleaned["kind"], region=cleaned["region"]
@@ -277,12 +386,15 @@ class StakeholderImporter(ClusterScopedImporter):
             )
         try:
             outcomes = stakeholders_import_bulk(
-                rows, editable=self._editable, linkable=self._linkable
+                rows,
+                editable=self._editable,
+                linkable=self._linkable,
+                invalidated=self._invalidated,
             )
         except HiddenStakeholders as exc:
             for index in exc.indexes:
                 number = labels[index][0]
-                result.errors.append(RowError(number, "name", services.hidden_duplicate_message()))
+                result.add_error(RowError(number, "name", services.hidden_duplicate_message()))
             return
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
@@ -343,6 +455,15 @@ class RelationshipImporter(ClusterScopedImporter):
     )
     form_class = RelationshipImportForm
     label = "relationships"
+    prefetch_members = True
+
+    def fast_clean(self, values):
+        return relationship_row_clean(
+            values,
+            lookups=self.lookups,
+            cluster_refusal=self.row_cluster_refusal(),
+            read_date=_read_date,
+        )
 
     def row_label(self, cleaned):
         return f"{cleaned['source_name']} {cleaned['relationship']} {cleaned['target_name']}"
@@ -371,6 +492,6 @@ class RelationshipImporter(ClusterScopedImporter):
                     provenance=cleaned["source"],
                 )
             )
-        outcomes = relationships_import_bulk(rows)
+        outcomes = relationships_import_bulk(rows, invalidated=self._invalidated)
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)

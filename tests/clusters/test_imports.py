@@ -579,3 +579,45 @@ def test_the_format_has_the_contract_columns():
         "description",
         "exporting",
     )
+
+
+# Big files: chunks, one transaction ---------------------------------------------------------
+
+
+class SmallChunks(ClusterImporter):
+    chunk_rows = 2
+
+
+def test_a_file_read_in_chunks_gives_what_one_chunk_gives(db, row_counts):
+    """Chunked import (several chunks, one transaction) reports and writes as one chunk does."""
+    result = SmallChunks().run(CLUSTERS_CSV)
+
+    assert result.summary() == "created 15, updated 0, unchanged 0"
+    assert SmallChunks().run(CLUSTERS_CSV).summary() == "created 0, updated 0, unchanged 15"
+
+
+def test_an_error_in_a_late_chunk_rolls_back_the_chunks_written_before(db, row_counts):
+    """Rows written from the first chunks are rolled back when a later row is invalid."""
+    before = row_counts()
+    lines = CLUSTERS_CSV.read_text(encoding="utf-8-sig").rstrip("\n").split("\n")
+    broken = "\n".join([*lines, lines[1]]) + "\n"  # the first cluster again, at the end
+
+    result = SmallChunks().run(broken.encode())
+
+    assert [str(e) for e in result.errors] == [
+        f"row {len(lines) + 1}, product: duplicate of row 2: the same record appears twice "
+        "in the file"
+    ]
+    assert result.summary() == "created 0, updated 0, unchanged 0"
+    assert row_counts() == before
+
+
+def test_reimporting_an_unchanged_file_asks_a_bounded_number_of_queries(
+    india_clusters, django_assert_max_num_queries
+):
+    """An unchanged row costs no write and no query of its own: one per state and sector
+    the file names (validation's region look-up, the sector's), and a few for the file."""
+    with django_assert_max_num_queries(22):
+        result = ClusterImporter().run(CLUSTERS_CSV)
+
+    assert result.summary() == "created 0, updated 0, unchanged 15"

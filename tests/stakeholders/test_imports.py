@@ -390,3 +390,56 @@ def test_an_editors_import_asks_permission_once_not_per_stakeholder(db):
         return len(captured)
 
     assert queries(5) == queries(40)
+
+
+# Big files: chunks, one transaction ---------------------------------------------------------
+
+
+class SmallStakeholderChunks(StakeholderImporter):
+    chunk_rows = 2
+
+
+class SmallRelationshipChunks(RelationshipImporter):
+    chunk_rows = 2
+
+
+def test_stakeholders_in_chunks_give_what_one_chunk_gives(india_clusters):
+    """A stakeholder named in several chunks is one record; the outcomes match one chunk."""
+    whole = StakeholderImporter().run(STAKEHOLDERS_CSV, dry_run=True)
+
+    chunked = SmallStakeholderChunks().run(STAKEHOLDERS_CSV)
+
+    assert chunked.ok, chunked.errors
+    assert chunked.summary() == whole.summary()
+    assert Stakeholder.objects.filter(name=REA).count() == 1
+    again = SmallStakeholderChunks().run(STAKEHOLDERS_CSV)
+    assert again.summary() == f"created 0, updated 0, unchanged {whole.row_count}"
+
+
+def test_a_duplicate_in_a_later_chunk_is_reported_and_nothing_is_written(
+    india_clusters, row_counts
+):
+    """The same stakeholder and cluster in two chunks is a duplicate; the file writes nothing."""
+    lines = STAKEHOLDERS_CSV.read_text(encoding="utf-8-sig").rstrip("\n").split("\n")
+    before = row_counts()
+
+    result = SmallStakeholderChunks().run("\n".join([*lines, lines[1]]).encode())
+
+    assert [e.message for e in result.errors] == [
+        "duplicate of row 2: the same record appears twice in the file"
+    ]
+    assert result.errors[0].row == len(lines) + 1
+    assert row_counts() == before
+
+
+def test_relationships_in_chunks_give_what_one_chunk_gives(india_stakeholders):
+    """Relationships imported a chunk at a time: the same outcomes, once each."""
+    whole = RelationshipImporter().run(RELATIONSHIPS.encode(), dry_run=True)
+
+    chunked = SmallRelationshipChunks().run(RELATIONSHIPS.encode())
+
+    assert chunked.ok, chunked.errors
+    assert chunked.summary() == whole.summary()
+    assert Relationship.objects.count() == whole.created
+    again = SmallRelationshipChunks().run(RELATIONSHIPS.encode())
+    assert again.created == 0 and again.updated == 0

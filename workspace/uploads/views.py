@@ -57,7 +57,7 @@ class UploadView(ImportPermissionMixin, View):
                 "fmt": fmt,
                 "result": result,
                 "rows": result.rows[:PREVIEW_ROWS],
-                "more_rows": max(0, len(result.rows) - PREVIEW_ROWS),
+                "more_rows": max(0, result.row_count - PREVIEW_ROWS),
                 "token": token,
                 "digest": services.pending_digest(path),
                 "filename": uploaded.name,
