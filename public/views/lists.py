@@ -178,8 +178,14 @@ class FilteredListView(TemplateView):
         page, count, capped, suggestions, page_range = None, 0, False, [], []
         cap = self.get_count_cap(data)
         if valid:
+            count_plan = getattr(filterset, "count_plan", None)
             paginator = pagination.CappedPaginator(
-                filterset.qs, self.paginate_by, cap=cap, load_by_pk=self.load_page_by_pk
+                filterset.qs,
+                self.paginate_by,
+                cap=cap,
+                load_by_pk=self.load_page_by_pk,
+                rows=self.get_queryset() if self.load_page_by_pk else None,
+                count_plan=count_plan() if count_plan else None,
             )
             page = paginator.get_page(data.get("page"))
             count, capped = paginator.count, paginator.count_capped
