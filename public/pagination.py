@@ -39,7 +39,8 @@ class CappedPaginator(Paginator):
     With `count_plan` (parts, few): if one of `parts` (querysets of some of the list's rows)
     has more than `cap` rows, so has the list, and it is not counted; otherwise `few` (the
     same rows as the list, in the same order, in a form cheap when they are few) is counted
-    and, when within the cap, the pages are read from it.
+    and, when within the cap, the pages are read from it. With `count_in_order`, the rows
+    counted are read in the list's order (for a list whose pages are found that way).
     """
 
     def __init__(
@@ -51,6 +52,7 @@ class CappedPaginator(Paginator):
         load_by_pk=False,
         rows=None,
         count_plan=None,
+        count_in_order=False,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -58,6 +60,7 @@ class CappedPaginator(Paginator):
         self.load_by_pk = load_by_pk
         self.rows = rows
         self.count_plan = count_plan or ([], None)
+        self.count_in_order = count_in_order
 
     @cached_property
     def _capped_count(self):
@@ -66,7 +69,7 @@ class CappedPaginator(Paginator):
             if capped_count(part, self.cap)[1]:
                 return self.cap, True
         if few is None:
-            return capped_count(self.object_list, self.cap)
+            return capped_count(self.object_list, self.cap, in_order=self.count_in_order)
         count, capped = capped_count(few, self.cap)
         if not capped:
             # Counted before any page is sliced: the pages come from the cheaper form.

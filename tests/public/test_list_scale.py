@@ -365,3 +365,23 @@ def test_a_word_common_in_names_is_read_from_the_name_index_without_a_sort(monke
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "stakeholder_name_id_idx" in plan, plan
     assert "->  Sort" not in plan and "  Sort  " not in plan, plan
+
+
+def test_a_relationship_search_for_a_common_name_counts_fewer_rows_in_the_lists_order(
+    client, monkeypatch
+):
+    """A word common in names (each relationship tested as the list is read) is counted up
+    to WALKED_SEARCH_COUNT_CAP rows, read in the list's order as its page is."""
+    monkeypatch.setattr(filtersets, "NAMED_STAKEHOLDERS_TO_WALK", 0)
+    monkeypatch.setattr(filtersets, "WALKED_SEARCH_COUNT_CAP", 2)
+    cluster = ClusterFactory()
+    people = members(cluster, 4)
+    for source, target in zip(people, people[1:], strict=False):
+        RelationshipFactory(cluster=cluster, source=source, target=target)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/relationships/?q=member")
+    assert response.context["count_capped"] and response.context["result_count"] == 2
+    assert [r.source.name for r in response.context["results"]] == ["Member 00", "Member 01"]
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and "ORDER BY" in counts[-1], counts
+    assert client.get("/relationships/").context["result_count"] == 3
