@@ -385,3 +385,21 @@ def test_a_relationship_search_for_a_common_name_counts_fewer_rows_in_the_lists_
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert counts and "ORDER BY" in counts[-1], counts
     assert client.get("/relationships/").context["result_count"] == 3
+
+
+def test_the_cluster_search_uses_its_trigram_indexes_and_no_join():
+    """`?q=` on clusters tests the clusters' own columns (their trigram indexes), the states
+    and sectors so named being looked up first; it still finds a cluster by its state."""
+    from clusters.filtersets import ClusterFilterSet
+    from clusters.models import Cluster
+
+    ClusterFactory(product="Knitwear", place="Tiruppur")
+    ClusterFactory(product="Brass", place="Moradabad")
+    filterset = ClusterFilterSet(QueryDict("q=knit"), queryset=Cluster.objects.order_by())
+    assert filterset.is_valid()
+    plan = _plan(filterset.qs)
+    for column in ("product", "place", "district", "description"):
+        assert f"cluster_{column}_trgm_idx" in plan, plan
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
+    bengal = ClusterFilterSet(QueryDict("q=bengal"), queryset=Cluster.objects.order_by())
+    assert bengal.is_valid() and bengal.qs.count() == 2
