@@ -6,10 +6,11 @@ expression answers. The state and sector names are matched in their own small ta
 (clusters.filtersets), so the search reads only the clusters matching. SQLite (`make run`)
 has neither the extension nor GIN: there the migration does nothing. Not in the model's Meta
 on purpose (SQLite rebuilds a table with every Meta index when a later migration alters it).
+The index of a cluster's newest figure is an ordinary one (both databases), in the Meta.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations
+import django.db.models.functions.text
+from django.db import migrations, models
 
 SEARCHED_COLUMNS = ("product", "place", "district", "description")
 
@@ -38,9 +39,22 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("clusters", "0005_list_indexes"),
+        # It creates the pg_trgm extension (PostgreSQL), which this migration never drops.
+        ("stakeholders", "0005_search_trigram"),
     ]
 
     operations = [
-        TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes),
+        # A cluster's newest figure read from the first entry (the list's year column).
+        migrations.AddIndex(
+            model_name="clusterfigure",
+            index=models.Index(
+                models.F("cluster"),
+                models.OrderBy(
+                    django.db.models.functions.text.Substr("year", 1, 4), descending=True
+                ),
+                models.OrderBy(models.F("id"), descending=True),
+                name="cluster_figure_newest_idx",
+            ),
+        ),
     ]

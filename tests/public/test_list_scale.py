@@ -403,3 +403,18 @@ def test_the_cluster_search_uses_its_trigram_indexes_and_no_join():
     assert "Join" not in plan and "Nested Loop" not in plan, plan
     bengal = ClusterFilterSet(QueryDict("q=bengal"), queryset=Cluster.objects.order_by())
     assert bengal.is_valid() and bengal.qs.count() == 2
+
+
+def test_the_newest_figure_of_each_cluster_is_read_from_its_index():
+    """The list's year column (and its sort) reads each cluster's newest figure from the
+    first entry of `cluster_figure_newest_idx`: no sort of its figures per cluster."""
+    from clusters import selectors as cluster_selectors
+
+    ClusterFactory()
+    queryset = cluster_selectors.cluster_table().order_by("figures_year", "pk").values("pk")
+    sql, params = queryset[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cluster_figure_newest_idx" in plan, plan
