@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +243,16 @@ class ClusterFigure(TimeStampedModel):
 
     class Meta:
         ordering = ["cluster", "measure", "-year", "-id"]
+        # A cluster's newest figure (clusters.selectors.with_figures_year: the list's year
+        # column and its sort) read from the index's first entry, not sorted per cluster.
+        indexes = [
+            models.Index(
+                "cluster",
+                Substr("year", 1, 4).desc(),
+                models.F("id").desc(),
+                name="cluster_figure_newest_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "measure", "year", "source"],

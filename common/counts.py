@@ -8,10 +8,13 @@ from django.db import connections
 COUNT_CAP = 10_000
 
 
-def capped_count(queryset, cap=COUNT_CAP):
+def capped_count(queryset, cap=COUNT_CAP, *, in_order=False):
     """Return (count, capped): the number of rows of `queryset`, at most `cap`, and whether
-    there are more than `cap`. Reads at most `cap` + 1 rows (a COUNT over a LIMIT)."""
-    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    there are more than `cap`. Reads at most `cap` + 1 rows (a COUNT over a LIMIT); with
+    `in_order`, the first ones in the queryset's order (the plan of its pages)."""
+    if not in_order:
+        queryset = queryset.order_by()
+    counted = queryset.values("pk")[: cap + 1].count()
     return min(counted, cap), counted > cap
 
 

@@ -32,17 +32,49 @@ class CappedPaginator(Paginator):
     With `load_by_pk`, a page is read in two queries: the primary keys of its rows (in the
     list's order, without the annotations a row shows), then those rows with everything
     annotated. Use it where an annotation (a subquery per row) would otherwise be computed
-    for every row skipped on the way to a deep page.
+    for every row skipped on the way to a deep page. `rows` (default: the list) is the
+    queryset those rows are read from: the list before its filters (the same joins and
+    annotations), as the page's keys were found through the filters already.
+
+    With `count_plan` (parts, few): if one of `parts` (querysets of some of the list's rows)
+    has more than `cap` rows, so has the list, and it is not counted; otherwise `few` (the
+    same rows as the list, in the same order, in a form cheap when they are few) is counted
+    and, when within the cap, the pages are read from it. With `count_in_order`, the rows
+    counted are read in the list's order (for a list whose pages are found that way).
     """
 
-    def __init__(self, object_list, per_page, *, cap=None, load_by_pk=False, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        cap=None,
+        load_by_pk=False,
+        rows=None,
+        count_plan=None,
+        count_in_order=False,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
         self.load_by_pk = load_by_pk
+        self.rows = rows
+        self.count_plan = count_plan or ([], None)
+        self.count_in_order = count_in_order
 
     @cached_property
     def _capped_count(self):
-        return capped_count(self.object_list, self.cap)
+        parts, few = self.count_plan
+        for part in parts:
+            if capped_count(part, self.cap)[1]:
+                return self.cap, True
+        if few is None:
+            return capped_count(self.object_list, self.cap, in_order=self.count_in_order)
+        count, capped = capped_count(few, self.cap)
+        if not capped:
+            # Counted before any page is sliced: the pages come from the cheaper form.
+            self.object_list = few
+        return count, capped
 
     @property
     def count(self):
@@ -63,5 +95,6 @@ class CappedPaginator(Paginator):
         if not ids:
             return []
         position = {pk: index for index, pk in enumerate(ids)}
-        rows = self.object_list.order_by().filter(pk__in=ids)
+        rows = (self.object_list if self.rows is None else self.rows).order_by()
+        rows = rows.filter(pk__in=ids)
         return sorted(rows, key=lambda row: position[row.pk])

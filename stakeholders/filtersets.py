@@ -1,5 +1,7 @@
 """The FilterSet for stakeholders: the public list (and later the API) uses it."""
 
+from dataclasses import dataclass
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -7,11 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from clusters.choices import PublicationStatus
 from clusters.filtersets import IdFilter
 from clusters.models import Cluster, Region
-from common.counts import capped_count
+from common.counts import capped_count, planner_estimate
 
 from .choices import Kind, RelationshipType, Role
 from .models import ClusterMembership, Relationship, Stakeholder
 from .selectors import in_one_cluster_order, is_public
+
+
+@dataclass(frozen=True)
+class CountHint:
+    """How a list filtered one way is counted best: at most `cap` rows, and (`in_list_order`)
+    read in the list's order, as its page is."""
+
+    cap: int
+    in_list_order: bool = False
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -26,6 +37,38 @@ class StableOrderingFilter(filters.OrderingFilter):
 
 def _published_clusters():
     return Cluster.objects.filter(status=PublicationStatus.PUBLISHED)
+
+
+# A word in more names than this, and in the other searched columns of fewer stakeholders
+# than this, is searched by reading the names in order (see `stakeholders_matching`).
+COMMON_IN_NAMES = 5_000
+RARE_ELSEWHERE = 5_000
+
+
+def stakeholders_matching(word):
+    """Return the condition "the name, place, services offered or description contains
+    `word`", in the shape PostgreSQL runs fastest for that word.
+
+    A word in few rows is found through the columns' trigram indexes (a union of their
+    matches). A word in many names but few other columns (`textile`) is tested on the names
+    as they are read from the name index in the list's order (no table row is read for
+    that), together with the stakeholders found through the other columns' indexes: the
+    union of tens of thousands of matches sorted by name, or the four columns tested on each
+    row read, would cost far more.
+    """
+    in_name = Q(name__icontains=word)
+    elsewhere = (
+        Q(place__icontains=word)
+        | Q(services_offered__icontains=word)
+        | Q(description__icontains=word)
+    )
+    named = planner_estimate(Stakeholder.objects.filter(in_name))
+    if named is None or named <= COMMON_IN_NAMES:
+        return in_name | elsewhere
+    found_elsewhere = Stakeholder.objects.filter(elsewhere)
+    if planner_estimate(found_elsewhere) > RARE_ELSEWHERE:
+        return in_name | elsewhere
+    return in_name | Q(pk__in=found_elsewhere.order_by().values("pk"))
 
 
 class StakeholderFilterSet(filters.FilterSet):
@@ -62,12 +105,7 @@ class StakeholderFilterSet(filters.FilterSet):
     def search(self, queryset, name, value):
         """Match every word of `value` in the name, place, services offered or description."""
         for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(place__icontains=word)
-                | Q(services_offered__icontains=word)
-                | Q(description__icontains=word)
-            )
+            queryset = queryset.filter(stakeholders_matching(word))
         return queryset
 
     def filter_cluster(self, queryset, name, value):
@@ -75,14 +113,35 @@ class StakeholderFilterSet(filters.FilterSet):
         members = ClusterMembership.objects.filter(stakeholder=OuterRef("pk"), cluster=value)
         return queryset.filter(Exists(members))
 
+    # How `filter_state` writes its condition (see `in_state`); the public list counts and
+    # reads a state's stakeholders through the other forms as well.
+    state_form = "either"
+
     def filter_state(self, queryset, name, value):
         """Keep stakeholders located in `value` or serving a published cluster there."""
-        serving = ClusterMembership.objects.filter(
-            stakeholder=OuterRef("pk"),
-            cluster__region=value,
-            cluster__status=PublicationStatus.PUBLISHED,
-        )
-        return queryset.filter(Q(region=value) | Exists(serving))
+        return queryset.filter(in_state(value, self.state_form))
+
+
+def in_state(region, form="either"):
+    """Return the condition "located in `region` or serving a published cluster there".
+
+    `form` "either" tests both for each stakeholder read (in name order, a page is found
+    soonest); "ids" looks up the ids of both sets first (reading few rows when they are few);
+    "own" and "serving" are each half of the condition, for counts that stop early.
+    """
+    serving = ClusterMembership.objects.filter(
+        cluster__region=region, cluster__status=PublicationStatus.PUBLISHED
+    )
+    own = Q(region=region)
+    if form == "own":
+        return own
+    serves = Exists(serving.filter(stakeholder=OuterRef("pk")))
+    if form == "serving":
+        return serves
+    if form == "ids":
+        located = Stakeholder.objects.filter(own).order_by().values("pk")
+        return Q(pk__in=located.union(serving.order_by().values("stakeholder_id"), all=True))
+    return own | serves
 
 
 class PublicStakeholderFilterSet(StakeholderFilterSet):
@@ -97,10 +156,46 @@ class PublicStakeholderFilterSet(StakeholderFilterSet):
             return queryset
         return queryset.filter(is_public())
 
+    def _in_state_form(self, form):
+        filterset = type(self)(self.data, queryset=self.queryset, request=self.request)
+        filterset.state_form = form
+        return filterset.qs
+
+    def count_plan(self):
+        """Return (parts, few): querysets of some of the list's rows (when one has more rows
+        than the count's cap, so has the list), and the list in a form cheap to count and
+        read when its rows are few, or None (the list itself is then counted).
+
+        A state's stakeholders (located there, or serving a cluster there) are counted in
+        each half through its own index before both are looked up together: testing both
+        conditions on each stakeholder read walks most of a million rows to count a few
+        thousand."""
+        data = self.form.cleaned_data
+        if not (data.get("state") or data.get("state_id")):
+            return [], None
+        parts = [self._in_state_form("own"), self._in_state_form("serving")]
+        return parts, self._in_state_form("ids")
+
 
 # Above this many stakeholders named with a word, their relationships are so many that
 # reading the list in its order and keeping the matches finds a page soonest.
 NAMED_STAKEHOLDERS_TO_WALK = 5_000
+
+
+# A search for such a word reads the list in its order, testing each relationship: its count
+# stops at this many rows (each costs two names read), and the list says "more than".
+WALKED_SEARCH_COUNT_CAP = 250
+
+
+def is_common_in_names(word):
+    """Return whether more than NAMED_STAKEHOLDERS_TO_WALK stakeholders have `word` in their
+    name, by PostgreSQL's estimate from the name's trigram index (nothing read); elsewhere
+    by a count of at most that many names."""
+    named = Stakeholder.objects.filter(name__icontains=word)
+    estimate = planner_estimate(named)
+    if estimate is None:
+        return capped_count(named, cap=NAMED_STAKEHOLDERS_TO_WALK)[1]
+    return estimate > NAMED_STAKEHOLDERS_TO_WALK
 
 
 def relationships_named(word):
@@ -108,11 +203,9 @@ def relationships_named(word):
     fastest for that word: for a rare word, the stakeholders so named (the name's trigram
     index) and then their relationships from either end (a union over the source and target
     indexes); for a common one, a test of each relationship's ends as the list is read."""
-    named = Stakeholder.objects.filter(name__icontains=word)
-    _count, common = capped_count(named, cap=NAMED_STAKEHOLDERS_TO_WALK)
-    if common:
+    if is_common_in_names(word):
         return Q(source__name__icontains=word) | Q(target__name__icontains=word)
-    ids = named.values("pk")
+    ids = Stakeholder.objects.filter(name__icontains=word).values("pk")
     from_either_end = (
         Relationship.objects.filter(source__in=ids)
         .order_by()
@@ -170,7 +263,12 @@ class RelationshipFilterSet(filters.FilterSet):
         return in_one_cluster_order(queryset) if many else queryset
 
     def search(self, queryset, name, value):
-        """Match every word of `value` in the name of either end."""
+        """Match every word of `value` in the name of either end. A word common in names is
+        tested on each relationship as the list is read: the count then stops sooner, and
+        runs in the list's order too (the way a page is found fastest)."""
         for word in value.split():
-            queryset = queryset.filter(relationships_named(word))
+            condition = relationships_named(word)
+            if "pk__in" not in dict(condition.children):
+                self.count_hint = CountHint(cap=WALKED_SEARCH_COUNT_CAP, in_list_order=True)
+            queryset = queryset.filter(condition)
         return queryset

@@ -178,8 +178,19 @@ class FilteredListView(TemplateView):
         page, count, capped, suggestions, page_range = None, 0, False, [], []
         cap = self.get_count_cap(data)
         if valid:
+            queryset = filterset.qs
+            # A filter may know its list is costly to count (see CountHint).
+            hint = getattr(filterset, "count_hint", None)
+            cap = min(cap, hint.cap) if hint else cap
+            count_plan = getattr(filterset, "count_plan", None)
             paginator = pagination.CappedPaginator(
-                filterset.qs, self.paginate_by, cap=cap, load_by_pk=self.load_page_by_pk
+                queryset,
+                self.paginate_by,
+                cap=cap,
+                count_in_order=bool(hint and hint.in_list_order),
+                load_by_pk=self.load_page_by_pk,
+                rows=self.get_queryset() if self.load_page_by_pk else None,
+                count_plan=count_plan() if count_plan else None,
             )
             page = paginator.get_page(data.get("page"))
             count, capped = paginator.count, paginator.count_capped

@@ -46,6 +46,9 @@ class StakeholderListView(FilteredListView):
         data = self.request.GET
         kinds = data.getlist("kind")
         role_labels = dict(Role.choices)
+        for stakeholder in context["results"]:
+            # get_role_display() would translate every role's label for each row.
+            stakeholder.role_label = role_labels.get(stakeholder.role, stakeholder.role)
         context.update(
             options=self.options,
             bds_view=kinds == [Kind.BDS_PROVIDER],

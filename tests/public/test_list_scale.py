@@ -245,3 +245,176 @@ def test_a_search_counts_and_pages_fewer_rows(client, monkeypatch):
     assert [s.name for s in response.context["results"]] == ["Member 00", "Member 01"]
     assert "More than <strong>2</strong> stakeholders" in response.content.decode()
     assert client.get("/stakeholders/").context["result_count"] == 5
+
+
+def _state_list(client, query="state=gujarat"):
+    response = client.get("/stakeholders/?" + query)
+    return response, [s.name for s in response.context["results"]]
+
+
+def _gujarat_and_elsewhere():
+    """Stakeholders located in Gujarat or serving a published cluster there, and others."""
+    from tests.factories import region
+
+    gujarat, bengal = region("Gujarat"), region("West Bengal")
+    there, elsewhere = ClusterFactory(region=gujarat), ClusterFactory(region=bengal)
+    draft_there = ClusterFactory(region=gujarat, status="draft")
+    for name, located, cluster in [
+        ("A located, serves elsewhere", gujarat, elsewhere),
+        ("B serves there", bengal, there),
+        ("C located and serves there", gujarat, there),
+        ("D elsewhere", bengal, elsewhere),
+        ("E serves a draft there", bengal, draft_there),
+    ]:
+        MembershipFactory(
+            cluster=cluster, stakeholder=StakeholderFactory(name=name, region=located)
+        )
+    # Located there but in no published cluster: not public.
+    MembershipFactory(cluster=draft_there, stakeholder=StakeholderFactory(name="F", region=gujarat))
+
+
+EXPECTED_IN_GUJARAT = [
+    "A located, serves elsewhere",
+    "B serves there",
+    "C located and serves there",
+]
+
+
+def test_a_states_stakeholders_are_counted_and_read_by_their_ids_when_few(client):
+    """Within the cap, a state's list is counted and read through the ids located there or
+    serving there (no test of every stakeholder read), with the same rows as before."""
+    _gujarat_and_elsewhere()
+    with CaptureQueriesContext(connection) as queries:
+        response, names = _state_list(client)
+    assert names == EXPECTED_IN_GUJARAT
+    assert response.context["result_count"] == 3 and not response.context["count_capped"]
+    page = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "stakeholders_stakeholder"."id" AS')
+    ]
+    assert page and "UNION ALL" in page[0], page
+    _response, kinds = _state_list(client, "state=gujarat&kind=enterprise&ordering=-name")
+    assert kinds == EXPECTED_IN_GUJARAT[::-1]
+
+
+def test_a_states_list_longer_than_the_cap_is_known_from_one_half(client, monkeypatch):
+    """When the stakeholders located in the state alone are more than the cap, the list says
+    "more than" without counting both halves together; its page is the same."""
+    from public.views.stakeholders import StakeholderListView
+
+    _gujarat_and_elsewhere()
+    monkeypatch.setattr(StakeholderListView, "count_cap", 1)
+    with CaptureQueriesContext(connection) as queries:
+        response, names = _state_list(client)
+    assert response.context["count_capped"] and response.context["result_count"] == 1
+    assert names == EXPECTED_IN_GUJARAT[:1]
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and "UNION" not in counts[0], counts
+
+
+def test_the_state_list_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    """Filter options, the state, both halves and the ids counted, a page's keys, its rows
+    and their clusters: as many queries for any state."""
+    _gujarat_and_elsewhere()
+    client.get("/stakeholders/?state=gujarat")
+    with django_assert_max_num_queries(12):
+        client.get("/stakeholders/?state=gujarat")
+
+
+@pytest.mark.parametrize("query", ["q=cotton", "q=weav", "q=looms+cotton", "q=nowhere", "q=dyeing"])
+def test_a_word_common_in_names_finds_the_same_stakeholders_read_in_name_order(
+    client, monkeypatch, query
+):
+    """A word taken as common in names (the names tested as read, the other columns through
+    their indexes) finds the same stakeholders, in the same order, as a rare one."""
+    cluster = ClusterFactory()
+    for name, extra in [
+        ("Cotton Looms", {}),
+        ("Zed Weavers", {"place": "Cotton Market"}),
+        ("Abe Traders", {"services_offered": "Dyeing of cotton"}),
+        ("Mid Mill", {"description": "Handlooms and weaving"}),
+        ("Other", {}),
+    ]:
+        MembershipFactory(cluster=cluster, stakeholder=StakeholderFactory(name=name, **extra))
+    rare = _state_list(client, query)[1]
+    monkeypatch.setattr(filtersets, "COMMON_IN_NAMES", -1)
+    monkeypatch.setattr(filtersets, "RARE_ELSEWHERE", 10**9)
+    assert _state_list(client, query)[1] == rare
+    assert [name for name, _value in filtersets.stakeholders_matching("cotton").children] == [
+        "name__icontains",
+        "pk__in",
+    ]
+
+
+def test_a_word_common_in_names_is_read_from_the_name_index_without_a_sort(monkeypatch):
+    """For a word common in names, PostgreSQL reads the name index in the list's order and
+    stops after a page: no sort of every match."""
+    from stakeholders import selectors
+
+    monkeypatch.setattr(filtersets, "COMMON_IN_NAMES", -1)
+    monkeypatch.setattr(filtersets, "RARE_ELSEWHERE", 10**9)
+    members(ClusterFactory(), 3)
+    filterset = StakeholderFilterSet(QueryDict("q=member"), queryset=selectors.stakeholder_list())
+    assert filterset.is_valid()
+    sql, params = filterset.qs.values("pk")[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "stakeholder_name_id_idx" in plan, plan
+    assert "->  Sort" not in plan and "  Sort  " not in plan, plan
+
+
+def test_a_relationship_search_for_a_common_name_counts_fewer_rows_in_the_lists_order(
+    client, monkeypatch
+):
+    """A word common in names (each relationship tested as the list is read) is counted up
+    to WALKED_SEARCH_COUNT_CAP rows, read in the list's order as its page is."""
+    monkeypatch.setattr(filtersets, "NAMED_STAKEHOLDERS_TO_WALK", 0)
+    monkeypatch.setattr(filtersets, "WALKED_SEARCH_COUNT_CAP", 2)
+    cluster = ClusterFactory()
+    people = members(cluster, 4)
+    for source, target in zip(people, people[1:], strict=False):
+        RelationshipFactory(cluster=cluster, source=source, target=target)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/relationships/?q=member")
+    assert response.context["count_capped"] and response.context["result_count"] == 2
+    assert [r.source.name for r in response.context["results"]] == ["Member 00", "Member 01"]
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts and "ORDER BY" in counts[-1], counts
+    assert client.get("/relationships/").context["result_count"] == 3
+
+
+def test_the_cluster_search_uses_its_trigram_indexes_and_no_join():
+    """`?q=` on clusters tests the clusters' own columns (their trigram indexes), the states
+    and sectors so named being looked up first; it still finds a cluster by its state."""
+    from clusters.filtersets import ClusterFilterSet
+    from clusters.models import Cluster
+
+    ClusterFactory(product="Knitwear", place="Tiruppur")
+    ClusterFactory(product="Brass", place="Moradabad")
+    filterset = ClusterFilterSet(QueryDict("q=knit"), queryset=Cluster.objects.order_by())
+    assert filterset.is_valid()
+    plan = _plan(filterset.qs)
+    for column in ("product", "place", "district", "description"):
+        assert f"cluster_{column}_trgm_idx" in plan, plan
+    assert "Join" not in plan and "Nested Loop" not in plan, plan
+    bengal = ClusterFilterSet(QueryDict("q=bengal"), queryset=Cluster.objects.order_by())
+    assert bengal.is_valid() and bengal.qs.count() == 2
+
+
+def test_the_newest_figure_of_each_cluster_is_read_from_its_index():
+    """The list's year column (and its sort) reads each cluster's newest figure from the
+    first entry of `cluster_figure_newest_idx`: no sort of its figures per cluster."""
+    from clusters import selectors as cluster_selectors
+
+    ClusterFactory()
+    queryset = cluster_selectors.cluster_table().order_by("figures_year", "pk").values("pk")
+    sql, params = queryset[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "cluster_figure_newest_idx" in plan, plan
