@@ -7,6 +7,7 @@ from django.views import View
 from common.exports import FORMATS, export_response
 from public import pagination
 from public.views import FilteredListView, without_blanks
+from stakeholders import selectors
 from stakeholders.exports import (
     RELATIONSHIP_EXPORT_COLUMNS,
     STAKEHOLDER_EXPORT_COLUMNS,
