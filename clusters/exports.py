@@ -5,15 +5,26 @@ adds each cluster's network summary) by registering an ExportColumnGroup when Dj
 starts; every export (the command, the site's downloads) then carries them.
 """
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Case,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from .imports import CLUSTER_COLUMNS
 from .models import ClusterFigure
-from .services import year_sort_key
 
 BASE_EXPORT_COLUMNS = (
     *CLUSTER_COLUMNS,
@@ -25,11 +36,19 @@ BASE_EXPORT_COLUMNS = (
 
 @dataclass(frozen=True)
 class ExportColumnGroup:
-    """Columns added to every cluster export: `rows_for(cluster_ids)` returns
-    {cluster id: {column: value}} for a whole chunk of clusters in a few queries."""
+    """Columns added to every cluster export.
+
+    `values` ({name: expression on Cluster}) are read in the export's own query, and
+    `from_values(*values)` turns them into the group's columns (a tuple in `columns` order),
+    or returns None when they are not known for a cluster (no kept row): then
+    `rows_for(cluster_ids)` ({cluster id: {column: value}}, a few queries for a whole chunk)
+    gives those clusters' columns. A group without `values` is read by `rows_for` only.
+    """
 
     columns: tuple
     rows_for: Callable
+    values: tuple = ()
+    from_values: Callable | None = None
 
 
 _column_groups = []
@@ -81,61 +100,137 @@ _CLUSTER_VALUES = {
     "classification_status": F("classification_status"),
     "classification_reason": F("classification_reason"),
 }
-_VALUE_NAMES = tuple(_CLUSTER_VALUES)
 
 
-def newest_figures(cluster_ids):
-    """Return {cluster id: (year, estimated, source)} of the newest figure of each cluster
-    that has any: the newest of its current figures (`current_figure_records`), which is
-    its figure of the latest year, the last recorded among equals."""
-    newest, keys = {}, {}
-    for cluster_id, pk, year, estimated, source in ClusterFigure.objects.filter(
-        cluster_id__in=cluster_ids
-    ).values_list("cluster_id", "pk", "year", "estimated", "source"):
-        key = (year_sort_key(year), pk)
-        if cluster_id not in keys or key > keys[cluster_id]:
-            keys[cluster_id] = key
-            newest[cluster_id] = (year, estimated, source)
-    return newest
+def _year_key():
+    # year_sort_key in SQL: the first year of '2016' or '2015-16', 0 for anything else.
+    return Case(
+        When(
+            year__regex=r"^[0-9]{4}(-[0-9]{2})?$", then=Cast(Substr("year", 1, 4), IntegerField())
+        ),
+        default=Value(0),
+    )
 
 
-def cluster_export_row(values, newest=None):
-    """Return one cluster as a dict of export columns, from its `values` (a dict keyed as
-    _CLUSTER_VALUES) and the (year, estimated, source) of its newest figure, if any."""
-    row = dict(values)
-    del row["pk"]
-    if row["annual_turnover"] is None and row["annual_exports"] is None:
-        row["currency"] = ""
-    year, estimated, source = newest or ("", None, "")
-    row["figures_year"] = year
-    row["estimated"] = _yes_no(estimated) if newest else ""
-    row["source"] = source
-    row["exporting"] = _yes_no(row["exporting"])
-    return row
+def with_newest_figure(queryset):
+    """Join each cluster's newest figure (as `newest_figure`): the newest of its current
+    figures (`current_figure_records`), which is its figure of the latest year
+    (services.year_sort_key), the last recorded among equals. Clusters without figures are
+    kept (a LEFT JOIN)."""
+    newest_first = (_year_key().desc(), "-pk")
+    if connection.vendor == "postgresql":
+        # The newest figure of every cluster in one pass (DISTINCT ON over one sort of the
+        # figures), not a subquery per cluster evaluated twice by the join.
+        newest = (
+            ClusterFigure.objects.order_by("cluster_id", *newest_first)
+            .distinct("cluster_id")
+            .values("pk")
+        )
+        condition = Q(figures__pk__in=Subquery(newest))
+    else:
+        newest = (
+            ClusterFigure.objects.filter(cluster=OuterRef("pk"))
+            .order_by(*newest_first)
+            .values("pk")[:1]
+        )
+        condition = Q(figures__pk=Subquery(newest))
+    return queryset.alias(newest_figure=FilteredRelation("figures", condition=condition))
+
+
+# What a cluster export reads of each cluster's newest figure (None: it has none).
+_FIGURE_VALUES = {
+    "figures_year": F("newest_figure__year"),
+    "estimated": F("newest_figure__estimated"),
+    "source": F("newest_figure__source"),
+}
+# The base columns in BASE_EXPORT_COLUMNS order, as read: its own values and its figure's.
+_BASE_VALUES = {**_CLUSTER_VALUES, **_FIGURE_VALUES}
+_BASE_SELECT = tuple(_BASE_VALUES[name] for name in BASE_EXPORT_COLUMNS)
+_AT = {name: index for index, name in enumerate(BASE_EXPORT_COLUMNS)}
+_TURNOVER, _EXPORTS, _CURRENCY = _AT["annual_turnover"], _AT["annual_exports"], _AT["currency"]
+_YEAR, _ESTIMATED, _SOURCE = _AT["figures_year"], _AT["estimated"], _AT["source"]
+_EXPORTING = _AT["exporting"]
+
+
+def _base_record(values):
+    """Return the BASE_EXPORT_COLUMNS cells of one cluster from its `values` as read."""
+    cells = list(values)
+    if cells[_TURNOVER] is None and cells[_EXPORTS] is None:
+        cells[_CURRENCY] = ""
+    if cells[_ESTIMATED] is None:  # no figure (estimated is never NULL on one)
+        cells[_YEAR] = cells[_SOURCE] = cells[_ESTIMATED] = ""
+    else:
+        cells[_ESTIMATED] = _yes_no(cells[_ESTIMATED])
+    cells[_EXPORTING] = _yes_no(cells[_EXPORTING])
+    return cells
+
+
+def _group_values(groups):
+    return [value for group in groups for value in group.values]
+
+
+def _group_cells(groups, values):
+    """Return (cells, lacks) of one cluster: the groups' columns from their `values` as read
+    (blanks for a group that lacks them), and the indexes of the groups that lack them."""
+    cells, lacks = [], []
+    position = 0
+    for index, group in enumerate(groups):
+        end = position + len(group.values)
+        known = group.from_values(*values[position:end]) if group.from_values else None
+        if known is None:
+            lacks.append(index)
+            known = (None,) * len(group.columns)
+        cells.extend(known)
+        position = end
+    return cells, lacks
+
+
+def _completed(batch, groups):
+    """Return the groups' cells of `batch` ([(pk, cells, lacks)]), the columns they lack
+    filled in by each group's rows_for (one call per group for the whole batch)."""
+    start = 0
+    for index, group in enumerate(groups):
+        end = start + len(group.columns)
+        lacking = [pk for pk, _cells, lacks in batch if index in lacks]
+        if lacking:
+            known = group.rows_for(lacking)
+            for pk, cells, lacks in batch:
+                if index in lacks:
+                    cells[start:end] = [known[pk][column] for column in group.columns]
+        start = end
+    return [cells for _pk, cells, _lacks in batch]
+
+
+def cluster_export_records(queryset, chunk_size=2000):
+    """Yield one list of cells in export_columns() order per cluster of `queryset` (its
+    order), from one streamed query that joins each cluster's newest figure and the groups'
+    values; a group's `rows_for` runs only for the clusters whose values it lacks (one call
+    per chunk that has any)."""
+    groups = list(_column_groups)
+    values = with_newest_figure(queryset.prefetch_related(None)).values_list(
+        *_BASE_SELECT, *_group_values(groups), F("pk")
+    )
+    base = len(BASE_EXPORT_COLUMNS)
+    records = values.iterator(chunk_size=chunk_size)
+    while chunk := list(itertools.islice(records, chunk_size)):
+        bases = [_base_record(record[:base]) for record in chunk]
+        extras = _completed(
+            [(record[-1], *_group_cells(groups, record[base:-1])) for record in chunk], groups
+        )
+        for cells, extra in zip(bases, extras, strict=True):
+            cells.extend(extra)
+            yield cells
+
+
+# The keys of cluster_export_rows' dicts, in the order they have always had.
+_ROW_KEYS = (*(name for name in _CLUSTER_VALUES if name != "pk"), *_FIGURE_VALUES)
 
 
 def cluster_export_rows(queryset, chunk_size=2000):
-    """Yield export rows for `queryset` (its order) with the registered columns, a chunk
-    at a time so memory stays flat on big lists: one streamed query of values, and for each
-    chunk one of figures plus each group's few."""
-    values = queryset.prefetch_related(None).values_list(*_CLUSTER_VALUES.values())
-    batch = []
-    for record in values.iterator(chunk_size=chunk_size):
-        batch.append(dict(zip(_VALUE_NAMES, record, strict=True)))
-        if len(batch) == chunk_size:
-            yield from _rows_with_groups(batch)
-            batch = []
-    yield from _rows_with_groups(batch)
-
-
-def _rows_with_groups(clusters):
-    if not clusters:
-        return
-    ids = [cluster["pk"] for cluster in clusters]
-    newest = newest_figures(ids)
-    extras = [group.rows_for(ids) for group in _column_groups]
-    for cluster in clusters:
-        row = cluster_export_row(cluster, newest.get(cluster["pk"]))
-        for extra in extras:
-            row.update(extra[cluster["pk"]])
-        yield row
+    """Yield export rows (dicts of export_columns()) for `queryset` (its order), memory
+    flat on big lists (cluster_export_records)."""
+    columns = export_columns()
+    order = (*_ROW_KEYS, *columns[len(BASE_EXPORT_COLUMNS) :])
+    for cells in cluster_export_records(queryset, chunk_size=chunk_size):
+        row = dict(zip(columns, cells, strict=True))
+        yield {key: row[key] for key in order}

@@ -11,8 +11,20 @@ class StakeholdersConfig(AppConfig):
         # columns (clusters knows nothing of stakeholders; this app adds them).
         from clusters.exports import ExportColumnGroup, register_export_columns
 
-        from .network.summary import SUMMARY_COLUMNS, network_summaries
+        from .network.summary import (
+            KEPT_VALUES,
+            SUMMARY_COLUMNS,
+            network_summaries,
+            summary_from_kept,
+        )
 
+        # Read from the kept rows in the export's own query; a cluster without one is
+        # computed by network_summaries, once per chunk for all such clusters.
         register_export_columns(
-            ExportColumnGroup(columns=SUMMARY_COLUMNS, rows_for=network_summaries)
+            ExportColumnGroup(
+                columns=SUMMARY_COLUMNS,
+                rows_for=network_summaries,
+                values=KEPT_VALUES,
+                from_values=summary_from_kept,
+            )
         )

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from clusters import selectors
 from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, Structure
-from clusters.exports import cluster_export_rows, export_columns
+from clusters.exports import cluster_export_records, export_columns
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
 from public import pagination
@@ -300,9 +300,10 @@ class ClusterExportView(View):
             )
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return export_response(
-            cluster_export_rows(filterset.qs),
+            cluster_export_records(filterset.qs),
             export_columns(),
             file_format=self.file_format,
             name="clusters",
             sheet_title="Clusters",
+            records=True,
         )

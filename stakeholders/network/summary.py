@@ -18,6 +18,7 @@ call `network_summaries_rebuild`; so does `manage.py rebuild_network_summaries`.
 """
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from ..choices import Kind
 from ..models import ClusterMembership, NetworkSummary, Relationship
@@ -125,16 +126,36 @@ def _summary_sql(cluster_ids):
     return SUMMARY_SQL.format(**wheres), params
 
 
+def _density(actors, pairs):
+    # As nx.density of the undirected simple graph (network_measures).
+    return round(pairs / (actors * (actors - 1)) * 2, 6) if actors > 1 else 0.0
+
+
 def _columns(actors, links, pairs, isolated, unlinked_enterprises, absent_kinds):
     return {
         "network_actors": actors,
         "network_links": links,
-        # As nx.density of the undirected simple graph (network_measures).
-        "network_density": round(pairs / (actors * (actors - 1)) * 2, 6) if actors > 1 else 0.0,
+        "network_density": _density(actors, pairs),
         "network_isolated": isolated,
         "network_absent_kinds": absent_kinds,
         "network_unlinked_enterprises": unlinked_enterprises,
     }
+
+
+# What a cluster export reads of each cluster's kept row (None when it has none), in the
+# order of `summary_from_kept`'s arguments.
+KEPT_VALUES = tuple(
+    F(f"network_summary__{name}")
+    for name in ("actors", "links", "pairs", "isolated", "unlinked_enterprises", "absent_kinds")
+)
+
+
+def summary_from_kept(actors, links, pairs, isolated, unlinked_enterprises, absent_kinds):
+    """Return the SUMMARY_COLUMNS values of a cluster from its KEPT_VALUES, or None when it
+    has no kept row (then network_summaries computes them)."""
+    if actors is None:
+        return None
+    return (actors, links, _density(actors, pairs), isolated, absent_kinds, unlinked_enterprises)
 
 
 def empty_summary():
