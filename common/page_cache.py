@@ -244,3 +244,23 @@ class PublicPageCacheMiddleware:
                 logger.exception("The public page cache cannot be written")
             response["X-Page-Cache"] = "miss"
         return response
+
+
+# Data kept until the public data changes ---------------------------------------------------
+
+
+def kept_until_public_change(name, compute, *, timeout=60 * 60):
+    """Return `compute()`, kept in the cache under the current public version.
+
+    For what a public page reads that depends on the whole published registry (the choices
+    of a filter form), so that it is computed once per change of the registry rather than
+    once per reader. Every write path bumps the version (see bump_public_version), so the
+    kept value is never older than the data.
+    """
+    key = f"public-page-cache:kept:{public_version()}:{name}"
+    cache = _cache()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value

@@ -17,6 +17,7 @@ from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, S
 from clusters.exports import cluster_export_records, export_columns
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
+from common.page_cache import kept_until_public_change
 from public import pagination
 
 PAGE_SIZE = 50
@@ -253,7 +254,9 @@ class ClusterListView(FilteredListView):
         return selectors.cluster_facet_counts(filterset.qs, field_name)
 
     def get(self, request, *args, **kwargs):
-        self.options = selectors.cluster_filter_options()
+        self.options = kept_until_public_change(
+            "cluster-filter-options", selectors.cluster_filter_options
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from common.page_cache import kept_until_public_change
 from public import pagination
 from public.views import FilteredListView
 from stakeholders import selectors
@@ -25,7 +26,9 @@ class StakeholderListView(FilteredListView):
     search_count_cap = pagination.SEARCH_COUNT_CAP
 
     def get(self, request, *args, **kwargs):
-        self.options = selectors.stakeholder_filter_options()
+        self.options = kept_until_public_change(
+            "stakeholder-filter-options", selectors.stakeholder_filter_options
+        )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

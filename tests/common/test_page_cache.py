@@ -341,3 +341,23 @@ def test_migrate_bumps_the_version(committed):
     with committed():
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert page_cache.public_version() != before
+
+
+def test_kept_values_are_recomputed_once_the_public_data_changes(
+    db, django_capture_on_commit_callbacks
+):
+    """kept_until_public_change computes once per public version: a second call reads the
+    cache; a committed write through the services makes the next call compute again."""
+    from common.page_cache import kept_until_public_change
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert kept_until_public_change("test-value", compute) == 1
+    assert kept_until_public_change("test-value", compute) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster_services.sector_get_or_create(name="Kept value test sector")
+    assert kept_until_public_change("test-value", compute) == 2
