@@ -6,8 +6,9 @@ import string
 import unicodedata
 
 import pytest
+from django.utils.text import slugify
 
-from common.text import normalise, normalise_name
+from common.text import normalise, normalise_name, slugify_fast
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -56,3 +57,16 @@ def test_random_ascii_normalises_as_the_reference():
         value = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 12)))
         assert normalise(value) == reference_normalise(value)
         assert normalise_name(value) == reference_normalise_name(value)
+
+
+@pytest.mark.parametrize("value", [v for v in TRICKY if v is not None] + ["--a__b--", "_x_"])
+def test_tricky_values_slug_as_django(value):
+    assert slugify_fast(value) == slugify(value)
+
+
+def test_random_ascii_slugs_as_django():
+    alphabet = string.printable + "\x1c\x1d\x1e\x1f\x7f_-&/."
+    generator = random.Random(12)
+    for _ in range(20_000):
+        value = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 12)))
+        assert slugify_fast(value) == slugify(value)
