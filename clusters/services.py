@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from common.history import current_change_set
 from common.page_cache import bump_public_version
 from common.permissions import VIEW
-from common.text import collapse_spaces, normalise
+from common.text import collapse_spaces, normalise, slugify_fast
 
 from . import regions as indian_regions
 from .choices import AMOUNT_MEASURES, Measure
@@ -78,7 +78,10 @@ def sector_get_or_create(*, name):
 def assign_unique_slugs(model, objects, texts, *, max_length=200):
     """Give each unsaved object a slug from its text that no row of `model` (nor another of
     `objects`) has, asking the database once for the whole batch."""
-    bases = [(slugify(text) or model._meta.model_name)[:max_length].strip("-") for text in texts]
+    bases = [
+        (slugify_fast(str(text)) or model._meta.model_name)[:max_length].strip("-")
+        for text in texts
+    ]
     taken = set()
     unique_bases = list(set(bases))
     for start in range(0, len(unique_bases), 2000):

@@ -113,3 +113,30 @@ def insert_rows(model, names, rows, *, batch_size=20000):
                 f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
             )
     return ids
+
+
+def select_where_in(model, names, name, values, *, batch_size=10000):
+    """Yield the tuples of the fields `names` (attnames) of the rows of `model` whose field
+    `name` is one of `values`: on PostgreSQL one `= ANY(array)` statement per batch, its
+    values sent as one array (Django's `__in` prepares every value, which costs more than
+    the query on thousands of keys); elsewhere through the ORM."""
+    values = list(values)
+    using = router.db_for_read(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        for start in range(0, len(values), batch_size):
+            chosen = values[start : start + batch_size]
+            yield from model.objects.filter(**{f"{name}__in": chosen}).values_list(*names)
+        return
+    quote = connection.ops.quote_name
+    column_of = {field.attname: field.column for field in model._meta.concrete_fields}
+    column_of["pk"] = model._meta.pk.column
+    selected = ", ".join(quote(column_of[n]) for n in names)
+    sql = (
+        f"SELECT {selected} FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(column_of[name])} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch_size):
+            cursor.execute(sql, [values[start : start + batch_size]])
+            yield from cursor.fetchall()

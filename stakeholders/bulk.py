@@ -12,12 +12,12 @@ from types import SimpleNamespace
 from django.db import transaction
 
 from clusters.services import assign_unique_slugs
-from common.bulk import insert_rows
+from common.bulk import insert_rows, select_where_in
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
 
 from .models import ClusterMembership, Relationship, Stakeholder
-from .network.measures import network_cache_invalidate
+from .network.measures import network_caches_invalidate
 from .services import relationship_update, stakeholder_identity_key
 
 BATCH = 2000
@@ -60,33 +60,28 @@ def _existing_by_key(keys):
     """Return {identity: stored pk, version and details} (plain values, not models)."""
     found = {}
     names = ("pk", "version", *DETAIL_FIELDS)
-    for chunk in _chunks(keys):
-        for key, *values in Stakeholder.objects.filter(identity_key__in=chunk).values_list(
-            "identity_key", *names
-        ):
-            found[key] = _Record(**dict(zip(names, values, strict=True)))
+    for key, *values in select_where_in(
+        Stakeholder, ("identity_key", *names), "identity_key", keys
+    ):
+        found[key] = _Record(**dict(zip(names, values, strict=True)))
     return found
 
 
 def _invalidate(cluster_ids, invalidated):
     """Forget the cached networks of `cluster_ids`, once per import (`invalidated`, a set
     the importer keeps over its chunks; the version is bumped again when it commits)."""
-    for cluster_id in cluster_ids:
-        if invalidated is None or cluster_id not in invalidated:
-            network_cache_invalidate(cluster_id)
-            if invalidated is not None:
-                invalidated.add(cluster_id)
+    fresh = set(cluster_ids) if invalidated is None else set(cluster_ids) - invalidated
+    network_caches_invalidate(sorted(fresh))
+    if invalidated is not None:
+        invalidated |= fresh
 
 
 def _existing_memberships(stakeholder_ids):
-    pairs = set()
-    for chunk in _chunks(stakeholder_ids):
-        pairs.update(
-            ClusterMembership.objects.filter(stakeholder_id__in=chunk).values_list(
-                "cluster_id", "stakeholder_id"
-            )
+    return set(
+        select_where_in(
+            ClusterMembership, ("cluster_id", "stakeholder_id"), "stakeholder_id", stakeholder_ids
         )
-    return pairs
+    )
 
 
 class HiddenStakeholders(Exception):
@@ -216,11 +211,14 @@ def relationships_import_bulk(rows, *, invalidated=None):
     # Only the relationships the rows could name (by cluster and source), never every
     # relationship of the clusters: a cluster may hold tens of thousands.
     sources = sorted({row.source.pk for row in rows})
-    for start in range(0, len(sources), BATCH):
-        stored = Relationship.objects.filter(
-            cluster_id__in=clusters, source_id__in=sources[start : start + BATCH]
-        ).values_list("cluster_id", "source_id", "target_id", "kind", "pk", "since", "until")
-        for cluster_id, source_id, target_id, kind, pk, since, until in stored:
+    stored = select_where_in(
+        Relationship,
+        ("cluster_id", "source_id", "target_id", "kind", "pk", "since", "until"),
+        "source_id",
+        sources,
+    )
+    for cluster_id, source_id, target_id, kind, pk, since, until in stored:
+        if cluster_id in clusters:
             existing[cluster_id, source_id, target_id, kind] = [pk, since, until]
     created, outcomes, touched = [], [], set()
     for row in rows:

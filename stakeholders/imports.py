@@ -111,10 +111,38 @@ class ChunkLookups(services.ImportLookups):
 
     MEMBER_BUDGET = 1_000_000  # about 150 MB of names and ids
 
+    KEY_BUDGET = 100_000  # spellings of a cluster's identity kept (then forgotten at once)
+
     def __init__(self):
         super().__init__()
         self._members = OrderedDict()
         self._member_count = 0
+        self._keys = {}  # (product, place, state or region, country) as given -> identity
+
+    def _cluster_key(self, product, place, region, country):
+        """Return the identity of the cluster these cells name, memoised per spelling (every
+        row of a cluster spells it the same way: one normalisation, not one per row)."""
+        spelling = (
+            product,
+            place,
+            None if region is None else (region.country, region.name),
+            country,
+        )
+        key = self._keys.get(spelling)
+        if key is None:
+            if len(self._keys) >= self.KEY_BUDGET:
+                self._keys.clear()
+            key = self._keys[spelling] = cluster_services.cluster_identity_key(
+                product=product, place=place, region=region, country=country
+            )
+        return key
+
+    def cluster(self, *, product, place, region, country="IN"):
+        """Return what cluster_find returns, asking the database once per identity."""
+        key = self._cluster_key(product, place, region, country)
+        if key not in self._clusters:
+            self._clusters[key] = Cluster.objects.filter(identity_key=key).first()
+        return self._clusters[key]
 
     def prefetch(self, rows, *, members=False):
         """Look up at once the clusters (and with `members`, their members) that the valid
@@ -130,11 +158,11 @@ class ChunkLookups(services.ImportLookups):
                 continue
             if region is not None and region.pk is None:
                 continue
-            key = cluster_services.cluster_identity_key(
-                product=values.get("cluster_product") or "",
-                place=values.get("cluster_place") or "",
-                region=region,
-                country=country,
+            key = self._cluster_key(
+                values.get("cluster_product") or "",
+                values.get("cluster_place") or "",
+                region,
+                country,
             )
             if key not in self._clusters:
                 wanted.add(key)

@@ -442,6 +442,20 @@ def network_cache_invalidate(cluster_id):
     network_summary_invalidate(cluster_id)
 
 
+def network_caches_invalidate(cluster_ids):
+    """Forget the cached network measures and kept summaries of many clusters at once, as
+    `network_cache_invalidate` does for one (the summaries in one statement)."""
+    cluster_ids = list(cluster_ids)
+    in_transaction = transaction.get_connection().in_atomic_block
+    for cluster_id in cluster_ids:
+        _bump(cluster_id)
+    if in_transaction and cluster_ids:
+        transaction.on_commit(lambda: [_bump(cluster_id) for cluster_id in cluster_ids])
+    from .summary import network_summaries_invalidate
+
+    network_summaries_invalidate(cluster_ids)
+
+
 def cluster_network_measures(cluster):
     """Return the NetworkMeasures of `cluster`, cached until its network changes."""
     measures = cached_network_measures(cluster)

@@ -299,14 +299,23 @@ class _PendingRefresh:
 
 def network_summary_invalidate(cluster_id):
     """Forget the kept summary of a cluster now, and recompute it after the commit."""
-    NetworkSummary.objects.filter(cluster_id=cluster_id).delete()
+    network_summaries_invalidate([cluster_id])
+
+
+def network_summaries_invalidate(cluster_ids):
+    """Forget the kept summaries of `cluster_ids` now (one statement), and recompute them
+    after the commit."""
+    cluster_ids = list(cluster_ids)
+    if not cluster_ids:
+        return
+    NetworkSummary.objects.filter(cluster_id__in=cluster_ids).delete()
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
-        network_summaries_refresh([cluster_id])
+        network_summaries_refresh(cluster_ids)
         return
     pending = getattr(conn, _PENDING, None)
     if pending is None or not pending.takes_more(conn):
         pending = _PendingRefresh(conn)
         setattr(conn, _PENDING, pending)
         transaction.on_commit(pending.run)
-    pending.cluster_ids.add(cluster_id)
+    pending.cluster_ids.update(cluster_ids)
