@@ -143,12 +143,15 @@ def write_relationships(path, rows, clusters):
             )
 
 
+# The command's own high-water mark (VmHWM, in KiB): not getrusage's ru_maxrss, which Linux
+# carries over exec from the parent (a big benchmark process would be reported instead).
 PEAK = (
-    "import resource, runpy, sys\n"
+    "import re, runpy, sys\n"
     "sys.argv = ['manage.py', *sys.argv[1:]]\n"
     "try:\n    runpy.run_path('manage.py', run_name='__main__')\n"
     "finally:\n"
-    "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    print('PEAK', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
 )
 
 

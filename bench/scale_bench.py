@@ -25,7 +25,6 @@ minutes. A quick run: SCALE_CLUSTERS=200 SCALE_STAKEHOLDERS=20000 SCALE_RELATION
 import csv
 import os
 import re
-import resource
 import shutil
 import socket
 import statistics
@@ -154,21 +153,27 @@ def explain_slowest():
                 print("    " + line)
 
 
-def peak_rss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mib():
+    """Return this process's resident memory now (VmRSS), in MiB."""
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1)) / 1024
 
 
 def time_export(what, url):
     client = Client()
-    peak_before = peak_rss_mib()
+    before = peak = rss_mib()
     started = time.perf_counter()
     response = client.get(url)
     assert response.status_code == 200, url
     lines = 0
     size = 0
-    for chunk in response.streaming_content if response.streaming else [response.content]:
+    for number, chunk in enumerate(
+        response.streaming_content if response.streaming else [response.content]
+    ):
         lines += chunk.count(b"\n")
         size += len(chunk)
+        if number % 50 == 0:
+            peak = max(peak, rss_mib())
     elapsed = time.perf_counter() - started
     rows = max(lines - 1, 0)
     row(
@@ -176,8 +181,8 @@ def time_export(what, url):
         f"{elapsed:.1f} s",
         "",
         "",
-        f"{rows:,} rows = {rows / elapsed:,.0f} rows/s, {size / 2**20:.0f} MiB; peak memory "
-        f"{peak_rss_mib():,.0f} MiB (before {peak_before:,.0f} MiB)",
+        f"{rows:,} rows = {rows / elapsed:,.0f} rows/s, {size / 2**20:.0f} MiB; resident memory "
+        f"{before:,.0f} MiB before, at most {max(peak, rss_mib()):,.0f} MiB while streaming",
     )
 
 
