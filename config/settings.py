@@ -194,6 +194,10 @@ REGISTRY_UPLOAD_MAX_XLSX_UNPACKED_BYTES = (
 )
 REGISTRY_UPLOAD_MAX_XLSX_RATIO = 100
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+# A stakeholder map of a bigger view draws its best-linked stakeholders (and says so); the
+# table under it lists this many links, the rest being in the CSV (stakeholders.network.map).
+REGISTRY_MAP_MAX_STAKEHOLDERS = int(os.environ.get("REGISTRY_MAP_MAX_STAKEHOLDERS", "300"))
+REGISTRY_MAP_TABLE_MAX_ROWS = int(os.environ.get("REGISTRY_MAP_TABLE_MAX_ROWS", "500"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 LOGIN_URL = "/accounts/login/"
