@@ -12,28 +12,7 @@ The index of a cluster's newest figure is an ordinary one (both databases), in t
 import django.db.models.functions.text
 from django.db import migrations, models
 
-SEARCHED_COLUMNS = ("product", "place", "district", "description")
-
-
-def _index_name(column):
-    return f"cluster_{column}_trgm_idx"
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in SEARCHED_COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {_index_name(column)} ON clusters_cluster "
-            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in SEARCHED_COLUMNS:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {_index_name(column)}")
+from common.trigram import trigram_indexes
 
 
 class Migration(migrations.Migration):
@@ -44,7 +23,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes),
+        trigram_indexes(
+            table="clusters_cluster",
+            prefix="cluster",
+            columns=("product", "place", "district", "description"),
+        ),
         # A cluster's newest figure read from the first entry (the list's year column).
         migrations.AddIndex(
             model_name="clusterfigure",

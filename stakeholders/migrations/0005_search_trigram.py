@@ -1,38 +1,13 @@
 """Trigram indexes for the stakeholder search (issue 11), on PostgreSQL only.
 
-The search matches each word with `icontains`, which Django writes on PostgreSQL as
-`UPPER(column::text) LIKE UPPER('%word%')`: a GIN index with `gin_trgm_ops` over that very
-expression answers it without reading a million rows. SQLite (`make run`) has neither the
-extension nor GIN, so there the migration does nothing and the search scans, as before.
-The indexes are not in the model's Meta on purpose: SQLite rebuilds a table with every
-Meta index when a later migration alters it, and it cannot build these.
+The search matches each word with `icontains`; common.trigram says how the indexes answer
+it and why they are not in the model's Meta. SQLite (`make run`): nothing is created.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-SEARCHED_COLUMNS = ("name", "place", "services_offered", "description")
-
-
-def _index_name(column):
-    return f"stakeholder_{column}_trgm_idx"
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in SEARCHED_COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {_index_name(column)} ON stakeholders_stakeholder "
-            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in SEARCHED_COLUMNS:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {_index_name(column)}")
+from common.trigram import trigram_indexes
 
 
 class Migration(migrations.Migration):
@@ -42,5 +17,9 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(create_indexes, drop_indexes),
+        trigram_indexes(
+            table="stakeholders_stakeholder",
+            prefix="stakeholder",
+            columns=("name", "place", "services_offered", "description"),
+        ),
     ]

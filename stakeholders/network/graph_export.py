@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
-from ..models import ClusterMembership, Relationship
+from .measures import member_rows, relationship_rows
 
 NODE_FIELDS = ("id", "name", "slug", "kind", "role")
 ORDER = ("source_name", "source_kind", "relationship", "target_name", "target_kind")
@@ -137,29 +137,11 @@ EDGE_KEYS += (("provenance", "string"),)
 
 
 def _member_rows(cluster):
-    """(id, name, slug, kind, role) of each member, in cluster_graph's order of nodes."""
-    return (
-        ClusterMembership.objects.filter(cluster_id=cluster.pk)
-        .order_by("stakeholder__name", "stakeholder_id")
-        .values_list(
-            "stakeholder_id",
-            "stakeholder__name",
-            "stakeholder__slug",
-            "stakeholder__kind",
-            "stakeholder__role",
-        )
-        .iterator(chunk_size=CHUNK)
-    )
+    return member_rows(cluster).iterator(chunk_size=CHUNK)
 
 
 def _relationship_rows(cluster):
-    """(source, target, kind, since, until, provenance) of each relationship, by id."""
-    return (
-        Relationship.objects.filter(cluster_id=cluster.pk)
-        .order_by("pk")
-        .values_list("source_id", "target_id", "kind", "since", "until", "provenance")
-        .iterator(chunk_size=CHUNK)
-    )
+    return relationship_rows(cluster).iterator(chunk_size=CHUNK)
 
 
 def _data(key, value):

@@ -149,15 +149,10 @@ class NetworkMeasures:
         return asdict(self)
 
 
-def cluster_graph(cluster):
-    """Return the stakeholder network of `cluster` as a networkx MultiDiGraph, in 2 queries.
-
-    Every member is a node keyed by its id, isolated ones included, with the attributes id,
-    name, slug, kind and role; every relationship of the cluster is an edge keyed by its
-    type, with the attributes kind, since, until (dates or None) and provenance.
-    """
-    graph = nx.MultiDiGraph(cluster_id=cluster.pk, cluster_slug=cluster.slug, name=str(cluster))
-    members = (
+def member_rows(cluster):
+    """Return (id, name, slug, kind, role) of each member of `cluster`, by name: the nodes of
+    its graph, in cluster_graph's order (and the streamed network files')."""
+    return (
         ClusterMembership.objects.filter(cluster_id=cluster.pk)
         .order_by("stakeholder__name", "stakeholder_id")
         .values_list(
@@ -168,15 +163,32 @@ def cluster_graph(cluster):
             "stakeholder__role",
         )
     )
-    graph.add_nodes_from(
-        (pk, {"id": pk, "name": name, "slug": slug, "kind": kind, "role": role})
-        for pk, name, slug, kind, role in members
-    )
-    relationships = (
+
+
+def relationship_rows(cluster):
+    """Return (source, target, kind, since, until, provenance) of each relationship of
+    `cluster`, by id: the edges of its graph."""
+    return (
         Relationship.objects.filter(cluster_id=cluster.pk)
         .order_by("pk")
         .values_list("source_id", "target_id", "kind", "since", "until", "provenance")
     )
+
+
+def cluster_graph(cluster):
+    """Return the stakeholder network of `cluster` as a networkx MultiDiGraph, in 2 queries.
+
+    Every member is a node keyed by its id, isolated ones included, with the attributes id,
+    name, slug, kind and role; every relationship of the cluster is an edge keyed by its
+    type, with the attributes kind, since, until (dates or None) and provenance.
+    """
+    graph = nx.MultiDiGraph(cluster_id=cluster.pk, cluster_slug=cluster.slug, name=str(cluster))
+    members = member_rows(cluster)
+    graph.add_nodes_from(
+        (pk, {"id": pk, "name": name, "slug": slug, "kind": kind, "role": role})
+        for pk, name, slug, kind, role in members
+    )
+    relationships = relationship_rows(cluster)
     nodes = graph.nodes
     add_edge = graph.add_edge  # twice as fast as add_edges_from with data dicts
     for source, target, kind, since, until, provenance in relationships:
