@@ -6,21 +6,18 @@ the database under the current change set (common.history.bulk_history_insert).
 """
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 
-from common.bulk import insert_objects
+from common.bulk import insert_rows
 from common.history import bulk_history_insert
 from common.text import collapse_spaces
 
-from .choices import AMOUNT_MEASURES
-from .models import Cluster, ClusterFigure
-from .services import (
-    Provenance,
-    assign_unique_slugs,
-    cluster_apply_classification,
-    cluster_identity_key,
-)
+from .choices import AMOUNT_MEASURES, MEASURES
+from .classification import classify
+from .models import DESCRIPTOR_FIELDS, Cluster, ClusterFigure
+from .services import Provenance, assign_unique_slugs, cluster_identity_key
 
 BATCH = 2000
 
@@ -34,44 +31,98 @@ class NewCluster:
     provenance: Provenance = field(default_factory=Provenance)
 
 
+# The columns a new cluster is written with (the others take their defaults).
+_CLASSIFICATION = ("status", "measure", "value", "threshold", "reason")
+_COLUMNS = (
+    "product",
+    "place",
+    "region_id",
+    "country",
+    "identity_key",
+    "slug",
+    "cluster_type",
+    "sector_id",
+    "agency_id",
+    "status",
+    *DESCRIPTOR_FIELDS,
+    *MEASURES,
+    "currency",
+    *(f"classification_{name}" for name in _CLASSIFICATION),
+)
+_FIGURE_COLUMNS = ("cluster_id", "measure", "value", "year", "source", "estimated", "currency")
+
+
+def _pk(obj):
+    return None if obj is None else obj.pk
+
+
 @transaction.atomic
 def clusters_create_bulk(new_clusters, *, rules):
     """Create the clusters of `new_clusters` (identities checked as new by the caller) and
-    their figures; classify each by `rules`. Return the created clusters."""
-    clusters = []
+    their figures; classify each by `rules`. Return the new clusters' ids, in order.
+
+    Written as rows of plain values (common.bulk.insert_rows), not model instances: the
+    fields were validated by the row form, and the identity, slug and classification are
+    derived here, as cluster_create derives them.
+    """
+    defaults = {name: Cluster._meta.get_field(name).get_default() for name in DESCRIPTOR_FIELDS}
+    records = []
     for spec in new_clusters:
-        cluster = Cluster(**spec.fields)
-        cluster.product = collapse_spaces(cluster.product)
-        cluster.place = collapse_spaces(cluster.place)
-        cluster.country = (cluster.country or "IN").upper()
-        cluster.identity_key = cluster_identity_key(
-            product=cluster.product,
-            place=cluster.place,
-            region=cluster.region,
-            country=cluster.country,
-        )
-        for measure, value in spec.figures.items():
-            setattr(cluster, measure, value)
+        fields = spec.fields
+        product, place = collapse_spaces(fields["product"]), collapse_spaces(fields["place"])
+        country = (fields.get("country") or "IN").upper()
+        region = fields.get("region")
+        figures = dict.fromkeys(MEASURES)
+        figures.update(spec.figures)
+        currency = fields.get("currency") or "INR"
         if any(measure in AMOUNT_MEASURES for measure in spec.figures):
-            cluster.currency = spec.provenance.currency
-        cluster_apply_classification(cluster=cluster, rules=rules)
-        clusters.append(cluster)
-    assign_unique_slugs(Cluster, clusters, [f"{c.product} {c.place}" for c in clusters])
-    insert_objects(Cluster, clusters, batch_size=BATCH)
-    bulk_history_insert(Cluster, [cluster.pk for cluster in clusters])
-    figures = [
-        ClusterFigure(
-            cluster=cluster,
-            measure=measure,
-            value=value,
-            year=spec.provenance.year,
-            source=spec.provenance.source,
-            estimated=spec.provenance.estimated,
-            currency=spec.provenance.currency if measure in AMOUNT_MEASURES else "",
+            currency = spec.provenance.currency
+        result = classify(
+            fields["cluster_type"], figures, rules, country=country, currency=currency
         )
-        for cluster, spec in zip(clusters, new_clusters, strict=True)
+        records.append(
+            SimpleNamespace(
+                slug="",
+                values=[
+                    product,
+                    place,
+                    _pk(region),
+                    country,
+                    cluster_identity_key(
+                        product=product, place=place, region=region, country=country
+                    ),
+                    None,  # the slug, given below
+                    fields["cluster_type"],
+                    _pk(fields.get("sector")),
+                    _pk(fields.get("agency")),
+                    fields["status"],
+                    *(fields.get(name, defaults[name]) for name in DESCRIPTOR_FIELDS),
+                    *figures.values(),
+                    currency,
+                    *(getattr(result, name) for name in _CLASSIFICATION),
+                ],
+            )
+        )
+    assign_unique_slugs(
+        Cluster, records, [f"{record.values[0]} {record.values[1]}" for record in records]
+    )
+    slug = _COLUMNS.index("slug")
+    for record in records:
+        record.values[slug] = record.slug
+    ids = insert_rows(Cluster, _COLUMNS, [record.values for record in records])
+    bulk_history_insert(Cluster, ids)
+    figures = [
+        (
+            pk,
+            measure,
+            value,
+            spec.provenance.year,
+            spec.provenance.source,
+            spec.provenance.estimated,
+            spec.provenance.currency if measure in AMOUNT_MEASURES else "",
+        )
+        for pk, spec in zip(ids, new_clusters, strict=True)
         for measure, value in spec.figures.items()
     ]
-    insert_objects(ClusterFigure, figures, batch_size=BATCH)
-    bulk_history_insert(ClusterFigure, [figure.pk for figure in figures])
-    return clusters
+    bulk_history_insert(ClusterFigure, insert_rows(ClusterFigure, _FIGURE_COLUMNS, figures))
+    return ids

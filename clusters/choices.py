@@ -56,4 +56,6 @@ class Measure(models.TextChoices):
     EXPORTS = "annual_exports", _("annual exports")
 
 
+# Every measure, once (Measure.values builds the choices again on each use).
+MEASURES = tuple(Measure.values)
 AMOUNT_MEASURES = (Measure.TURNOVER, Measure.EXPORTS)

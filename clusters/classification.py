@@ -4,7 +4,10 @@ A pure function of the cluster's type, its current figures and the benchmark rul
 database access, so it is tested as a table and reused wherever a classification is shown.
 """
 
+import functools
 from dataclasses import dataclass
+
+from django.utils.translation import get_language
 
 from common.numbers import format_amount, format_count
 
@@ -41,8 +44,14 @@ def rules_for(cluster_type, country, rules):
     return scoped or [rule for rule in of_type if not rule.country]
 
 
+@functools.lru_cache(maxsize=256)
+def _label(choices, value, language):
+    # The label in `language` (lazy labels are translated on each use: once is enough).
+    return str(choices(value).label)
+
+
 def _type_label(cluster_type):
-    return ClusterType(cluster_type).label.lower()
+    return _label(ClusterType, cluster_type, get_language()).lower()
 
 
 def _with_article(phrase):
@@ -61,7 +70,7 @@ _NEEDS = {
 
 def _measure_label(measure):
     # str(): the label is lazy, and str.join refuses lazy strings.
-    return str(Measure(measure).label)
+    return _label(Measure, measure, get_language())
 
 
 def _value_text(measure, value, country, currency):

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common.fingerprints import FingerprintSpec
 from common.forms import (
     MAX_AMOUNT,
     CodeChoiceField,
@@ -20,15 +21,15 @@ from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
 from .choices import (
     AMOUNT_MEASURES,
+    MEASURES,
     ClusterType,
-    Measure,
     Origin,
     PublicationStatus,
     Stage,
     Structure,
 )
 from .import_fast import cluster_row_clean
-from .models import Agency, Cluster, ClusterFigure
+from .models import DESCRIPTOR_FIELDS, Agency, Cluster, ClusterFigure
 from .permissions import cluster_policy
 
 CLUSTER_COLUMNS = (
@@ -58,16 +59,6 @@ CLUSTER_COLUMNS = (
     "exporting",
 )
 REQUIRED_COLUMNS = ("product", "place", "cluster_type")
-DESCRIPTOR_FIELDS = (
-    "district",
-    "origin",
-    "structure",
-    "stage",
-    "latitude",
-    "longitude",
-    "description",
-    "exporting",
-)
 
 
 class ClusterImportForm(forms.Form):
@@ -128,7 +119,7 @@ class ClusterImportForm(forms.Form):
 
 def row_figures(cleaned):
     """Return {measure: value} of the figures a valid row gives (blank ones left out)."""
-    return {m: cleaned[m] for m in Measure.values if cleaned.get(m) is not None}
+    return {m: cleaned[m] for m in MEASURES if cleaned.get(m) is not None}
 
 
 def figures_would_change(*, cluster, values, provenance, figures):
@@ -161,6 +152,24 @@ def row_provenance(cleaned):
     )
 
 
+# A cluster row is unchanged while the cluster, its figures and its sector's name are as the
+# import left them: no new row version (xmin, which every write of a row changes; with its
+# `updated` stamp) of the cluster or of any of its figures (common.fingerprints).
+CLUSTER_FINGERPRINTS = FingerprintSpec(
+    importer="clusters",
+    keys=("text",),
+    join="JOIN clusters_cluster c ON c.identity_key = t.k1",
+    record_id="c.id",
+    state=(
+        "(SELECT md5(x.xmin::text || x.updated::text || x.version"
+        " || coalesce((SELECT string_agg(y.id || ':' || y.xmin::text, ',' ORDER BY y.id)"
+        " FROM clusters_clusterfigure y WHERE y.cluster_id = x.id), '')"
+        " || coalesce((SELECT z.name FROM clusters_sector z WHERE z.id = x.sector_id), ''))"
+        " FROM clusters_cluster x WHERE x.id = {record_id})"
+    ),
+)
+
+
 class ClusterImporter(RowImporter):
     """Create or update clusters by identity (product + place + state + country).
 
@@ -187,11 +196,19 @@ class ClusterImporter(RowImporter):
             self.status = PublicationStatus.DRAFT
         self.lookups = services.Lookups()
 
+    fingerprints = CLUSTER_FINGERPRINTS
+
     def form_kwargs(self):
         return {"lookups": self.lookups}
 
     def fast_clean(self, values):
         return cluster_row_clean(values, lookups=self.lookups)
+
+    def fingerprint_context(self):
+        return services.region_table_digest()
+
+    def fingerprint_keys(self, cleaned):
+        return (cleaned[IDENTITY],)
 
     def identity(self, cleaned):
         return services.cluster_identity_key(

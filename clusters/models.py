@@ -100,6 +100,19 @@ class AgencyEditor(TimeStampedModel):
         return f"{self.user} ({self.agency})"
 
 
+# The fields that describe a cluster beyond its identity, type and figures (forms, imports).
+DESCRIPTOR_FIELDS = (
+    "district",
+    "origin",
+    "structure",
+    "stage",
+    "exporting",
+    "description",
+    "latitude",
+    "longitude",
+)
+
+
 class Cluster(TimeStampedModel):
     """A concentration of enterprises making one product in one place (FAQ Q1).
 

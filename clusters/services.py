@@ -26,6 +26,13 @@ FISCAL_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 # Regions and sectors -------------------------------------------------------------------
 
 
+def region_table_digest():
+    """Return a digest of the region table, which turns a row's state into a region: an
+    import's fingerprints are trusted only while it is the same (common.fingerprints)."""
+    regions = Region.objects.order_by("pk").values_list("pk", "country", "name", "code", "kind")
+    return repr(list(regions)).encode()
+
+
 def region_lookup(*, state, country="IN"):
     """Return the region `state` names in `country`, None for a blank state.
 

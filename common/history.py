@@ -54,6 +54,17 @@ class RegistryHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         connect_signals()
 
+    def copy_fields(self, model):
+        """Copy the model's fields, indexed only where the history is looked up: by the
+        record's id and by its foreign keys (a cluster's history); every other index of
+        the model (names, slugs, kinds) would cost each import row a write for no reader."""
+        self.no_db_index = [
+            field.name
+            for field in model._meta.concrete_fields
+            if (field.db_index or field.unique) and not field.is_relation and not field.primary_key
+        ]
+        return super().copy_fields(model)
+
     def post_save(self, instance, created, using=None, **kwargs):
         bump_public_version(using=using)
         super().post_save(instance, created, using=using, **kwargs)

@@ -15,16 +15,20 @@ An importer may validate the rows that are clearly valid with plain functions
 import gc
 import hashlib
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from . import fingerprints
 from .history import change_set
 from .tabular import TableError, open_table
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 IDENTITY = "_identity"  # the key of a validated row's cleaned data holding its identity
+# ... and the digests of its cells, identity and record (common.fingerprints)
+FINGERPRINT = "_fingerprint"
 CHUNK_ROWS = 5000  # rows validated and written at a time
 KEPT_ERRORS = 100_000  # errors kept in memory; the rest wait in a temporary file
 KEPT_ROWS = 1000  # row outcomes kept for a preview (the upload page shows 200)
@@ -153,6 +157,8 @@ class RowImporter:
     form_class = None
     label = "rows"
     chunk_rows = CHUNK_ROWS
+    # How rows are recognised as unchanged by their cells (common.fingerprints); None: never.
+    fingerprints = None
 
     def form_kwargs(self):
         """Return extra keyword arguments for the row form."""
@@ -179,6 +185,24 @@ class RowImporter:
         """Return a short description of a valid row for previews ("Hosiery, Ludhiana")."""
         return ", ".join(str(cleaned[name]) for name in self.required[:2] if cleaned.get(name))
 
+    def prepare(self, rows):
+        """Get ready to clean `rows` (a chunk's rows to be read), e.g. look up at once what
+        they name."""
+
+    def fingerprint_context(self):
+        """Return bytes naming what the import's look-ups depend on besides the cells (such
+        as the region table), so that a fingerprint is not trusted once it changes."""
+        return b""
+
+    def fingerprint_keys(self, cleaned):
+        """Return the values of a written row that find its record (`fingerprints.keys`)."""
+        raise NotImplementedError
+
+    def fingerprint_record(self, cleaned, identity):
+        """Return the digest of the record a valid row writes (by default its identity's:
+        a record that several rows write, such as a stakeholder, overrides this)."""
+        return identity
+
     def duplicate_column(self):
         """Return the column a duplicate row is reported under."""
         return self.required[0]
@@ -201,28 +225,40 @@ class RowImporter:
     def validate(self, rows, result, seen):
         """Return the valid rows of a chunk as (row number, cleaned data); record the errors
         of the others in `result`. `rows` are a TableStream's items; `seen` maps the
-        identity digests of the file's valid rows so far to their row numbers."""
-        valid = []
-        # One form is re-bound for every row: building a form deep-copies its fields, which
-        # costs more than validating the row. Forms keep no state between rows but the
-        # data, errors and cleaned data reset here (and the import's memoised look-ups).
-        form = self._form
-        fast_clean = self.fast_clean
-        for number, values, unreadable in rows:
+        identity digests of the file's valid rows so far to their row numbers.
+
+        A row whose fingerprint says it is unchanged (common.fingerprints) is counted so
+        without being read, unless a row of the chunk read the ordinary way writes the same
+        record (then it is read too, so that the rows apply in order).
+        """
+        cells, matched = self._fingerprints_of(rows, result)
+        self.prepare([row for index, row in enumerate(rows) if index not in matched])
+        outcomes = {}  # row index -> a list of errors, or (identity digest, cleaned or None)
+        for index, (number, values, unreadable) in enumerate(rows):
             if unreadable is not None:
-                result.add_error(RowError(number, *unreadable))
+                outcomes[index] = [RowError(number, *unreadable)]
+            elif index not in matched:
+                outcomes[index] = self._clean(number, values, cells.get(index))
+        written = {
+            outcome[1][FINGERPRINT][2]
+            for outcome in outcomes.values()
+            if isinstance(outcome, tuple)
+        }
+        for index, (identity, record) in matched.items():
+            if record in written:
+                number, values, _unreadable = rows[index]
+                outcomes[index] = self._clean(number, values, cells[index])
+            else:
+                outcomes[index] = (identity, None)
+        valid = []
+        for index, (number, _values, _unreadable) in enumerate(rows):
+            outcome = outcomes[index]
+            if isinstance(outcome, list):
+                for error in outcome:
+                    result.add_error(error)
                 continue
-            cleaned = fast_clean(values)
-            if cleaned is None:
-                form.data, form._errors = values, None
-                if not form.is_valid():
-                    for error in form_errors(number, form, self.columns):
-                        result.add_error(error)
-                    continue
-                cleaned = form.cleaned_data
-            key = self.identity(cleaned)
-            if key is not None:
-                digest = identity_digest(key)
+            digest, cleaned = outcome
+            if digest is not None:
                 first = seen.get(digest)
                 if first is not None:
                     result.add_error(
@@ -234,10 +270,53 @@ class RowImporter:
                     )
                     continue
                 seen[digest] = number
-            # Kept with the row, so that writing it does not normalise its names again.
-            cleaned[IDENTITY] = key
-            valid.append((number, cleaned))
+            if cleaned is None:  # unchanged, by its fingerprint (no label: an operator's
+                result.count(UNCHANGED)  # import, whose outcome is its summary)
+                result.row_count += 1
+            else:
+                valid.append((number, cleaned))
         return valid
+
+    def _clean(self, number, values, cells):
+        """Return a row's errors (a list), or (its identity digest, its cleaned data)."""
+        cleaned = self.fast_clean(values)
+        if cleaned is None:
+            form = self._form
+            form.data, form._errors = values, None
+            if not form.is_valid():
+                return form_errors(number, form, self.columns)
+            cleaned = form.cleaned_data
+        key = self.identity(cleaned)
+        digest = None if key is None else identity_digest(key)
+        # Kept with the row, so that writing it does not normalise its names again.
+        cleaned[IDENTITY] = key
+        cleaned[FINGERPRINT] = (cells, digest, self.fingerprint_record(cleaned, digest))
+        return digest, cleaned
+
+    def _fingerprints_of(self, rows, result):
+        """Return the cells digest of each readable row of a chunk ({row index: digest})
+        and the rows unchanged by their fingerprint ({row index: (identity, record)}); two
+        empty dicts when fingerprints are not used."""
+        if self._prefix is None:
+            return {}, {}
+        cells = {
+            index: fingerprints.cells_digest(self._prefix, values)
+            for index, (_number, values, unreadable) in enumerate(rows)
+            if unreadable is None
+        }
+        found = fingerprints.unchanged(self.fingerprints, list(set(cells.values())))
+        return cells, {index: found[digest] for index, digest in cells.items() if digest in found}
+
+    def _keep_fingerprints(self, valid):
+        """Record the fingerprints of a written chunk's rows, but not of a record that two
+        rows of it write (which of them left the record as it is depends on their order)."""
+        records = Counter(cleaned[FINGERPRINT][2] for _number, cleaned in valid)
+        kept = []
+        for _number, cleaned in valid:
+            cells, identity, record = cleaned[FINGERPRINT]
+            if cells is not None and identity is not None and records[record] == 1:
+                kept.append((cells, identity, record, *self.fingerprint_keys(cleaned)))
+        fingerprints.keep(self.fingerprints, kept)
 
     def run(self, source, *, dry_run=False, user=None, reason=""):
         """Import `source` (path, bytes or file); write nothing unless every row is valid."""
@@ -279,6 +358,12 @@ class RowImporter:
     def _import(self, stream, result):
         """Validate every row of `stream` chunk by chunk, writing while all are valid."""
         self._form = self.form_class(data={}, **self.form_kwargs())
+        self._prefix = None
+        if fingerprints.available(self):
+            kept = [name for name in stream.columns if name and name not in stream.unknown_columns]
+            self._prefix = fingerprints.cells_prefix(
+                self.fingerprints, kept, self.fingerprint_context()
+            )
         size, seen, chunk = self.chunk_size(), {}, []
         for item in stream:
             chunk.append(item)
@@ -291,6 +376,8 @@ class RowImporter:
         valid = self.validate(chunk, result, seen)
         if valid and not result.error_count:
             self.apply_rows(valid, result)
+            if self._prefix is not None and not result.error_count and not result.dry_run:
+                self._keep_fingerprints(valid)
 
 
 class RowApplyError(Exception):

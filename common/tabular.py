@@ -210,15 +210,19 @@ class TableStream:
                     f"the file has more than {limits.cells:,} cells (rows times columns); "
                     "split it into smaller files"
                 )
-            if not any(cell.strip() for cell in record):
+            joined = "".join(record)
+            if not joined.strip():
                 continue
+            # No cell can be too long when the whole row is not (the usual case, checked once).
+            check_length = len(joined) > limits.cell_chars
             values, too_long = {}, None
             for (name, keep), cell in zip(wanted, record, strict=False):
                 if keep:
-                    if len(cell) > limits.cell_chars:
+                    if check_length and len(cell) > limits.cell_chars:
                         too_long = name
                         break
-                    values[name] = restore_cell(cell.strip())
+                    cell = cell.strip()
+                    values[name] = restore_cell(cell) if cell[:1] == "'" else cell
             if too_long is not None:
                 message = f"the cell is longer than {limits.cell_chars:,} characters"
                 yield index, None, (too_long, message)

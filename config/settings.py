@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Below every app: shared building blocks (and the import fingerprints they keep).
+    "common",
     # The domain: clusters is the base, stakeholders builds on it.
     "clusters",
     "stakeholders",

@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from clusters import services as cluster_services
 from clusters.models import Cluster
 from clusters.permissions import cluster_policy
+from common.fingerprints import FingerprintSpec
 from common.forms import CodeChoiceField, CodeField
 from common.importing import (
     IDENTITY,
     RowError,
     RowImporter,
+    identity_digest,
 )
 from common.permissions import CHANGE
 from common.text import collapse_spaces
@@ -303,6 +305,50 @@ class StakeholderImportForm(ClusterReferenceForm):
         return cleaned
 
 
+# A stakeholder row is unchanged while the stakeholder is as the import left it (no new row
+# version, xmin, with its `updated` stamp; and its own version, which a later row of the same
+# import bumps when it changes it) and still a member of the cluster, which keeps its identity
+# (common.fingerprints).
+STAKEHOLDER_FINGERPRINTS = FingerprintSpec(
+    importer="stakeholders",
+    keys=("text", "bigint"),
+    join="JOIN stakeholders_stakeholder s ON s.identity_key = t.k1",
+    record_id="s.id",
+    scope_id="t.k2",
+    state=(
+        "(SELECT md5(x.xmin::text || x.updated::text || x.version || c.identity_key)"
+        " FROM stakeholders_stakeholder x"
+        " JOIN stakeholders_clustermembership m ON m.stakeholder_id = x.id"
+        " JOIN clusters_cluster c ON c.id = m.cluster_id"
+        " WHERE x.id = {record_id} AND m.cluster_id = {scope_id})"
+    ),
+)
+# A relationship row is unchanged while the relationship is as the import left it (its row
+# version and stamp), its ends are still members of its cluster and none of the three has
+# another identity.
+RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
+    importer="relationships",
+    keys=("bigint", "bigint", "bigint", "text"),
+    join=(
+        "JOIN stakeholders_relationship r ON r.cluster_id = t.k1 AND r.source_id = t.k2"
+        " AND r.target_id = t.k3 AND r.kind = t.k4"
+    ),
+    record_id="r.id",
+    state=(
+        "(SELECT md5(x.xmin::text || x.updated::text || c.identity_key || a.identity_key"
+        " || b.identity_key)"
+        " FROM stakeholders_relationship x JOIN clusters_cluster c ON c.id = x.cluster_id"
+        " JOIN stakeholders_stakeholder a ON a.id = x.source_id"
+        " JOIN stakeholders_stakeholder b ON b.id = x.target_id"
+        " WHERE x.id = {record_id}"
+        " AND EXISTS (SELECT 1 FROM stakeholders_clustermembership m"
+        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.source_id)"
+        " AND EXISTS (SELECT 1 FROM stakeholders_clustermembership m"
+        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.target_id))"
+    ),
+)
+
+
 class ClusterScopedImporter(RowImporter):
     """An importer whose rows add to a cluster: a user may only add to clusters they edit
     (checked as each row is validated, once per cluster)."""
@@ -315,10 +361,12 @@ class ClusterScopedImporter(RowImporter):
 
     prefetch_members = False
 
-    def validate(self, rows, result, seen):
-        """Look up the chunk's clusters (and members) at once, then validate it row by row."""
+    def fingerprint_context(self):
+        return cluster_services.region_table_digest()
+
+    def prepare(self, rows):
+        """Look up at once the clusters (and members) that the rows to be read name."""
         self.lookups.prefetch(rows, members=self.prefetch_members)
-        return super().validate(rows, result, seen)
 
     def form_kwargs(self):
         if self.user is None:  # an operator's import may add to every cluster
@@ -382,11 +430,19 @@ class StakeholderImporter(ClusterScopedImporter):
             values, lookups=self.lookups, cluster_refusal=self.row_cluster_refusal()
         )
 
+    fingerprints = STAKEHOLDER_FINGERPRINTS
+
     def identity(self, cleaned):
         key = services.stakeholder_identity_key(
             name=cleaned["name"], kind=cleaned["kind"], region=cleaned["region"]
         )
         return key, cleaned["cluster"].pk
+
+    def fingerprint_keys(self, cleaned):
+        return cleaned[IDENTITY]
+
+    def fingerprint_record(self, cleaned, identity):
+        return identity_digest(cleaned[IDENTITY][0])  # the stakeholder, whatever its cluster
 
     def apply_rows(self, valid, result):
         """Write every valid row in bulk (stakeholders.bulk); a row that names, by name, a
@@ -496,6 +552,8 @@ class RelationshipImporter(ClusterScopedImporter):
     def row_label(self, cleaned):
         return f"{cleaned['source_name']} {cleaned['relationship']} {cleaned['target_name']}"
 
+    fingerprints = RELATIONSHIP_FINGERPRINTS
+
     def identity(self, cleaned):
         return (
             cleaned["cluster"].pk,
@@ -503,6 +561,9 @@ class RelationshipImporter(ClusterScopedImporter):
             cleaned["target_stakeholder"].pk,
             cleaned["relationship"],
         )
+
+    def fingerprint_keys(self, cleaned):
+        return cleaned[IDENTITY]
 
     def apply_rows(self, valid, result):
         """Write every valid row in bulk (stakeholders.bulk)."""

@@ -8,21 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from clusters import services
 from clusters.choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
 from clusters.imports import ClusterImportForm, row_figures, row_provenance
-from clusters.models import Agency
+from clusters.models import DESCRIPTOR_FIELDS, Agency
 from common.forms import CodeChoiceField, YesNoField
 from workspace.forms.shared import GroupedFieldsMixin, blank_first
 
 YES_NO = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
-DESCRIPTOR_FIELDS = (
-    "district",
-    "origin",
-    "structure",
-    "stage",
-    "exporting",
-    "description",
-    "latitude",
-    "longitude",
-)
 FIGURE_FIELDS = tuple(Measure.values)
 
 
