@@ -136,9 +136,9 @@ class Cluster(TimeStampedModel):
     country = models.CharField(_("country"), max_length=2, default="IN")
     identity_key = models.CharField(max_length=500, editable=False)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
-    cluster_type = models.CharField(
-        _("cluster type"), max_length=20, choices=ClusterType, db_index=True
-    )
+    # Not indexed alone: the lists filter by status and type together (cluster_status_type_idx),
+    # and each index more is one more write for every imported cluster.
+    cluster_type = models.CharField(_("cluster type"), max_length=20, choices=ClusterType)
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="clusters"
     )
@@ -150,7 +150,6 @@ class Cluster(TimeStampedModel):
         max_length=20,
         choices=PublicationStatus,
         default=PublicationStatus.DRAFT,
-        db_index=True,
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin, blank=True)
     structure = models.CharField(_("structure"), max_length=20, choices=Structure, blank=True)
@@ -187,7 +186,6 @@ class Cluster(TimeStampedModel):
         max_length=20,
         choices=ClassificationStatus,
         default=ClassificationStatus.INSUFFICIENT_DATA,
-        db_index=True,
     )
     classification_measure = models.CharField(max_length=20, choices=Measure, blank=True)
     classification_value = models.PositiveBigIntegerField(null=True, blank=True)

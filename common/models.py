@@ -24,6 +24,7 @@ class ImportFingerprint(models.Model):
     with the same cells whose record still has that state is unchanged, unread.
     """
 
+    pk = models.CompositePrimaryKey("importer", "identity")
     importer = models.CharField(max_length=40)
     identity = models.BinaryField(max_length=16)
     cells = models.BinaryField(max_length=16)
@@ -33,11 +34,6 @@ class ImportFingerprint(models.Model):
     state = models.CharField(max_length=32)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["importer", "identity"], name="import_fingerprint_identity"
-            )
-        ]
         indexes = [models.Index(fields=["importer", "cells"], name="import_fingerprint_cells")]
 
     def __str__(self):

@@ -21,8 +21,9 @@ class Stakeholder(TimeStampedModel):
     """
 
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind, db_index=True)
-    role = models.CharField(_("role"), max_length=30, choices=Role, blank=True, db_index=True)
+    # Indexed with the list orderings (Meta.indexes), not alone.
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    role = models.CharField(_("role"), max_length=30, choices=Role, blank=True)
     identity_key = models.CharField(max_length=400, editable=False)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
@@ -84,9 +85,13 @@ class Stakeholder(TimeStampedModel):
 class ClusterMembership(TimeStampedModel):
     """Record that a stakeholder takes part in a cluster, and where that is known from."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    # Each key leads a two-column index (membership_unique, membership_stakeholder_idx), which
+    # serves it alone too.
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     stakeholder = models.ForeignKey(
-        Stakeholder, on_delete=models.CASCADE, related_name="memberships"
+        Stakeholder, on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     source = models.CharField(_("source"), max_length=500, blank=True)
     history = RegistryHistory()
@@ -113,12 +118,22 @@ class ClusterMembership(TimeStampedModel):
 class Relationship(TimeStampedModel):
     """A typed, directed, optionally dated link between two stakeholders of a cluster."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="relationships")
+    # Each key leads an index of Meta (relationship_cluster_kind_idx, relationship_source_order_idx,
+    # relationship_target_idx), which serves it alone too.
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="relationships", db_index=False
+    )
     source = models.ForeignKey(
-        Stakeholder, on_delete=models.CASCADE, related_name="outgoing_relationships"
+        Stakeholder,
+        on_delete=models.CASCADE,
+        related_name="outgoing_relationships",
+        db_index=False,
     )
     target = models.ForeignKey(
-        Stakeholder, on_delete=models.CASCADE, related_name="incoming_relationships"
+        Stakeholder,
+        on_delete=models.CASCADE,
+        related_name="incoming_relationships",
+        db_index=False,
     )
     kind = models.CharField(_("relationship"), max_length=20, choices=RelationshipType)
     since = models.DateField(_("since"), null=True, blank=True)
