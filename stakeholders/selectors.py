@@ -8,15 +8,15 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
-from common.counts import count_or_estimate
+from common.counts import capped_count, count_or_estimate
 
 from .choices import Kind, Role
-from .models import ClusterMembership, Relationship, Stakeholder
+from .models import ClusterMembership, NetworkSummary, Relationship, Stakeholder
 
 CLUSTER_OPTIONS_LIMIT = 300
 
@@ -66,6 +66,54 @@ def stakeholder_rows():
 def stakeholder_list():
     """Return public stakeholders as `stakeholder_rows()` does."""
     return stakeholder_rows().filter(is_public())
+
+
+def cluster_member_count(cluster, *, cap):
+    """Return how many members `cluster` has: its kept network summary's actors (one row by
+    primary key), or else a count of at most `cap` + 1 memberships. For choosing how to read
+    the cluster's members (a summary a moment old is close enough for that)."""
+    actors = NetworkSummary.objects.filter(cluster=cluster).values_list("actors", flat=True)
+    for count in actors:
+        return count
+    counted, capped = capped_count(ClusterMembership.objects.filter(cluster=cluster), cap)
+    return counted + 1 if capped else counted
+
+
+def cluster_member_keys_walked(cluster):
+    """Return the primary keys of `cluster`'s members in the list's order (name, pk), found by
+    reading every stakeholder in that order from the name index and asking of each whether it
+    is a member (one probe of `membership_stakeholder_idx`), so a slice stops after its rows.
+
+    A scalar subquery, not EXISTS: PostgreSQL never turns it into a join, so it cannot choose
+    to join every member and sort them instead; cheap while the slice ends early in the list
+    (it reads about `high` x all / members stakeholders)."""
+    membership = (
+        ClusterMembership.objects.filter(cluster=cluster, stakeholder=OuterRef("pk"))
+        .order_by()
+        .values("stakeholder_id")[:1]
+    )
+    return (
+        Stakeholder.objects.alias(membership=Subquery(membership))
+        .filter(membership__isnull=False)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def cluster_member_keys_sorted(cluster):
+    """Return the primary keys of `cluster`'s members in the list's order (name, pk), found by
+    reading its memberships (`membership_unique`), each member's name by its primary key, and
+    sorting them: the same cost for every page, about that of reading every member once.
+
+    The name is a scalar subquery so that PostgreSQL looks each member up by its key rather
+    than (as it may choose for a join) reading all the stakeholders to hash them."""
+    name = Stakeholder.objects.filter(pk=OuterRef("stakeholder_id")).order_by().values("name")[:1]
+    return (
+        ClusterMembership.objects.filter(cluster=cluster)
+        .alias(member_name=Subquery(name))
+        .order_by("member_name", "stakeholder_id")
+        .values_list("stakeholder_id", flat=True)
+    )
 
 
 # The relationship list's order: by cluster, then within a cluster by the source's name.

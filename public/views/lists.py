@@ -192,6 +192,7 @@ class FilteredListView(TemplateView):
                 load_by_pk=self.load_page_by_pk,
                 rows=self.get_queryset() if self.load_page_by_pk else None,
                 count_plan=count_plan() if count_plan else None,
+                keys=filterset.page_keys() if hasattr(filterset, "page_keys") else None,
             )
             page = paginator.get_page(data.get("page"))
             count, capped = paginator.count, paginator.count_capped
