@@ -467,7 +467,8 @@ def test_a_big_clusters_members_come_in_the_same_order_whichever_plan_reads_them
 @pytest.mark.parametrize("walk_factor", [10**9, 0])
 def test_a_big_clusters_pages_are_read_by_the_chosen_plan(monkeypatch, walk_factor):
     """Above BIG_CLUSTER_MEMBERS (and in the default order, no other filter) a page's keys
-    come from the walk while it ends early in the list, else from the sort of the members."""
+    come from the walk while it ends early in the list (on PostgreSQL), else from the sort
+    of the members."""
     from stakeholders import selectors
 
     monkeypatch.setattr(filtersets, "BIG_CLUSTER_MEMBERS", 0)
@@ -478,7 +479,9 @@ def test_a_big_clusters_pages_are_read_by_the_chosen_plan(monkeypatch, walk_fact
     )
     assert filterset.is_valid()
     keys = filterset.page_keys()(0, 50)
-    assert keys.model is (Stakeholder if walk_factor else filtersets.ClusterMembership)
+    # The walk needs the planner's estimate of all stakeholders: elsewhere the sort is taken.
+    walks = walk_factor and connection.vendor == "postgresql"
+    assert keys.model is (Stakeholder if walks else filtersets.ClusterMembership)
     assert list(keys) == list(filterset.qs.values_list("pk", flat=True)[:50])
     for other in ("kind=enterprise", "ordering=-name", "q=member", f"cluster_id={cluster.pk}"):
         filterset = filtersets.PublicStakeholderFilterSet(
