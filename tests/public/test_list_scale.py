@@ -524,3 +524,44 @@ def test_a_big_clusters_list_runs_as_many_queries_for_50_rows_as_for_1(
     for n in range(49):
         MembershipFactory(cluster=cluster, stakeholder=StakeholderFactory(name=f"Next {n:02d}"))
     assert queries() == (one, 50)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?state=west-bengal", "?q=sarees", "?cluster_type=handloom", "?page=2"]
+)
+def test_the_cluster_facets_count_the_list_filtered_by_everything_else(client, query):
+    """Each facet counts the list filtered by every other filter, whether both are counted in
+    one query (neither filtered on) or each on its own."""
+    from clusters.choices import ClusterType, PublicationStatus
+    from clusters.models import Cluster
+    from tests.factories import region
+
+    bengal, assam = region("West Bengal"), region("Assam")
+    for product, kind, where in [
+        ("Sarees", ClusterType.HANDLOOM, bengal),
+        ("Sarees", ClusterType.HANDICRAFT, bengal),
+        ("Shawls", ClusterType.HANDLOOM, assam),
+        ("Bells", ClusterType.INDUSTRIAL, bengal),
+    ]:
+        ClusterFactory(product=product, cluster_type=kind, region=where)
+    ClusterFactory(product="Sarees", status=PublicationStatus.DRAFT, region=bengal)
+    response = client.get("/clusters/" + query)
+    listed = Cluster.objects.filter(status=PublicationStatus.PUBLISHED)
+    if "state" in query:
+        listed = listed.filter(region=bengal)
+    if "q=" in query:
+        listed = listed.filter(product="Sarees")
+    statuses = listed.filter(cluster_type="handloom") if "cluster_type" in query else listed
+
+    def counts(queryset, name):
+        return {
+            value: queryset.filter(**{name: value}).count()
+            for value in queryset.values_list(name, flat=True)
+        }
+
+    found = {value: count for value, _label, count, _checked in response.context["type_choices"]}
+    assert {value: n for value, n in found.items() if n} == counts(listed, "cluster_type")
+    found = {value: n for value, _label, n, _checked in response.context["status_choices"]}
+    assert {value: n for value, n in found.items() if n} == counts(
+        statuses, "classification_status"
+    )
