@@ -10,6 +10,7 @@ from clusters.choices import PublicationStatus
 from clusters.filtersets import IdFilter
 from clusters.models import Cluster, Region
 from common.counts import capped_count, planner_estimate
+from common.page_cache import kept_until_public_change
 
 from .choices import Kind, RelationshipType, Role
 from .models import ClusterMembership, Relationship, Stakeholder
@@ -158,6 +159,11 @@ BIG_CLUSTER_MEMBERS = 2_000
 WALK_MEMBERS_FACTOR = 1
 
 
+def stakeholder_estimate():
+    """Return PostgreSQL's estimate of the number of stakeholders (None elsewhere)."""
+    return planner_estimate(Stakeholder.objects.values("pk"))
+
+
 class PublicStakeholderFilterSet(StakeholderFilterSet):
     """StakeholderFilterSet over any stakeholders, keeping the public ones only (the public
     list): the members of the published cluster named by `cluster` are public already, so
@@ -203,17 +209,12 @@ class PublicStakeholderFilterSet(StakeholderFilterSet):
         if len(clusters) != 1 or any(data.get(name) for name in others):
             return None
         cluster = clusters[0]
-        known = {}
 
         def keys(low, high):
-            if "members" not in known:
-                known["members"] = cluster_member_count(cluster, cap=BIG_CLUSTER_MEMBERS)
-            members = known["members"]
+            members = cluster_member_count(cluster, cap=BIG_CLUSTER_MEMBERS)
             if members <= BIG_CLUSTER_MEMBERS:
                 return None
-            if "everyone" not in known:
-                known["everyone"] = planner_estimate(Stakeholder.objects.values("pk"))
-            everyone = known["everyone"]
+            everyone = kept_until_public_change("stakeholder-estimate", stakeholder_estimate)
             if everyone is not None and high * everyone < WALK_MEMBERS_FACTOR * members**2:
                 return cluster_member_keys_walked(cluster)[low:high]
             return cluster_member_keys_sorted(cluster)[low:high]

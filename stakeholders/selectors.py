@@ -72,7 +72,9 @@ def cluster_member_count(cluster, *, cap):
     """Return how many members `cluster` has: its kept network summary's actors (one row by
     primary key), or else a count of at most `cap` + 1 memberships. For choosing how to read
     the cluster's members (a summary a moment old is close enough for that)."""
-    actors = NetworkSummary.objects.filter(cluster=cluster).values_list("actors", flat=True)
+    actors = (
+        NetworkSummary.objects.filter(cluster=cluster).order_by().values_list("actors", flat=True)
+    )
     for count in actors:
         return count
     counted, capped = capped_count(ClusterMembership.objects.filter(cluster=cluster), cap)
