@@ -127,6 +127,17 @@ def cluster_facet_counts(queryset, field_name):
     return dict(rows)
 
 
+def cluster_facets_counts(queryset, field_names):
+    """Return {field name: {value: number of clusters}} of each of `field_names` over
+    `queryset`, in one query (grouped by all of them: a few rows for a few choices each)."""
+    facets = {name: {} for name in field_names}
+    rows = queryset.order_by().values_list(*field_names).annotate(n=Count("pk"))
+    for *values, count in rows:
+        for name, value in zip(field_names, values, strict=True):
+            facets[name][value] = facets[name].get(value, 0) + count
+    return facets
+
+
 # Profile ----------------------------------------------------------------------------------
 
 

@@ -249,18 +249,29 @@ class PublicPageCacheMiddleware:
 # Data kept until the public data changes ---------------------------------------------------
 
 
+# The value last kept under each name and the key it was kept under, in this process: while
+# the public version is the same, a page takes it from here rather than unpickling it from
+# the cache on every request (the stakeholder filter's options are hundreds of clusters).
+_kept_in_process = {}
+
+
 def kept_until_public_change(name, compute, *, timeout=60 * 60):
     """Return `compute()`, kept in the cache under the current public version.
 
     For what a public page reads that depends on the whole published registry (the choices
     of a filter form), so that it is computed once per change of the registry rather than
     once per reader. Every write path bumps the version (see bump_public_version), so the
-    kept value is never older than the data.
+    kept value is never older than the data. The requests of a process share the value it
+    last kept (read it, never change it).
     """
     key = f"public-page-cache:kept:{public_version()}:{name}"
+    here = _kept_in_process.get(name)
+    if here is not None and here[0] == key:
+        return here[1]
     cache = _cache()
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
+    _kept_in_process[name] = (key, value)
     return value

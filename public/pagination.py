@@ -41,6 +41,10 @@ class CappedPaginator(Paginator):
     same rows as the list, in the same order, in a form cheap when they are few) is counted
     and, when within the cap, the pages are read from it. With `count_in_order`, the rows
     counted are read in the list's order (for a list whose pages are found that way).
+
+    With `load_by_pk` and `keys`, a function (low, high) -> the primary keys of the list's
+    rows low to high in its order, or None, a page's keys come from it when it gives them
+    (a plan the list knows is faster for its rows than the list's own query).
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class CappedPaginator(Paginator):
         rows=None,
         count_plan=None,
         count_in_order=False,
+        keys=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -61,6 +66,7 @@ class CappedPaginator(Paginator):
         self.rows = rows
         self.count_plan = count_plan or ([], None)
         self.count_in_order = count_in_order
+        self.keys = keys
 
     @cached_property
     def _capped_count(self):
@@ -91,7 +97,8 @@ class CappedPaginator(Paginator):
         return Page(object_list, number, paginator)
 
     def _rows_by_pk(self, sliced):
-        ids = list(sliced.values_list("pk", flat=True))
+        found = self.keys(sliced.query.low_mark, sliced.query.high_mark) if self.keys else None
+        ids = list(sliced.values_list("pk", flat=True) if found is None else found)
         if not ids:
             return []
         position = {pk: index for index, pk in enumerate(ids)}

@@ -10,10 +10,17 @@ from clusters.choices import PublicationStatus
 from clusters.filtersets import IdFilter
 from clusters.models import Cluster, Region
 from common.counts import capped_count, planner_estimate
+from common.page_cache import kept_until_public_change
 
 from .choices import Kind, RelationshipType, Role
 from .models import ClusterMembership, Relationship, Stakeholder
-from .selectors import in_one_cluster_order, is_public
+from .selectors import (
+    cluster_member_count,
+    cluster_member_keys_sorted,
+    cluster_member_keys_walked,
+    in_one_cluster_order,
+    is_public,
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,19 @@ def in_state(region, form="either"):
     return own | serves
 
 
+# Above this many members of one cluster, its list's pages are read through
+# `cluster_member_keys_walked` or `cluster_member_keys_sorted`: a slice ending at `high` walks
+# about high x all / members stakeholders in name order, the sort reads every member once, so
+# the walk is taken while high x all < WALK_MEMBERS_FACTOR x members² (its first page or few).
+BIG_CLUSTER_MEMBERS = 2_000
+WALK_MEMBERS_FACTOR = 1
+
+
+def stakeholder_estimate():
+    """Return PostgreSQL's estimate of the number of stakeholders (None elsewhere)."""
+    return planner_estimate(Stakeholder.objects.values("pk"))
+
+
 class PublicStakeholderFilterSet(StakeholderFilterSet):
     """StakeholderFilterSet over any stakeholders, keeping the public ones only (the public
     list): the members of the published cluster named by `cluster` are public already, so
@@ -175,6 +195,31 @@ class PublicStakeholderFilterSet(StakeholderFilterSet):
             return [], None
         parts = [self._in_state_form("own"), self._in_state_form("serving")]
         return parts, self._in_state_form("ids")
+
+    def page_keys(self):
+        """Return a function (low, high) -> the primary keys of the list's rows low to high
+        (in its order), or None: it returns None itself when the list's own query is best.
+
+        Only for the members of one big cluster in the default order (name), with no other
+        filter: the planner may choose to join all of them and sort them by name (or walk
+        the name index far too long for a deep page); see BIG_CLUSTER_MEMBERS."""
+        data = self.form.cleaned_data
+        clusters = [data.get(name) for name in ("cluster", "cluster_id") if data.get(name)]
+        others = ("q", "kind", "role", "state", "state_id", "ordering")
+        if len(clusters) != 1 or any(data.get(name) for name in others):
+            return None
+        cluster = clusters[0]
+
+        def keys(low, high):
+            members = cluster_member_count(cluster, cap=BIG_CLUSTER_MEMBERS)
+            if members <= BIG_CLUSTER_MEMBERS:
+                return None
+            everyone = kept_until_public_change("stakeholder-estimate", stakeholder_estimate)
+            if everyone is not None and high * everyone < WALK_MEMBERS_FACTOR * members**2:
+                return cluster_member_keys_walked(cluster)[low:high]
+            return cluster_member_keys_sorted(cluster)[low:high]
+
+        return keys
 
 
 # Above this many stakeholders named with a word, their relationships are so many that

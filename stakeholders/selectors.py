@@ -8,15 +8,15 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
-from common.counts import count_or_estimate
+from common.counts import capped_count, count_or_estimate
 
 from .choices import Kind, Role
-from .models import ClusterMembership, Relationship, Stakeholder
+from .models import ClusterMembership, NetworkSummary, Relationship, Stakeholder
 
 CLUSTER_OPTIONS_LIMIT = 300
 
@@ -42,30 +42,91 @@ def stakeholder_public_count():
     return count_or_estimate(stakeholder_public())
 
 
-def _membership_prefetch():
-    return Prefetch(
-        "memberships",
-        queryset=published_memberships()
-        .select_related("cluster__region", "cluster__sector")
-        .order_by("cluster__product", "cluster__place", "pk"),
-        to_attr="public_memberships",
-    )
+def _membership_prefetch(*, listed=False):
+    """Prefetch each stakeholder's published memberships as `public_memberships`, with their
+    clusters' regions and sectors; `listed`: with the cluster's link and name only (what a
+    list row shows: a page builds some 150 fewer model instances of many fields)."""
+    memberships = published_memberships().order_by("cluster__product", "cluster__place", "pk")
+    if listed:
+        memberships = memberships.select_related("cluster").only(
+            "cluster_id", "stakeholder_id", "cluster__slug", "cluster__product", "cluster__place"
+        )
+    else:
+        memberships = memberships.select_related("cluster__region", "cluster__sector")
+    return Prefetch("memberships", queryset=memberships, to_attr="public_memberships")
 
 
 def stakeholder_rows():
     """Return every stakeholder, for a list that keeps the public ones itself (as
     PublicStakeholderFilterSet does), with their region and their published clusters
-    prefetched (`public_memberships`): two queries for a page of any length."""
+    prefetched (`public_memberships`, each cluster's slug, product and place only): two
+    queries for a page of any length."""
     return (
         Stakeholder.objects.select_related("region")
-        .prefetch_related(_membership_prefetch())
+        .prefetch_related(_membership_prefetch(listed=True))
         .order_by("name", "pk")
     )
 
 
 def stakeholder_list():
-    """Return public stakeholders as `stakeholder_rows()` does."""
-    return stakeholder_rows().filter(is_public())
+    """Return public stakeholders with their region and their published clusters (with the
+    clusters' regions and sectors) prefetched (`public_memberships`)."""
+    return (
+        Stakeholder.objects.select_related("region")
+        .prefetch_related(_membership_prefetch())
+        .order_by("name", "pk")
+        .filter(is_public())
+    )
+
+
+def cluster_member_count(cluster, *, cap):
+    """Return how many members `cluster` has: its kept network summary's actors (one row by
+    primary key), or else a count of at most `cap` + 1 memberships. For choosing how to read
+    the cluster's members (a summary a moment old is close enough for that)."""
+    actors = (
+        NetworkSummary.objects.filter(cluster=cluster).order_by().values_list("actors", flat=True)
+    )
+    for count in actors:
+        return count
+    counted, capped = capped_count(ClusterMembership.objects.filter(cluster=cluster), cap)
+    return counted + 1 if capped else counted
+
+
+def cluster_member_keys_walked(cluster):
+    """Return the primary keys of `cluster`'s members in the list's order (name, pk), found by
+    reading every stakeholder in that order from the name index and asking of each whether it
+    is a member (one probe of `membership_stakeholder_idx`), so a slice stops after its rows.
+
+    A scalar subquery, not EXISTS: PostgreSQL never turns it into a join, so it cannot choose
+    to join every member and sort them instead; cheap while the slice ends early in the list
+    (it reads about `high` x all / members stakeholders)."""
+    membership = (
+        ClusterMembership.objects.filter(cluster=cluster, stakeholder=OuterRef("pk"))
+        .order_by()
+        .values("stakeholder_id")[:1]
+    )
+    return (
+        Stakeholder.objects.alias(membership=Subquery(membership))
+        .filter(membership__isnull=False)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def cluster_member_keys_sorted(cluster):
+    """Return the primary keys of `cluster`'s members in the list's order (name, pk), found by
+    reading its memberships (`membership_unique`), each member's name by its primary key, and
+    sorting them: the same cost for every page, about that of reading every member once.
+
+    The name is a scalar subquery so that PostgreSQL looks each member up by its key rather
+    than (as it may choose for a join) reading all the stakeholders to hash them."""
+    name = Stakeholder.objects.filter(pk=OuterRef("stakeholder_id")).order_by().values("name")[:1]
+    return (
+        ClusterMembership.objects.filter(cluster=cluster)
+        .alias(member_name=Subquery(name))
+        .order_by("member_name", "stakeholder_id")
+        .values_list("stakeholder_id", flat=True)
+    )
 
 
 # The relationship list's order: by cluster, then within a cluster by the source's name.

@@ -192,6 +192,7 @@ class FilteredListView(TemplateView):
                 load_by_pk=self.load_page_by_pk,
                 rows=self.get_queryset() if self.load_page_by_pk else None,
                 count_plan=count_plan() if count_plan else None,
+                keys=filterset.page_keys() if hasattr(filterset, "page_keys") else None,
             )
             page = paginator.get_page(data.get("page"))
             count, capped = paginator.count, paginator.count_capped
@@ -253,6 +254,19 @@ class ClusterListView(FilteredListView):
             return None
         return selectors.cluster_facet_counts(filterset.qs, field_name)
 
+    FACETS = ("cluster_type", "classification_status")
+
+    def facets(self, filterset):
+        """Return {field name: {value: count} or None} of each facet (see facet_counts).
+
+        With none of the facets filtered on, each counts the list itself: one query over the
+        list's own validated filters (`filterset`) counts them all."""
+        data = self.request.GET
+        if any(name in data for name in self.FACETS) or not filterset.is_valid():
+            return {name: self.facet_counts(name) for name in self.FACETS}
+        listed = filterset.filter_queryset(selectors.cluster_list())
+        return selectors.cluster_facets_counts(listed, self.FACETS)
+
     def get(self, request, *args, **kwargs):
         self.options = kept_until_public_change(
             "cluster-filter-options", selectors.cluster_filter_options
@@ -262,8 +276,8 @@ class ClusterListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.request.GET
-        types = self.facet_counts("cluster_type")
-        statuses = self.facet_counts("classification_status")
+        facets = self.facets(context["filterset"])
+        types, statuses = facets["cluster_type"], facets["classification_status"]
 
         def counted(choices, counts, name):
             selected = data.getlist(name)

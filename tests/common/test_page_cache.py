@@ -361,3 +361,28 @@ def test_kept_values_are_recomputed_once_the_public_data_changes(
     with django_capture_on_commit_callbacks(execute=True):
         cluster_services.sector_get_or_create(name="Kept value test sector")
     assert kept_until_public_change("test-value", compute) == 2
+
+
+def test_a_kept_value_is_read_from_the_process_while_the_version_is_the_same(db, monkeypatch):
+    """A value kept under the current version is taken from the process without reading its
+    cache entry again (no unpickling per request); a new version (another process's write:
+    the shared version key replaced) reads the cache, or computes, again."""
+    from common.page_cache import kept_until_public_change
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"computed": len(calls)}
+
+    first = kept_until_public_change("process-value", compute)
+    reads = []
+    cache = page_cache._cache()
+    original_get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **k: reads.append(key) or original_get(key, *a, **k)
+    )
+    assert kept_until_public_change("process-value", compute) is first
+    assert not [key for key in reads if "process-value" in key]
+    page_cache._replace_public_version()
+    assert kept_until_public_change("process-value", compute) == {"computed": 2}

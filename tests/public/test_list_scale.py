@@ -418,3 +418,150 @@ def test_the_newest_figure_of_each_cluster_is_read_from_its_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "cluster_figure_newest_idx" in plan, plan
+
+
+def _big_cluster_with_others():
+    """A cluster of 60 members (two of one name) among stakeholders of other clusters whose
+    names fall between theirs, one member also in another cluster."""
+    cluster = ClusterFactory()
+    people = members(cluster, 60)
+    twin = StakeholderFactory(name="Member 07", kind=Kind.SUPPLIER)
+    MembershipFactory(cluster=cluster, stakeholder=twin)
+    other = ClusterFactory()
+    for n in range(0, 60, 3):
+        MembershipFactory(cluster=other, stakeholder=StakeholderFactory(name=f"Member {n:02d}a"))
+    MembershipFactory(cluster=other, stakeholder=people[30])
+    return cluster
+
+
+def _pages(client, query):
+    found = []
+    for page in (1, 2):
+        response = client.get(f"/stakeholders/?{query}&page={page}")
+        found.append([(s.name, s.pk) for s in response.context["results"]])
+    return found, response.context["result_count"]
+
+
+@pytest.mark.parametrize(
+    "big_above, walk_factor",
+    [(10**9, 1), (0, 10**9), (0, 0)],
+    ids=["the list's own query", "walked in name order", "members sorted"],
+)
+def test_a_big_clusters_members_come_in_the_same_order_whichever_plan_reads_them(
+    client, monkeypatch, big_above, walk_factor
+):
+    """The members of one cluster, page by page, are the same rows in the same order (name,
+    then id) whether the list's query, the walk of the name index or the sort of the members
+    finds each page's keys."""
+    cluster = _big_cluster_with_others()
+    expected, count = _pages(client, f"cluster={cluster.slug}")
+    assert count == 61 and len(expected[0]) == 50 and len(expected[1]) == 11
+    flat = [row for page in expected for row in page]
+    assert flat == sorted(flat)
+    monkeypatch.setattr(filtersets, "BIG_CLUSTER_MEMBERS", big_above)
+    monkeypatch.setattr(filtersets, "WALK_MEMBERS_FACTOR", walk_factor)
+    assert _pages(client, f"cluster={cluster.slug}") == (expected, count)
+    assert _pages(client, f"cluster_id={cluster.pk}") == (expected, count)
+
+
+@pytest.mark.parametrize("walk_factor", [10**9, 0])
+def test_a_big_clusters_pages_are_read_by_the_chosen_plan(monkeypatch, walk_factor):
+    """Above BIG_CLUSTER_MEMBERS (and in the default order, no other filter) a page's keys
+    come from the walk while it ends early in the list (on PostgreSQL), else from the sort
+    of the members."""
+    from stakeholders import selectors
+
+    monkeypatch.setattr(filtersets, "BIG_CLUSTER_MEMBERS", 0)
+    monkeypatch.setattr(filtersets, "WALK_MEMBERS_FACTOR", walk_factor)
+    cluster = _big_cluster_with_others()
+    filterset = filtersets.PublicStakeholderFilterSet(
+        QueryDict(f"cluster={cluster.slug}"), queryset=selectors.stakeholder_rows()
+    )
+    assert filterset.is_valid()
+    keys = filterset.page_keys()(0, 50)
+    # The walk needs the planner's estimate of all stakeholders: elsewhere the sort is taken.
+    walks = walk_factor and connection.vendor == "postgresql"
+    assert keys.model is (Stakeholder if walks else filtersets.ClusterMembership)
+    assert list(keys) == list(filterset.qs.values_list("pk", flat=True)[:50])
+    for other in ("kind=enterprise", "ordering=-name", "q=member", f"cluster_id={cluster.pk}"):
+        filterset = filtersets.PublicStakeholderFilterSet(
+            QueryDict(f"cluster={cluster.slug}&{other}"), queryset=selectors.stakeholder_rows()
+        )
+        assert filterset.is_valid() and filterset.page_keys() is None, other
+
+
+def test_a_small_clusters_pages_are_read_by_the_lists_own_query(monkeypatch):
+    """At or below BIG_CLUSTER_MEMBERS the list's own query finds a page (page_keys says None)."""
+    from stakeholders import selectors
+
+    monkeypatch.setattr(filtersets, "BIG_CLUSTER_MEMBERS", 61)
+    cluster = _big_cluster_with_others()
+    filterset = filtersets.PublicStakeholderFilterSet(
+        QueryDict(f"cluster={cluster.slug}"), queryset=selectors.stakeholder_rows()
+    )
+    assert filterset.is_valid() and filterset.page_keys()(0, 50) is None
+
+
+@pytest.mark.parametrize("walk_factor", [10**9, 0])
+def test_a_big_clusters_list_runs_as_many_queries_for_50_rows_as_for_1(
+    client, monkeypatch, walk_factor
+):
+    """A big cluster's list costs the same queries for 1 member or 50, by either plan."""
+    monkeypatch.setattr(filtersets, "BIG_CLUSTER_MEMBERS", 0)
+    monkeypatch.setattr(filtersets, "WALK_MEMBERS_FACTOR", walk_factor)
+    cluster = ClusterFactory()
+    people = members(cluster, 1)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/stakeholders/?cluster={cluster.slug}")
+        return len(captured), len(response.context["results"])
+
+    one, shown = queries()
+    assert shown == 1
+    for person in people:
+        MembershipFactory(cluster=ClusterFactory(), stakeholder=person)
+    for n in range(49):
+        MembershipFactory(cluster=cluster, stakeholder=StakeholderFactory(name=f"Next {n:02d}"))
+    assert queries() == (one, 50)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?state=west-bengal", "?q=sarees", "?cluster_type=handloom", "?page=2"]
+)
+def test_the_cluster_facets_count_the_list_filtered_by_everything_else(client, query):
+    """Each facet counts the list filtered by every other filter, whether both are counted in
+    one query (neither filtered on) or each on its own."""
+    from clusters.choices import ClusterType, PublicationStatus
+    from clusters.models import Cluster
+    from tests.factories import region
+
+    bengal, assam = region("West Bengal"), region("Assam")
+    for product, kind, where in [
+        ("Sarees", ClusterType.HANDLOOM, bengal),
+        ("Sarees", ClusterType.HANDICRAFT, bengal),
+        ("Shawls", ClusterType.HANDLOOM, assam),
+        ("Bells", ClusterType.INDUSTRIAL, bengal),
+    ]:
+        ClusterFactory(product=product, cluster_type=kind, region=where)
+    ClusterFactory(product="Sarees", status=PublicationStatus.DRAFT, region=bengal)
+    response = client.get("/clusters/" + query)
+    listed = Cluster.objects.filter(status=PublicationStatus.PUBLISHED)
+    if "state" in query:
+        listed = listed.filter(region=bengal)
+    if "q=" in query:
+        listed = listed.filter(product="Sarees")
+    statuses = listed.filter(cluster_type="handloom") if "cluster_type" in query else listed
+
+    def counts(queryset, name):
+        return {
+            value: queryset.filter(**{name: value}).count()
+            for value in queryset.values_list(name, flat=True)
+        }
+
+    found = {value: count for value, _label, count, _checked in response.context["type_choices"]}
+    assert {value: n for value, n in found.items() if n} == counts(listed, "cluster_type")
+    found = {value: n for value, _label, n, _checked in response.context["status_choices"]}
+    assert {value: n for value, n in found.items() if n} == counts(
+        statuses, "classification_status"
+    )
