@@ -23,7 +23,8 @@ def _literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cell_sql(column, *, number=False):
+def cell_sql(column, *, number=False):
+    """Return SQL of the CSV cell of the SQL expression `column` (a number when `number`)."""
     text = f"coalesce({column}::text, '')"
     if number:
         # A number is written as it is, as csv.writer writes an int or a Decimal: never
@@ -79,7 +80,7 @@ def csv_lines_sql(sql, count, *, numbers=(), alone=(), extra=0):
     joined, parts = [], []
     for number, (first, end, is_alone) in enumerate(runs):
         cells = " || ',' || ".join(
-            _cell_sql(f"plain_.c{i}", number=i in numbers) for i in range(first, end)
+            cell_sql(f"plain_.c{i}", number=i in numbers) for i in range(first, end)
         )
         if is_alone:
             parts.append(cells)

@@ -125,3 +125,35 @@ def test_the_cluster_csv_download_is_rendered_by_the_database(
         content = b"".join(response.streaming_content).decode("utf-8-sig")
     header = ",".join(export_columns())
     assert content == header + "\r\n" + python_text(exported())
+
+
+@pytest.mark.parametrize(
+    ("actors", "pairs"),
+    [
+        (0, 0),
+        (1, 0),
+        (2, 1),  # 1.0
+        (3, 1),  # 0.333333
+        (10, 0),  # 0.0
+        (1000, 5),  # 1e-05
+        (1000, 6),  # 1.2e-05
+        (2000, 5),  # 5e-06 (rounded from 2.5e-06)
+        (1500, 100),  # 8.9e-05
+        (257, 257),  # 1/128 = 0.0078125: an exact half, left to Python (half to even)
+        (1280, 1279),  # 1/640 = 0.0015625: a half, Python rounds the float
+        (70_000, 3),  # more actors than the database rounds
+        (45_000, 1_000_000_000),  # a product beyond 32 bits
+    ],
+)
+def test_kept_density_written_by_the_database_equals_python(db, actors, pairs):
+    """The density written from the kept row is the text Python writes of its float,
+    rounding ties and big networks included (those are handed back to Python)."""
+    cluster = ClusterFactory()
+    ends = [StakeholderFactory() for _ in range(2)]
+    for stakeholder in ends:
+        MembershipFactory(stakeholder=stakeholder, cluster=cluster)
+    network_summaries_refresh([cluster.pk])
+    NetworkSummary.objects.filter(cluster=cluster).update(
+        actors=actors, pairs=pairs, links=pairs, absent_kinds='supplier =x, "y"'
+    )
+    assert database_text(exported()) == python_text(exported())
