@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     F,
     FilteredRelation,
     IntegerField,
@@ -22,6 +23,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Substr
+
+from common import csv_sql
+from common.tabular import csv_cells
 
 from .imports import CLUSTER_COLUMNS
 from .models import ClusterFigure
@@ -43,12 +47,17 @@ class ExportColumnGroup:
     or returns None when they are not known for a cluster (no kept row): then
     `rows_for(cluster_ids)` ({cluster id: {column: value}}, a few queries for a whole chunk)
     gives those clusters' columns. A group without `values` is read by `rows_for` only.
+
+    `csv_text`, when given, is an expression (PostgreSQL) of the group's columns as CSV
+    text, exactly as the Python writer writes them (cells joined by commas), or NULL where
+    it cannot tell them: the database then renders them with the rest of the line.
     """
 
     columns: tuple
     rows_for: Callable
     values: tuple = ()
     from_values: Callable | None = None
+    csv_text: Callable | None = None
 
 
 _column_groups = []
@@ -234,3 +243,108 @@ def cluster_export_rows(queryset, chunk_size=2000):
     for cells in cluster_export_records(queryset, chunk_size=chunk_size):
         row = dict(zip(columns, cells, strict=True))
         yield {key: row[key] for key in order}
+
+
+def _yes_no_sql(name):
+    # _yes_no in SQL: "yes", "no", or blank (NULL) when unknown.
+    return Case(When(**{name: True}, then=Value("yes")), When(**{name: False}, then=Value("no")))
+
+
+# The base columns as _base_record writes them, for the database to render (csv_sql): the
+# currency blank when no amount is known, the booleans as yes/no; a cluster without a
+# figure has NULL (blank) year, estimate and source.
+_CSV_VALUES = {
+    **_BASE_VALUES,
+    "currency": Case(
+        When(annual_turnover__isnull=True, annual_exports__isnull=True, then=Value("")),
+        default=F("currency"),
+    ),
+    "estimated": _yes_no_sql("newest_figure__estimated"),
+    "exporting": _yes_no_sql("exporting"),
+}
+_CSV_SELECT = tuple(_CSV_VALUES[name] for name in BASE_EXPORT_COLUMNS)
+# The columns _base_record leaves as numbers (ints, Decimals): never neutralised.
+_CSV_NUMBERS = tuple(
+    _AT[name]
+    for name in (
+        "enterprise_count",
+        "loom_count",
+        "artisan_count",
+        "employment",
+        "annual_turnover",
+        "annual_exports",
+        "latitude",
+        "longitude",
+    )
+)
+
+
+def _csv_texts(groups):
+    # One column per group: its csv_text, or NULL for a group without one.
+    return [
+        group.csv_text() if group.csv_text else Value(None, output_field=CharField())
+        for group in groups
+    ]
+
+
+def cluster_export_csv(queryset, batch=csv_sql.LINE_BATCH):
+    """Return the CSV text of cluster_export_records for `queryset` (without header), in
+    pieces of many lines, or None where the database cannot render it (not PostgreSQL).
+
+    The database renders the contract's columns of each line (common.csv_sql) and each
+    group's columns where it can (its csv_text); the others are written here from the
+    group's values read in the same query, its rows_for called once per piece for the
+    clusters whose values it lacks.
+    """
+    if not csv_sql.supported():
+        return None
+    groups = list(_column_groups)
+    values = with_newest_figure(queryset.prefetch_related(None)).values_list(
+        *_CSV_SELECT, *_csv_texts(groups), *_group_values(groups), F("pk")
+    )
+    count = len(BASE_EXPORT_COLUMNS)
+    pieces = csv_sql.iter_csv_line_rows(
+        values,
+        count,
+        numbers=_CSV_NUMBERS,
+        # A sentence with figures ("3,200 looms ≥ 500"): quoted on half the lines.
+        alone=(_AT["classification_reason"],),
+        # The groups' texts and values, and the pk.
+        extra=len(groups) + len(_group_values(groups)) + 1,
+        batch=batch,
+    )
+    return _with_group_cells(pieces, groups)
+
+
+def _with_group_cells(pieces, groups):
+    """Yield the text of `pieces` (lists of (line, *groups' texts, *groups' values, pk)):
+    each line, then each group's cells: its text, else written from its values, else, for
+    the clusters whose values it lacks, from its rows_for (one call a piece)."""
+    spans, start = [], 1 + len(groups)
+    for group in groups:
+        spans.append((group, start, start + len(group.values)))
+        start += len(group.values)
+    texts = slice(1, 1 + len(groups))
+    for rows in pieces:
+        if all(None not in row[texts] for row in rows):  # the database wrote every cell
+            yield "".join([",".join(row[: 1 + len(groups)]) + "\r\n" for row in rows])
+            continue
+        lines = [[row[0]] for row in rows]
+        for number, (group, first, end) in enumerate(spans, start=1):
+            from_values = group.from_values
+            lacking = []
+            for line, row in zip(lines, rows, strict=True):
+                known = row[number]
+                if known is None:
+                    known = from_values(*row[first:end]) if from_values else None
+                    known = None if known is None else csv_cells(known)
+                if known is None:
+                    lacking.append((line, row[-1]))
+                    line.append("")
+                else:
+                    line.append(known)
+            if lacking:
+                found = group.rows_for([pk for _line, pk in lacking])
+                for line, pk in lacking:
+                    line[-1] = csv_cells([found[pk][column] for column in group.columns])
+        yield "".join([",".join(line) + "\r\n" for line in lines])

@@ -374,6 +374,30 @@ def neutralise_record(record):
     ]
 
 
+_QUOTED = frozenset(',"\r\n')
+_NUMBERS = frozenset((int, float))
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if value.__class__ is not str:
+        return str(value)  # as csv.writer writes a number (a float as its repr)
+    if value[:1] in _RISKY_FIRST:
+        value = neutralise_cell(value)
+    if _QUOTED.isdisjoint(value):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def csv_cells(values):
+    """Return `values` as one CSV line without its end, exactly as iter_csv_records writes
+    a record of two or more values (formulas neutralised, quoted where csv.writer quotes)."""
+    return ",".join(
+        [str(value) if value.__class__ in _NUMBERS else _csv_cell(value) for value in values]
+    )
+
+
 def iter_csv_records(records, columns, *, batch=2000):
     """Yield CSV text for `records` (sequences in `columns` order), header first, formulas
     neutralised, `batch` rows a piece: the same text as iter_csv, in fewer, bigger pieces

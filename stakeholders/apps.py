@@ -14,17 +14,20 @@ class StakeholdersConfig(AppConfig):
         from .network.summary import (
             KEPT_VALUES,
             SUMMARY_COLUMNS,
+            KeptCsvText,
             network_summaries,
             summary_from_kept,
         )
 
         # Read from the kept rows in the export's own query; a cluster without one is
-        # computed by network_summaries, once per chunk for all such clusters.
+        # computed by network_summaries, once per chunk for all such clusters. On
+        # PostgreSQL the CSV download has the database write the kept rows' cells.
         register_export_columns(
             ExportColumnGroup(
                 columns=SUMMARY_COLUMNS,
                 rows_for=network_summaries,
                 values=KEPT_VALUES,
                 from_values=summary_from_kept,
+                csv_text=KeptCsvText,
             )
         )

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from clusters import selectors
 from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, Structure
-from clusters.exports import cluster_export_records, export_columns
+from clusters.exports import cluster_export_csv, cluster_export_records, export_columns
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
 from common.page_cache import kept_until_public_change
@@ -323,4 +323,5 @@ class ClusterExportView(View):
             name="clusters",
             sheet_title="Clusters",
             records=True,
+            csv_text=cluster_export_csv(filterset.qs) if self.file_format == "csv" else None,
         )

@@ -18,7 +18,9 @@ call `network_summaries_rebuild`; so does `manage.py rebuild_network_summaries`.
 """
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import CharField, F, Func
+
+from common.csv_sql import cell_sql
 
 from ..choices import Kind
 from ..models import ClusterMembership, NetworkSummary, Relationship
@@ -148,6 +150,67 @@ KEPT_VALUES = tuple(
     F(f"network_summary__{name}")
     for name in ("actors", "links", "pairs", "isolated", "unlinked_enterprises", "absent_kinds")
 )
+
+
+# Above this many actors the density is left to Python (_density): the proof that the
+# integer rounding below equals Python's rounding of the float needs fewer.
+_DENSITY_SQL_MAX_ACTORS = 60_000
+_DENSITY_SQL = """(CASE WHEN {actors} <= 1 THEN '0.0'
+WHEN {actors} < {most} AND 2 * ({num} %% {den}) <> {den} THEN
+    CASE WHEN {n} = 0 THEN '0.0' WHEN {n} = 1000000 THEN '1.0'
+    WHEN {n} >= 100 THEN rtrim('0.' || lpad({n}::text, 6, '0'), '0')
+    WHEN {n} < 10 THEN {n}::text || 'e-06'
+    ELSE ({n} / 10)::text || CASE WHEN {n} %% 10 = 0 THEN '' ELSE '.' || ({n} %% 10)::text END
+        || 'e-05' END
+END)"""
+
+
+class KeptCsvText(Func):
+    """The CSV text of a cluster's SUMMARY_COLUMNS from its kept row (PostgreSQL), exactly
+    as the Python writer writes summary_from_kept's values; NULL when it has no kept row,
+    or when only Python can round its density as _density does (an exact tie at the
+    seventh decimal, or a network of more than _DENSITY_SQL_MAX_ACTORS actors).
+
+    The density: round(2 * pairs / (actors * (actors - 1)), 6) written as repr writes a
+    float. In whole millionths, the exact quotient rounds to the same number as Python's
+    float unless it lies within the float's error of a half, which for fewer than
+    _DENSITY_SQL_MAX_ACTORS actors only an exact half does (left to Python); repr of the
+    result is then its shortest decimal ('0.0', '1.0', '0.25', '1.5e-05', '5e-06').
+    """
+
+    output_field = CharField()
+
+    def __init__(self):
+        super().__init__(*KEPT_VALUES)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = []
+        for expression in self.source_expressions:
+            sql, params = compiler.compile(expression)
+            assert not params  # columns, no parameters to repeat
+            compiled.append(sql)
+        actors, links, pairs, isolated, unlinked, absent = compiled
+        numbers = {
+            "actors": actors,
+            "num": f"({pairs}::bigint * 2000000)",
+            "den": f"({actors}::bigint * ({actors} - 1))",
+            "most": _DENSITY_SQL_MAX_ACTORS,
+        }
+        # (%% is the modulo operator, escaped from the parameter placeholders.)
+        # The density in whole millionths, the exact quotient rounded half up (a half
+        # never reaches it: _DENSITY_SQL leaves those to Python).
+        numbers["n"] = (
+            f"({numbers['num']} / {numbers['den']} + "
+            f"CASE WHEN 2 * ({numbers['num']} %% {numbers['den']}) > {numbers['den']} "
+            "THEN 1 ELSE 0 END)"
+        )
+        density = _DENSITY_SQL.format(**numbers)
+        # concat_ws skips NULLs: the whole text is NULL when the density is.
+        cells = (
+            f"{actors}::text, {links}::text, {density}, {isolated}::text, "
+            f"{cell_sql(absent)}, {unlinked}::text"
+        )
+        return f"(CASE WHEN {density} IS NOT NULL THEN concat_ws(',', {cells}) END)", []
 
 
 def summary_from_kept(actors, links, pairs, isolated, unlinked_enterprises, absent_kinds):
