@@ -341,10 +341,11 @@ RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
         " JOIN stakeholders_stakeholder a ON a.id = x.source_id"
         " JOIN stakeholders_stakeholder b ON b.id = x.target_id"
         " WHERE x.id = {record_id}"
-        " AND EXISTS (SELECT 1 FROM stakeholders_clustermembership m"
-        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.source_id)"
-        " AND EXISTS (SELECT 1 FROM stakeholders_clustermembership m"
-        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.target_id))"
+        # Both ends members (one per cluster and stakeholder): a scalar count, two index
+        # probes, which the planner cannot turn into a scan of the cluster's members.
+        " AND (SELECT count(*) FROM stakeholders_clustermembership m"
+        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id IN (x.source_id, x.target_id))"
+        " = 2)"
     ),
 )
 
