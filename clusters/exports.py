@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 from common import csv_sql
 from common.tabular import csv_cells
 
+from .choices import MEASURES
 from .imports import CLUSTER_COLUMNS
 from .models import ClusterFigure
 
@@ -264,19 +265,7 @@ _CSV_VALUES = {
 }
 _CSV_SELECT = tuple(_CSV_VALUES[name] for name in BASE_EXPORT_COLUMNS)
 # The columns _base_record leaves as numbers (ints, Decimals): never neutralised.
-_CSV_NUMBERS = tuple(
-    _AT[name]
-    for name in (
-        "enterprise_count",
-        "loom_count",
-        "artisan_count",
-        "employment",
-        "annual_turnover",
-        "annual_exports",
-        "latitude",
-        "longitude",
-    )
-)
+_CSV_NUMBERS = tuple(_AT[name] for name in (*MEASURES, "latitude", "longitude"))
 
 
 def _csv_texts(groups):
