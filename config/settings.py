@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     # The domain: clusters is the base, stakeholders builds on it.
     "clusters",
     "stakeholders",
+    # Background jobs (big uploads, reclassification) on Django's tasks framework, stored
+    # in the database by django-tasks-db; above the domain, below the interfaces.
+    "django_tasks_db",
+    "jobs",
     # The interfaces above the domain: the public site, the agencies' workspace, the API.
     "public",
     "workspace",
@@ -349,3 +353,25 @@ PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600" if SHARED_CACHE and not DEBUG else "0")
 )
 PUBLIC_PAGE_CACHE_ALIAS = "default"
+
+# Background jobs (jobs/, docs/deployment.md "Background jobs"): Django's tasks framework on
+# the database backend of django-tasks-db; `manage.py db_worker` runs them, on any number of
+# machines against the same database (workers claim a job with SELECT ... FOR UPDATE SKIP
+# LOCKED). An upload of more rows than REGISTRY_JOB_ROWS is imported by a worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+REGISTRY_JOB_ROWS = int(os.environ.get("REGISTRY_JOB_ROWS", "2000"))
+# A running job whose worker has not reported for this long was interrupted (killed).
+REGISTRY_JOB_STALE_SECONDS = int(os.environ.get("REGISTRY_JOB_STALE_SECONDS", "30"))
+# A job's progress is published outside its transaction through a cache that the web
+# servers and the workers share: the default cache when it is shared (Redis, the file
+# cache of `make serve`), else a file cache in var/cache/jobs (`make run`, the tests).
+CACHES["jobs"] = (
+    CACHES["default"]
+    if SHARED_CACHE
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "REGISTRY_JOB_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "jobs")
+        ),
+    }
+)
