@@ -161,6 +161,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", "-c jit=" + os.environ.get("DJANGO_DB_JIT", "off")
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` runs a job worker beside the server on the same file: in WAL mode pages
+    # are read while a job's import writes (in the default mode a big write transaction
+    # locks readers out), and a writer waits for the other rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

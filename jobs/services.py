@@ -110,6 +110,21 @@ def job_reclassify_create(*, user, reason, cluster_types=None):
     return job
 
 
+def reclassification(*, user, reason):
+    """Return the `reclassify` of clusters.services.benchmark_save / benchmark_delete for
+    `user`: up to REGISTRY_JOB_ROWS clusters are reclassified at once (it returns how many
+    changed), more by a job (it returns the job, queued once the benchmark is committed)."""
+    from clusters.models import Cluster
+
+    def reclassify(*, cluster_types):
+        clusters = Cluster.objects.filter(cluster_type__in=cluster_types)
+        if clusters.count() <= settings.REGISTRY_JOB_ROWS:
+            return clusters_reclassify(queryset=clusters)
+        return job_reclassify_create(user=user, reason=reason, cluster_types=cluster_types)
+
+    return reclassify
+
+
 def job_retry(*, job):
     """Queue an interrupted or failed job again (its file is still kept); return it."""
     if job.state not in (JobState.INTERRUPTED, JobState.FAILED) or job.error_count:
