@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common.permissions import VIEW
 
@@ -34,7 +35,14 @@ def job_progress(*, job):
     percent = 100 if job.state == JobState.DONE else (int(100 * done / steps) if steps else 0)
     end = job.finished or timezone.now()
     elapsed = (end - job.started).total_seconds() if job.started else 0
+    if job.state != JobState.RUNNING:
+        phase = job.get_state_display()
+    elif validated < total:
+        phase = _("validating the rows")
+    else:  # written in bulk: the count of rows written moves chunk by chunk
+        phase = _("writing the rows")
     return {
+        "phase": str(phase),
         "id": str(job.pk),
         "state": job.state,
         "state_label": job.get_state_display(),

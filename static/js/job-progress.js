@@ -24,6 +24,7 @@
     bar.max = progress.steps || 1;
     bar.value = progress.done;
     bar.textContent = progress.percent + "%";
+    show("phase", progress.phase.charAt(0).toUpperCase() + progress.phase.slice(1));
     show("percent", progress.percent);
     show("validated", numbers.format(progress.validated));
     show("written", numbers.format(progress.written));

@@ -69,6 +69,7 @@ def test_progress_json_while_queued_running_and_done(editor_client, editor):
     url = reverse("jobs:job_progress", args=[job.pk])
     queued = editor_client.get(url).json()
     assert (queued["state"], queued["validated"], queued["percent"]) == ("queued", 0, 0)
+    assert queued["phase"] == "queued"
     assert queued["finished"] is False
 
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started=timezone.now())
@@ -79,9 +80,11 @@ def test_progress_json_while_queued_running_and_done(editor_client, editor):
     running = editor_client.get(url).json()
     assert (running["validated"], running["written"], running["total"]) == (200, 100, 200)
     assert running["percent"] == 75  # validated, then written: both halves count
+    assert running["phase"] == "writing the rows"
     assert running["elapsed"] >= 0
     page = editor_client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     assert 'value="300"' in page and 'max="400"' in page and "75</span>%" in page
+    assert "Writing the rows" in page
     assert "js/job-progress.js" in page
 
     Job.objects.filter(pk=job.pk).update(
