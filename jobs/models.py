@@ -34,6 +34,12 @@ class Job(TimeStampedModel):
     file_path = models.CharField(_("stored file"), max_length=500, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A check of a big upload (the preview: validated and counted, nothing written), which
+    # the user then confirms into the import itself (`confirmed_as`).
+    dry_run = models.BooleanField(_("check only"), default=False)
+    confirmed_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=JobState.choices, default=JobState.QUEUED
     )

@@ -64,9 +64,10 @@ def _enqueue(job):
 
 
 @transaction.atomic
-def job_upload_create(*, user, file_format, path, filename, total):
-    """Make a queued job importing the file at `path` for `user`; the file moves to the
-    jobs' folder (out of reach of the pending uploads' clean-up). Return the job."""
+def job_upload_create(*, user, file_format, path, filename, total, dry_run=False):
+    """Make a queued job importing the file at `path` for `user` (or, with `dry_run`,
+    checking it: the preview); the file moves to the jobs' folder (out of reach of the
+    pending uploads' clean-up). Return the job."""
     if file_format not in IMPORTERS:
         raise ValueError(f"unknown file format {file_format!r}")
     job_id = uuid.uuid4()
@@ -81,6 +82,7 @@ def job_upload_create(*, user, file_format, path, filename, total):
         filename=filename,
         reason=f"upload {filename}",
         total=total,
+        dry_run=dry_run,
     )
     job.full_clean()
     job.save()
@@ -123,6 +125,38 @@ def reclassification(*, user, reason):
         return job_reclassify_create(user=user, reason=reason, cluster_types=cluster_types)
 
     return reclassify
+
+
+@transaction.atomic
+def job_confirm(*, job, user):
+    """Queue the import of the file that the check `job` found valid; return the new job.
+
+    Only the user who uploaded it confirms, once (the check gives its file to the import).
+    """
+    claimed = Job.objects.filter(
+        pk=job.pk,
+        user=user,
+        dry_run=True,
+        state=JobState.DONE,
+        error_count=0,
+        confirmed_as=None,
+    ).exclude(file_path="")
+    if not claimed.select_for_update().exists():
+        raise ValueError("this check cannot be confirmed (again)")
+    imported = Job(
+        user=user,
+        kind=JobKind.UPLOAD,
+        file_format=job.file_format,
+        file_path=job.file_path,
+        filename=job.filename,
+        reason=job.reason,
+        total=job.total,
+    )
+    imported.full_clean()
+    imported.save()
+    Job.objects.filter(pk=job.pk).update(confirmed_as=imported, updated=timezone.now())
+    _enqueue(imported)
+    return imported
 
 
 def job_retry(*, job):
@@ -175,7 +209,7 @@ def job_run(*, job_id):
         if not isinstance(exc, PermissionDenied):
             raise
         return
-    if job.state == JobState.DONE and job.kind == JobKind.UPLOAD:
+    if job.state == JobState.DONE and job.kind == JobKind.UPLOAD and not job.dry_run:
         Path(job.file_path).unlink(missing_ok=True)
 
 
@@ -200,7 +234,9 @@ def _run_upload(job, progress):
     if not cluster_policy.user_has_permission(user, IMPORT):
         raise PermissionDenied("only agency editors and curators may import files")
     importer = importer_for(job.file_format, user=user)
-    result = importer.run(job.file_path, user=user, reason=job.reason, progress=progress)
+    result = importer.run(
+        job.file_path, user=user, reason=job.reason, progress=progress, dry_run=job.dry_run
+    )
     job.error_count, job.error_rows = result.error_count, result.error_rows
     if result.error_count:
         job.state = JobState.FAILED

@@ -40,6 +40,14 @@ def editor_client(client, editor):
     return client
 
 
+def upload(client, content, name="clusters.csv", kind="clusters"):
+    """Upload a file; return the response (a preview, or a redirect to a check job)."""
+    return client.post(
+        reverse("uploads:upload"),
+        {"kind": kind, "file": SimpleUploadedFile(name, content.encode("utf-8"))},
+    )
+
+
 def upload_and_confirm(client, content, name="clusters.csv", kind="clusters"):
     """Upload a file, then confirm its preview; return the confirmation's response."""
     preview = client.post(

@@ -8,7 +8,7 @@ from clusters.models import Agency, AgencyEditor, Cluster
 from jobs import services
 from jobs.choices import JobState
 from jobs.models import Job
-from tests.jobs.conftest import HEADER, THRESHOLD, cluster_rows, upload_and_confirm
+from tests.jobs.conftest import HEADER, THRESHOLD, cluster_rows, upload, upload_and_confirm
 
 
 def test_an_upload_at_the_threshold_is_imported_in_the_request(editor_client):
@@ -19,27 +19,47 @@ def test_an_upload_at_the_threshold_is_imported_in_the_request(editor_client):
     assert not Job.objects.exists()
 
 
-def test_a_big_upload_becomes_a_job_that_the_worker_imports(
+def test_a_big_upload_is_checked_then_imported_by_jobs(
     editor_client, editor, run_worker, django_capture_on_commit_callbacks
 ):
-    """One row more than the threshold: the confirmation queues a job and shows its page;
-    nothing is written until a worker runs it; then every row is, as one change set."""
+    """One row more than the threshold: the upload queues a check (the preview) and shows
+    its page; once a worker has run it the page shows the figures and "Import it", which
+    queues the import; nothing is written until a worker runs that; then every row is, as
+    one change set."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload_and_confirm(editor_client, HEADER + cluster_rows(THRESHOLD + 10))
-    job = Job.objects.get()
+        response = upload(editor_client, HEADER + cluster_rows(THRESHOLD + 10))
+    check = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
-    assert (job.state, job.total, job.user, job.file_format) == (
+    assert response["Location"] == reverse("jobs:job_detail", args=[check.pk])
+    assert (check.state, check.total, check.user, check.file_format, check.dry_run) == (
         JobState.QUEUED,
         THRESHOLD + 10,
         editor.user,
         "clusters",
+        True,
     )
-    assert job.task_id
+    assert check.task_id
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page
+    assert "Check of “clusters.csv”" in page
+
+    run_worker()
+
+    check.refresh_from_db()
+    assert check.state == JobState.DONE, check.message
     assert Cluster.objects.count() == 0
-    page = editor_client.get(response["Location"])
-    assert "<progress" in page.content.decode()
-    assert 'http-equiv="refresh"' in page.content.decode()
+    page = editor_client.get(response["Location"]).content.decode()
+    assert f"The file is valid: {THRESHOLD + 10} to create, 0 to update, 0 unchanged" in page
+    assert "Import it" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = editor_client.post(reverse("jobs:job_confirm", args=[check.pk]))
+    job = Job.objects.get(dry_run=False)
+    assert confirmed["Location"] == job.get_absolute_url()
+    assert job.state == JobState.QUEUED and Cluster.objects.count() == 0
+    # Confirmed once: a second confirmation queues nothing more.
+    editor_client.post(reverse("jobs:job_confirm", args=[check.pk]))
+    assert Job.objects.count() == 2
 
     run_worker()
 
@@ -55,10 +75,42 @@ def test_a_big_upload_becomes_a_job_that_the_worker_imports(
     reasons = set(Cluster.history.values_list("history_change_reason", flat=True))
     assert len(reasons) == 1 and next(iter(reasons)).startswith("upload clusters.csv")
     assert set(Cluster.history.values_list("history_user", flat=True)) == {editor.user.pk}
-    body = editor_client.get(response["Location"]).content.decode()
+    body = editor_client.get(job.get_absolute_url()).content.decode()
     assert f"Created {THRESHOLD + 10}, updated 0, unchanged 0" in body
     assert 'http-equiv="refresh"' not in body
     assert not list(services.job_dir().iterdir())  # the file is removed once imported
+
+
+def test_only_the_uploader_confirms_a_check(
+    editor_client, editor, curator, run_worker, django_capture_on_commit_callbacks
+):
+    """A curator sees someone's check but cannot confirm it on their behalf."""
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(editor_client, HEADER + cluster_rows(THRESHOLD + 1))
+    run_worker()
+    check = Job.objects.get()
+    curator_client = Client()
+    curator_client.force_login(curator)
+    page = curator_client.get(check.get_absolute_url()).content.decode()
+    assert "to create" in page and "Import it" not in page
+    curator_client.post(reverse("jobs:job_confirm", args=[check.pk]))
+    assert Job.objects.count() == 1
+
+
+def test_a_big_upload_with_mistakes_lists_them_on_the_check(
+    editor_client, run_worker, django_capture_on_commit_callbacks
+):
+    """A big file with a bad row: the check lists it by row and column; no Import button."""
+    content = HEADER + cluster_rows(THRESHOLD) + "Bad,Place X,Gujarat,spaceship,1,2020,s\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(editor_client, content)
+    run_worker()
+    body = editor_client.get(response["Location"]).content.decode()
+    assert "1 mistake to fix" in body and "<code>cluster_type</code>" in body
+    assert "Import it" not in body
+    assert Cluster.objects.count() == 0
 
 
 def write(tmp_path, text, name="clusters.csv"):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:pk>/progress.json", views.JobProgressView.as_view(), name="job_progress"),
     path("<uuid:pk>/errors.csv", views.JobErrorsCsvView.as_view(), name="job_errors"),
     path("<uuid:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
+    path("<uuid:pk>/confirm/", views.JobConfirmView.as_view(), name="job_confirm"),
 ]

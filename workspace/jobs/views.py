@@ -107,3 +107,15 @@ class JobRetryView(LoginRequiredMixin, View):
         with contextlib.suppress(ValueError):
             services.job_retry(job=job)
         return redirect(job.get_absolute_url(), permanent=False)
+
+
+class JobConfirmView(LoginRequiredMixin, View):
+    """Queue the import of a big file that its check found valid (its uploader only)."""
+
+    def post(self, request, pk):
+        job = _job_for(request, pk)
+        try:
+            imported = services.job_confirm(job=job, user=request.user)
+        except ValueError:
+            return redirect(job.get_absolute_url())
+        return redirect(imported.get_absolute_url())

@@ -1,7 +1,8 @@
 """Upload a spreadsheet: preview every change and error, then confirm (/manage/upload/).
 
-A confirmed file of more than REGISTRY_JOB_ROWS rows is imported by a background job
-(jobs/): the user is sent to the job's page, which shows its progress and then its outcome.
+A file of more than REGISTRY_JOB_ROWS rows is checked, then imported, by background jobs
+(jobs/): the user is sent to the check's page, which shows its progress and then the
+preview's figures or every mistake, with the button that queues the import.
 """
 
 import io
@@ -55,6 +56,17 @@ class UploadView(ImportPermissionMixin, View):
         uploaded = form.cleaned_data["file"]
         token = services.pending_save(user=request.user, uploaded=uploaded)
         path = services.pending_path(user=request.user, token=token)
+        total = job_services.table_row_count(path, file_format=fmt.slug)
+        if total > settings.REGISTRY_JOB_ROWS:  # checked by a job too; confirmed on its page
+            job = job_services.job_upload_create(
+                user=request.user,
+                file_format=fmt.slug,
+                path=path,
+                filename=uploaded.name[:200],
+                total=total,
+                dry_run=True,
+            )
+            return redirect(job.get_absolute_url())
         result = services.upload_preview(fmt=fmt, user=request.user, path=path)
         return render(
             request,
