@@ -6,7 +6,6 @@ A user sees only their own jobs and a curator every job; anyone else's job is no
 """
 
 import contextlib
-import csv
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -14,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from common.tabular import write_csv
 from jobs import selectors, services
 from jobs.choices import JobState
 
@@ -91,10 +91,8 @@ class JobErrorsCsvView(LoginRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-errors.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["row", "column", "message"])
-        for row in job.errors.values_list("row", "column", "message").iterator(chunk_size=5000):
-            writer.writerow(row)
+        errors = job.errors.values("row", "column", "message").iterator(chunk_size=5000)
+        write_csv(errors, ["row", "column", "message"], response)  # formulas neutralised
         return response
 
 
