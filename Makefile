@@ -11,10 +11,14 @@ $(STAMP): requirements.txt .python-version
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
+# A background worker (big uploads, reclassification: docs/deployment.md "Background jobs")
+# runs beside the development server, on the same SQLite file, and stops with it.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	PORT=$(PORT) $(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The production server: gunicorn (config/gunicorn.py) with DJANGO_DEBUG=0 on DATABASE_URL,
 # after migrating and collecting the static files; see docs/deployment.md for the settings.

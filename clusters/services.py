@@ -514,8 +514,12 @@ def clusters_reclassify(*, queryset=None, batch_size=1000):
 
 
 @transaction.atomic
-def benchmark_save(*, benchmark):
-    """Validate and save a benchmark, then reclassify the clusters of its type."""
+def benchmark_save(*, benchmark, reclassify=None):
+    """Validate and save a benchmark, then reclassify the clusters of its type.
+
+    `reclassify`, if given, is called as `reclassify(cluster_types=...)` instead, and what
+    it returns is returned (a caller above the domain may reclassify in a background job).
+    """
     benchmark.full_clean()
     previous_type = None
     if benchmark.pk:
@@ -524,14 +528,19 @@ def benchmark_save(*, benchmark):
         )
     benchmark.save()
     types = {benchmark.cluster_type, previous_type} - {None}
+    if reclassify is not None:
+        return reclassify(cluster_types=sorted(types))
     return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type__in=types))
 
 
 @transaction.atomic
-def benchmark_delete(*, benchmark):
-    """Delete a benchmark and reclassify the clusters of its type."""
+def benchmark_delete(*, benchmark, reclassify=None):
+    """Delete a benchmark and reclassify the clusters of its type (`reclassify` as for
+    benchmark_save)."""
     cluster_type = benchmark.cluster_type
     benchmark.delete()
+    if reclassify is not None:
+        return reclassify(cluster_types=[cluster_type])
     return clusters_reclassify(queryset=Cluster.objects.filter(cluster_type=cluster_type))
 
 

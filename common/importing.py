@@ -10,6 +10,10 @@ failed; the first invalid row stops the writing (the rest is still validated, so
 error is reported) and the transaction is rolled back at the end, as it is for a dry run.
 An importer may validate the rows that are clearly valid with plain functions
 (`fast_clean`); any other row goes through the form, which gives the exact message.
+
+A caller may follow an import as it runs (a background job's progress bar): `run(progress=f)`
+calls `f(validated=N, written=N)` every PROGRESS_ROWS rows validated and after each chunk
+written. It runs inside the import's transaction, so it must publish outside it (a cache).
 """
 
 import gc
@@ -32,6 +36,7 @@ FINGERPRINT = "_fingerprint"
 CHUNK_ROWS = 5000  # rows validated and written at a time
 KEPT_ERRORS = 100_000  # errors kept in memory; the rest wait in a temporary file
 KEPT_ROWS = 1000  # row outcomes kept for a preview (the upload page shows 200)
+PROGRESS_ROWS = 1000  # rows validated between two calls of a progress callback
 
 
 @dataclass(frozen=True)
@@ -234,7 +239,10 @@ class RowImporter:
         cells, matched = self._fingerprints_of(rows, result)
         self.prepare([row for index, row in enumerate(rows) if index not in matched])
         outcomes = {}  # row index -> a list of errors, or (identity digest, cleaned or None)
+        progress, validated = self._progress, self._validated
         for index, (number, values, unreadable) in enumerate(rows):
+            if progress is not None and index % PROGRESS_ROWS == 0 and index:
+                progress(validated=validated + index, written=self._written)
             if unreadable is not None:
                 outcomes[index] = [RowError(number, *unreadable)]
             elif index not in matched:
@@ -275,6 +283,9 @@ class RowImporter:
                 result.row_count += 1
             else:
                 valid.append((number, cleaned))
+        self._validated += len(rows)
+        if progress is not None:
+            progress(validated=self._validated, written=self._written)
         return valid
 
     def _clean(self, number, values, cells):
@@ -318,8 +329,16 @@ class RowImporter:
                 kept.append((cells, identity, record, *self.fingerprint_keys(cleaned)))
         fingerprints.keep(self.fingerprints, kept)
 
-    def run(self, source, *, dry_run=False, user=None, reason=""):
-        """Import `source` (path, bytes or file); write nothing unless every row is valid."""
+    _progress = None
+    _validated = _written = 0
+
+    def run(self, source, *, dry_run=False, user=None, reason="", progress=None):
+        """Import `source` (path, bytes or file); write nothing unless every row is valid.
+
+        `progress`, if given, is called as `progress(validated=N, written=N)` as the rows
+        are validated and written (see the module's docstring).
+        """
+        self._progress, self._validated, self._written = progress, 0, 0
         # A chunk makes thousands of objects at once; the cyclic garbage collector would
         # scan them again and again as they accumulate. It runs afterwards.
         collecting = gc.isenabled()
@@ -378,6 +397,10 @@ class RowImporter:
             self.apply_rows(valid, result)
             if self._prefix is not None and not result.error_count and not result.dry_run:
                 self._keep_fingerprints(valid)
+        if not result.error_count:
+            self._written += len(chunk)
+            if self._progress is not None:
+                self._progress(validated=self._validated, written=self._written)
 
 
 class RowApplyError(Exception):

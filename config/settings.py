@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     # The domain: clusters is the base, stakeholders builds on it.
     "clusters",
     "stakeholders",
+    # Background jobs (big uploads, reclassification) on Django's tasks framework, stored
+    # in the database by django-tasks-db; above the domain, below the interfaces.
+    "django_tasks_db",
+    "jobs",
     # The interfaces above the domain: the public site, the agencies' workspace, the API.
     "public",
     "workspace",
@@ -156,6 +160,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # added 80-95 ms to plans the planner costed high (bench/README.md, issue 11).
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", "-c jit=" + os.environ.get("DJANGO_DB_JIT", "off")
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` runs a job worker beside the server on the same file: in WAL mode pages
+    # are read while a job's import writes (in the default mode a big write transaction
+    # locks readers out), and a writer waits for the other rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -349,3 +360,25 @@ PUBLIC_PAGE_CACHE_SECONDS = int(
     os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600" if SHARED_CACHE and not DEBUG else "0")
 )
 PUBLIC_PAGE_CACHE_ALIAS = "default"
+
+# Background jobs (jobs/, docs/deployment.md "Background jobs"): Django's tasks framework on
+# the database backend of django-tasks-db; `manage.py db_worker` runs them, on any number of
+# machines against the same database (workers claim a job with SELECT ... FOR UPDATE SKIP
+# LOCKED). An upload of more rows than REGISTRY_JOB_ROWS is imported by a worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+REGISTRY_JOB_ROWS = int(os.environ.get("REGISTRY_JOB_ROWS", "2000"))
+# A running job whose worker has not reported for this long was interrupted (killed).
+REGISTRY_JOB_STALE_SECONDS = int(os.environ.get("REGISTRY_JOB_STALE_SECONDS", "30"))
+# A job's progress is published outside its transaction through a cache that the web
+# servers and the workers share: the default cache when it is shared (Redis, the file
+# cache of `make serve`), else a file cache in var/cache/jobs (`make run`, the tests).
+CACHES["jobs"] = (
+    CACHES["default"]
+    if SHARED_CACHE
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "REGISTRY_JOB_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "jobs")
+        ),
+    }
+)

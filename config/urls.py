@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("manage/upload/", include("workspace.uploads.urls")),
+    path("manage/jobs/", include("workspace.jobs.urls")),
     path("manage/", include("workspace.urls")),
     path("manage/", include("workspace.network_urls")),
 ]

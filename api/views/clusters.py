@@ -29,6 +29,7 @@ from clusters.choices import Measure, PublicationStatus
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
+from jobs import services as job_services
 from stakeholders.network import map as maps
 from stakeholders.network.measures import MEASURE_EXPLANATIONS
 
@@ -303,12 +304,18 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Registr
     filterset_fields = ["cluster_type", "measure", "country"]
     lookup_value_regex = r"\d+"
 
+    def reclassification(self):
+        """Reclassify the clusters of the changed type at once, or by a job when many."""
+        return job_services.reclassification(
+            user=self.request.user, reason=f"benchmark changed (API, {self.request.method})"
+        )
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         benchmark = Benchmark(**serializer.validated_data)
         with self.writing(), service_errors():
-            services.benchmark_save(benchmark=benchmark)
+            services.benchmark_save(benchmark=benchmark, reclassify=self.reclassification())
         return Response(self.get_serializer(benchmark).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -318,7 +325,7 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Registr
         for name, value in serializer.validated_data.items():
             setattr(benchmark, name, value)
         with self.writing(), service_errors():
-            services.benchmark_save(benchmark=benchmark)
+            services.benchmark_save(benchmark=benchmark, reclassify=self.reclassification())
         return Response(self.get_serializer(benchmark).data)
 
     def partial_update(self, request, *args, **kwargs):
@@ -327,5 +334,5 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Registr
     def destroy(self, request, *args, **kwargs):
         benchmark = self.get_object()
         with self.writing(), service_errors():
-            services.benchmark_delete(benchmark=benchmark)
+            services.benchmark_delete(benchmark=benchmark, reclassify=self.reclassification())
         return Response(status=status.HTTP_204_NO_CONTENT)

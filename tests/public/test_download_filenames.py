@@ -18,7 +18,7 @@ FILENAME = re.compile(r'filename="([^"]+)"')
 # A route naming a file: it ends in an extension (or a converter giving one).
 FILE_ROUTE = re.compile(r"\.(\w+|<[^>]+>)$")
 # JSON for scripts and the browser, shown rather than saved: no Content-Disposition.
-INLINE = {"graph.json", "measures.json"}
+INLINE = {"graph.json", "measures.json", "progress.json"}
 
 
 def file_routes(patterns=None, prefix=""):
@@ -33,8 +33,9 @@ def file_routes(patterns=None, prefix=""):
             yield route
 
 
-def downloads(slug):
-    """Return [(route, url, extension)] of every download of the site."""
+def downloads(slug, job="00000000-0000-0000-0000-000000000000"):
+    """Return [(route, url, extension)] of every download of the site (`job`: the id of a
+    background job with errors)."""
     files = [
         *(
             (f"clusters/export.{extension}", f"/clusters/export.{extension}", extension)
@@ -60,6 +61,10 @@ def downloads(slug):
         for kind in UPLOAD_FORMATS
         for extension in ("csv", "xlsx")
     ]
+    files += [
+        (f"manage/jobs/<uuid:pk>/{name}", f"/manage/jobs/{job}/{name}", name.split(".")[1])
+        for name in ("progress.json", "errors.csv")
+    ]
     return files
 
 
@@ -71,10 +76,14 @@ def test_every_file_route_of_the_site_is_checked_below():
 def test_every_download_is_named_with_its_extension_last(client, curator):
     """Each download's Content-Disposition names a file ending in `.<extension>` (the JSON
     shown in the browser has none; its address ends in .json)."""
+    from jobs.models import Job, JobError
+
     cluster = factories.RelationshipFactory().cluster
     client.force_login(curator)
+    job = Job.objects.create(user=curator, kind="upload", filename="x.csv", error_count=1)
+    JobError.objects.create(job=job, row=2, column="name", message="required")
 
-    for _route, url, extension in downloads(cluster.slug):
+    for _route, url, extension in downloads(cluster.slug, job.pk):
         response = client.get(url)
         assert response.status_code == 200, url
         disposition = response.get("Content-Disposition")

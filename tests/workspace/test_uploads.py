@@ -20,6 +20,8 @@ HEADER = "product,place,state,cluster_type,enterprise_count,figures_year,source\
 @pytest.fixture
 def editor(db, settings, tmp_path):
     settings.REGISTRY_UPLOAD_DIR = str(tmp_path / "uploads")
+    # These tests confirm in the request; bigger files become jobs (tests/jobs).
+    settings.REGISTRY_JOB_ROWS = 10_000
     return factories.AgencyEditorFactory()
 
 

@@ -1,17 +1,24 @@
-"""Upload a spreadsheet: preview every change and error, then confirm (/manage/upload/)."""
+"""Upload a spreadsheet: preview every change and error, then confirm (/manage/upload/).
+
+A file of more than REGISTRY_JOB_ROWS rows is checked, then imported, by background jobs
+(jobs/): the user is sent to the check's page, which shows its progress and then the
+preview's figures or every mistake, with the button that queues the import.
+"""
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from clusters.permissions import cluster_policy
 from common.permissions import IMPORT
 from common.tabular import write_csv, write_xlsx
+from jobs import services as job_services
 from workspace.uploads import services
 from workspace.uploads.forms import UploadForm
 
@@ -49,6 +56,17 @@ class UploadView(ImportPermissionMixin, View):
         uploaded = form.cleaned_data["file"]
         token = services.pending_save(user=request.user, uploaded=uploaded)
         path = services.pending_path(user=request.user, token=token)
+        total = job_services.table_row_count(path, file_format=fmt.slug)
+        if total > settings.REGISTRY_JOB_ROWS:  # checked by a job too; confirmed on its page
+            job = job_services.job_upload_create(
+                user=request.user,
+                file_format=fmt.slug,
+                path=path,
+                filename=uploaded.name[:200],
+                total=total,
+                dry_run=True,
+            )
+            return redirect(job.get_absolute_url())
         result = services.upload_preview(fmt=fmt, user=request.user, path=path)
         return render(
             request,
@@ -81,6 +99,12 @@ class UploadConfirmView(ImportPermissionMixin, View):
             )
         if services.pending_digest(path) != request.POST.get("digest"):
             raise PermissionDenied
+        total = job_services.table_row_count(path, file_format=fmt.slug)
+        if total > settings.REGISTRY_JOB_ROWS:
+            job = job_services.job_upload_create(
+                user=request.user, file_format=fmt.slug, path=path, filename=filename, total=total
+            )
+            return redirect(job.get_absolute_url())
         result = services.upload_import(fmt=fmt, user=request.user, path=path, filename=filename)
         if not result.ok:
             return render(

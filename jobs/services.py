@@ -1,0 +1,275 @@
+"""Writes of jobs: create and enqueue them, run them (in a worker), retry them.
+
+A job is enqueued once its row is committed (Django's tasks framework, stored in the
+database by django-tasks-db), and run by whichever worker claims it first. Running marks
+it `running` (committed at once, so the page shows it), then does the work and records the
+outcome in one transaction that also holds the job's row locked: a worker killed half-way
+leaves neither the work nor an outcome, and the lock says, on PostgreSQL, that the worker
+is alive for as long as it holds it (jobs.selectors.jobs_mark_interrupted).
+"""
+
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from clusters.permissions import cluster_policy
+from clusters.services import clusters_reclassify
+from common.history import change_set
+from common.permissions import IMPORT, is_curator
+from common.tabular import TableError, open_table
+
+from .choices import JobKind, JobState
+from .imports import IMPORTERS, importer_for
+from .models import Job, JobError
+from .progress import Progress
+
+logger = logging.getLogger(__name__)
+ERROR_BATCH = 5000
+
+
+def job_dir():
+    """Return the private folder of the files that jobs import."""
+    path = Path(settings.REGISTRY_UPLOAD_DIR) / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def table_row_count(path, *, file_format):
+    """Return how many rows an import of the file at `path` would read (0 if unreadable)."""
+    importer = IMPORTERS[file_format]
+    try:
+        with open_table(path, required=importer.required, known=importer.columns) as stream:
+            return sum(1 for _item in stream)
+    except TableError:
+        return 0
+
+
+def _enqueue(job):
+    """Enqueue the job's task once the job's row is committed."""
+    from .tasks import run_job
+
+    def enqueue():
+        result = run_job.enqueue(str(job.pk))
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def job_upload_create(*, user, file_format, path, filename, total, dry_run=False):
+    """Make a queued job importing the file at `path` for `user` (or, with `dry_run`,
+    checking it: the preview); the file moves to the jobs' folder (out of reach of the
+    pending uploads' clean-up). Return the job."""
+    if file_format not in IMPORTERS:
+        raise ValueError(f"unknown file format {file_format!r}")
+    job_id = uuid.uuid4()
+    stored = job_dir() / str(job_id)
+    shutil.move(str(path), stored)
+    job = Job(
+        id=job_id,
+        user=user,
+        kind=JobKind.UPLOAD,
+        file_format=file_format,
+        file_path=str(stored),
+        filename=filename,
+        reason=f"upload {filename}",
+        total=total,
+        dry_run=dry_run,
+    )
+    job.full_clean()
+    job.save()
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def job_reclassify_create(*, user, reason, cluster_types=None):
+    """Make a queued job recomputing the classification of the clusters of
+    `cluster_types` (all when None). Return the job."""
+    from clusters.models import Cluster
+
+    clusters = Cluster.objects.all()
+    if cluster_types is not None:
+        clusters = clusters.filter(cluster_type__in=list(cluster_types))
+    job = Job(
+        user=user,
+        kind=JobKind.RECLASSIFY,
+        reason=reason[:300],
+        file_format=",".join(sorted(cluster_types)) if cluster_types is not None else "",
+        total=clusters.count(),
+    )
+    job.full_clean()
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def reclassification(*, user, reason):
+    """Return the `reclassify` of clusters.services.benchmark_save / benchmark_delete for
+    `user`: up to REGISTRY_JOB_ROWS clusters are reclassified at once (it returns how many
+    changed), more by a job (it returns the job, queued once the benchmark is committed)."""
+    from clusters.models import Cluster
+
+    def reclassify(*, cluster_types):
+        clusters = Cluster.objects.filter(cluster_type__in=cluster_types)
+        if clusters.count() <= settings.REGISTRY_JOB_ROWS:
+            return clusters_reclassify(queryset=clusters)
+        return job_reclassify_create(user=user, reason=reason, cluster_types=cluster_types)
+
+    return reclassify
+
+
+@transaction.atomic
+def job_confirm(*, job, user):
+    """Queue the import of the file that the check `job` found valid; return the new job.
+
+    Only the user who uploaded it confirms, once (the check gives its file to the import).
+    """
+    claimed = Job.objects.filter(
+        pk=job.pk,
+        user=user,
+        dry_run=True,
+        state=JobState.DONE,
+        error_count=0,
+        confirmed_as=None,
+    ).exclude(file_path="")
+    if not claimed.select_for_update().exists():
+        raise ValueError("this check cannot be confirmed (again)")
+    imported = Job(
+        user=user,
+        kind=JobKind.UPLOAD,
+        file_format=job.file_format,
+        file_path=job.file_path,
+        filename=job.filename,
+        reason=job.reason,
+        total=job.total,
+    )
+    imported.full_clean()
+    imported.save()
+    Job.objects.filter(pk=job.pk).update(confirmed_as=imported, updated=timezone.now())
+    _enqueue(imported)
+    return imported
+
+
+def job_retry(*, job):
+    """Queue an interrupted or failed job again (its file is still kept); return it."""
+    if job.state not in (JobState.INTERRUPTED, JobState.FAILED) or job.error_count:
+        raise ValueError("only an interrupted or failed job without row errors is retried")
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, state=job.state).update(
+            state=JobState.QUEUED,
+            validated=0,
+            written=0,
+            started=None,
+            finished=None,
+            message="",
+            updated=timezone.now(),
+        )
+        if updated:
+            _enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+def job_run(*, job_id):
+    """Run a queued job (in a worker): mark it running, do the work, record the outcome."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started=now, updated=now, attempts=F("attempts") + 1
+    )
+    if not claimed:  # already run, or retried and run by another task
+        logger.warning("job %s is not queued: not run", job_id)
+        return
+    job = Job.objects.get(pk=job_id)
+    try:
+        with Progress(job) as progress, transaction.atomic():
+            job = Job.objects.select_for_update().get(pk=job_id)
+            if job.kind == JobKind.UPLOAD:
+                _run_upload(job, progress)
+            else:
+                _run_reclassify(job, progress)
+            job.validated, job.written = progress.validated, progress.written
+            job.finished = timezone.now()
+            job.save()
+    except Exception as exc:
+        Job.objects.filter(pk=job_id).update(
+            state=JobState.FAILED,
+            finished=timezone.now(),
+            message=_failure_message(exc),
+            updated=timezone.now(),
+        )
+        if not isinstance(exc, PermissionDenied):
+            raise
+        return
+    if job.state == JobState.DONE and job.kind == JobKind.UPLOAD and not job.dry_run:
+        Path(job.file_path).unlink(missing_ok=True)
+
+
+def _failure_message(exc):
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or "you may no longer import files"
+    return f"the job stopped on an unexpected error ({type(exc).__name__}); retry it or ask an administrator"
+
+
+def _job_user(job):
+    """Return the job's user as the database has them now (their rights re-checked)."""
+    if job.user_id is None:
+        raise PermissionDenied("the user who asked for this job no longer exists")
+    user = get_user_model().objects.get(pk=job.user_id)
+    if not user.is_active:
+        raise PermissionDenied("the user who asked for this job is no longer active")
+    return user
+
+
+def _run_upload(job, progress):
+    user = _job_user(job)
+    if not cluster_policy.user_has_permission(user, IMPORT):
+        raise PermissionDenied("only agency editors and curators may import files")
+    importer = importer_for(job.file_format, user=user)
+    result = importer.run(
+        job.file_path, user=user, reason=job.reason, progress=progress, dry_run=job.dry_run
+    )
+    job.error_count, job.error_rows = result.error_count, result.error_rows
+    if result.error_count:
+        job.state = JobState.FAILED
+        job.message = "; ".join(result.warnings)
+        batch = []
+        for error in result.iter_errors():
+            batch.append(
+                JobError(job=job, row=error.row, column=error.column, message=error.message)
+            )
+            if len(batch) >= ERROR_BATCH:
+                JobError.objects.bulk_create(batch)
+                batch = []
+        JobError.objects.bulk_create(batch)
+        return
+    job.state = JobState.DONE
+    job.created_count, job.updated_count = result.created, result.updated
+    job.unchanged_count = result.unchanged
+    job.change_set_id = str(result.change_set_id)
+    job.message = "; ".join(result.warnings)
+
+
+def _run_reclassify(job, progress):
+    from clusters.models import Cluster
+
+    user = _job_user(job) if job.user_id else None
+    if user is not None and not is_curator(user):
+        raise PermissionDenied("only curators reclassify every cluster")
+    clusters = Cluster.objects.all()
+    if job.file_format:
+        clusters = clusters.filter(cluster_type__in=job.file_format.split(","))
+    with change_set(user=user, reason=job.reason or "reclassify (job)"):
+        changed = clusters_reclassify(queryset=clusters)
+    progress(validated=job.total, written=job.total)
+    job.state = JobState.DONE
+    job.updated_count = changed
+    job.unchanged_count = max(0, job.total - changed)

@@ -1,0 +1,119 @@
+"""A user's background jobs: the list, one job's progress and outcome, retry (/manage/jobs/).
+
+A user sees only their own jobs and a curator every job; anyone else's job is not found
+(404). A running job's page refreshes itself without JavaScript (a meta refresh inside
+<noscript>); with it, static/js/job-progress.js polls the progress JSON instead.
+"""
+
+import contextlib
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from common.tabular import write_csv
+from jobs import selectors, services
+from jobs.choices import JobState
+
+PAGE_SIZE = 50
+SHOWN_ERRORS = 500
+REFRESH_SECONDS = 3
+
+
+def _job_for(request, pk):
+    """Return the job `pk` if the user may see it (else 404), interrupted ones noticed."""
+    job = get_object_or_404(selectors.job_list(user=request.user), pk=pk)
+    selectors.jobs_mark_interrupted([job])
+    return job
+
+
+class JobListView(LoginRequiredMixin, View):
+    """The user's jobs (a curator's: everyone's), newest first."""
+
+    def get(self, request):
+        paginator = Paginator(selectors.job_list(user=request.user), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        jobs = selectors.jobs_mark_interrupted(list(page.object_list))
+        rows = [(job, selectors.job_progress(job=job)) for job in jobs]
+        return render(
+            request,
+            "workspace/jobs/job_list.html",
+            {
+                "rows": rows,
+                "page_obj": page,
+                "page_range": paginator.get_elided_page_range(page.number),
+                "refresh": any(not job.is_finished for job in jobs),
+                "refresh_seconds": REFRESH_SECONDS,
+            },
+        )
+
+
+class JobDetailView(LoginRequiredMixin, View):
+    """One job: its progress bar while it runs, then its outcome or every error."""
+
+    def get(self, request, pk):
+        job = _job_for(request, pk)
+        errors = list(job.errors.all()[:SHOWN_ERRORS]) if job.error_count else []
+        return render(
+            request,
+            "workspace/jobs/job_detail.html",
+            {
+                "job": job,
+                "progress": selectors.job_progress(job=job),
+                "errors": errors,
+                "more_errors": max(0, job.error_count - len(errors)),
+                "refresh_seconds": REFRESH_SECONDS,
+                "can_retry": job.state in (JobState.INTERRUPTED, JobState.FAILED)
+                and not job.error_count,
+            },
+        )
+
+
+class JobProgressView(LoginRequiredMixin, View):
+    """The job's progress as JSON, for the page's script."""
+
+    def get(self, request, pk):
+        job = _job_for(request, pk)
+        response = JsonResponse(selectors.job_progress(job=job))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class JobErrorsCsvView(LoginRequiredMixin, View):
+    """Every error of the job's file as CSV: row, column, message."""
+
+    def get(self, request, pk):
+        job = _job_for(request, pk)
+        if not job.error_count:
+            raise Http404
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-errors.csv"'
+        response.write("\ufeff")
+        errors = job.errors.values("row", "column", "message").iterator(chunk_size=5000)
+        write_csv(errors, ["row", "column", "message"], response)  # formulas neutralised
+        return response
+
+
+class JobRetryView(LoginRequiredMixin, View):
+    """Queue an interrupted (or failed) job again."""
+
+    def post(self, request, pk):
+        job = _job_for(request, pk)
+        # Nothing to retry (it ran meanwhile)? The page says where it is.
+        with contextlib.suppress(ValueError):
+            services.job_retry(job=job)
+        return redirect(job.get_absolute_url(), permanent=False)
+
+
+class JobConfirmView(LoginRequiredMixin, View):
+    """Queue the import of a big file that its check found valid (its uploader only)."""
+
+    def post(self, request, pk):
+        job = _job_for(request, pk)
+        try:
+            imported = services.job_confirm(job=job, user=request.user)
+        except ValueError:
+            return redirect(job.get_absolute_url())
+        return redirect(imported.get_absolute_url())
