@@ -1,4 +1,5 @@
-# Cluster Registry: `make run` serves the app with demo data; `make test` runs every check.
+# Cluster Registry: `make run` serves the app with demo data; `make test` runs every check
+# (against a throwaway PostgreSQL and Redis: scripts/with-postgres, scripts/with-redis).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -35,7 +36,7 @@ test: $(STAMP)
 	scripts/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	scripts/with-postgres sh -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
+	scripts/with-postgres scripts/with-redis sh -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

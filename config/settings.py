@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers' pages read from the replica when there is one (common/db_router.py).
+    "common.db_router.PublicReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -157,6 +159,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault(
         "options", "-c jit=" + os.environ.get("DJANGO_DB_JIT", "off")
     )
+# A read replica of the primary (DATABASE_REPLICA_URL, e.g. a PostgreSQL streaming standby):
+# anonymous readers' pages read from it; writes and signed-in users' reads stay on the
+# primary (common/db_router.py). Unset: one database, no router.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # In tests it is the test database itself, through a connection of its own.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -322,15 +339,22 @@ SECURE_CSP = {
 }
 
 # Network measures and map layouts are cached until the network changes. The default is a
-# per-process memory cache; with several worker processes set a shared one, e.g.
-# DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and DJANGO_CACHE_LOCATION.
+# per-process memory cache; with several worker processes set a shared one. Across machines:
+# Redis (Django's RedisCache and the `redis` client), e.g. DJANGO_CACHE_LOCATION=
+# redis://cache.internal:6379/0, which alone selects RedisCache (several URLs, comma-separated:
+# the first is written to, the others are read replicas, as RedisCache takes them).
+CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry")
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 CACHE_BACKEND = os.environ.get(
-    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+    "DJANGO_CACHE_BACKEND",
+    REDIS_CACHE
+    if CACHE_LOCATION.startswith(("redis://", "rediss://", "unix://"))
+    else "django.core.cache.backends.locmem.LocMemCache",
 )
 CACHES = {
     "default": {
         "BACKEND": CACHE_BACKEND,
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry"),
+        "LOCATION": CACHE_LOCATION,
     }
 }
 if CACHE_BACKEND.endswith(("FileBasedCache", "LocMemCache")):
