@@ -104,9 +104,10 @@ class Topology:
         self.servers = {}
         self._processes = []
 
-    def start_server(self, name, *, workers=2, threads=2):
-        """Start gunicorn (config/gunicorn.py, as `make serve` does) as server `name` on a
-        free port; return its base URL once /healthz answers 200."""
+    def start_server(self, name, *, workers=2, threads=2, make_serve=False):
+        """Start gunicorn (config/gunicorn.py) as server `name` on a free port, or with
+        `make_serve` the whole `make serve` (migrate, collectstatic, gunicorn); return its
+        base URL once /healthz answers 200."""
         port = free_port()
         env = dict(
             self.env,
@@ -114,9 +115,12 @@ class Topology:
             HOST="127.0.0.1",
             WEB_CONCURRENCY=str(workers),
             GUNICORN_THREADS=str(threads),
+            DJANGO_STATIC_ROOT=str(self.log_dir / f"{name}-static"),
         )
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [str(gunicorn), "--config", "config/gunicorn.py", "config.wsgi:application"]
+        if make_serve:
+            command = ["make", "--no-print-directory", "serve"]
         log = self._start(name, command, env)
         base = f"http://127.0.0.1:{port}"
         self._wait_until_healthy(name, base, log)

@@ -71,8 +71,9 @@ def page(new_page):
 
 @pytest.fixture(scope="module")
 def topology(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Two app servers, A and B (gunicorn, DEBUG off, two workers each), on the test database
-    and the Redis of `make test`, for the module's tests; stopped after its last test.
+    """Two app servers, A and B (DEBUG off, two gunicorn workers each; A started by `make
+    serve` itself), on the test database and the Redis of `make test`, for the module's
+    tests; stopped after its last test.
 
     More processes join with `topology.start_manage("worker", "db_worker")` (the background
     jobs' worker) or `topology.start_server("C")`. Tests that use it take `committed_db` too,
@@ -82,7 +83,7 @@ def topology(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         topology = Topology(tmp_path_factory.mktemp("topology"))
     try:
-        topology.start_server("A")
+        topology.start_server("A", make_serve=True)
         topology.start_server("B")
         yield topology
     finally:
