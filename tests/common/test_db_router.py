@@ -6,10 +6,12 @@ connection of its own (tests/conftest.py), so what a test writes must be committ
 replica to see it: the request tests are transactional."""
 
 import pytest
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from clusters.models import Cluster
+from common import db_router, page_cache
 from common.db_router import REPLICA_DB_ALIAS, ReplicaRouter, is_public_read, public_read
 from tests import factories
 
@@ -102,6 +104,9 @@ def routed(settings):
     """Install the replica router, as DATABASE_REPLICA_URL does; the page cache off."""
     settings.DATABASE_ROUTERS = [ROUTER]
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    cache.delete(db_router.PRIMARY_POSITION_KEY)
+    yield
+    cache.delete(db_router.PRIMARY_POSITION_KEY)
 
 
 def queries_by_database(client_call):
@@ -188,3 +193,74 @@ def test_a_streamed_public_download_is_read_from_the_replica(client, committed_d
     assert b"Streamed brassware" in response.body
     assert on_replica > 0
     assert on_primary == 0
+
+
+# A replica that lags, or cannot be reached ---------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA_DB_ALIAS])
+def test_a_committed_write_records_the_primarys_position_for_the_replica(committed_db, routed):
+    assert cache.get(db_router.PRIMARY_POSITION_KEY) is None
+
+    factories.ClusterFactory()  # its history bumps the public version on commit
+
+    position = cache.get(db_router.PRIMARY_POSITION_KEY)
+    assert position and "/" in position  # a PostgreSQL LSN, e.g. 0/1A2B3C4
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA_DB_ALIAS])
+def test_pages_read_from_the_primary_until_the_replica_has_replayed_the_last_write(
+    client, committed_db, routed
+):
+    """Else the first page after a write, rendered from a lagging replica, would be cached
+    without the write under the new public version."""
+    factories.ClusterFactory(product="Lagging brassware")
+    cache.set(db_router.PRIMARY_POSITION_KEY, "FFFFFFFF/FFFFFFFF")  # not replayed yet
+
+    response, on_primary, on_replica = queries_by_database(lambda: client.get("/clusters/"))
+
+    assert response.status_code == 200
+    assert "Lagging brassware" in response.content.decode()
+    assert on_replica == 1  # the one question: how far has it replayed?
+    assert on_primary > 0
+
+    db_router.record_primary_position()  # now it has (the mirror is the primary itself)
+    response, on_primary, on_replica = queries_by_database(lambda: client.get("/clusters/"))
+    assert on_primary == 0 and on_replica > 1
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA_DB_ALIAS])
+def test_pages_read_from_the_primary_while_the_replica_cannot_be_reached(
+    client, committed_db, routed, caplog
+):
+    factories.ClusterFactory(product="Unreplicated brassware")
+    replica = connections[REPLICA_DB_ALIAS]
+    replica.close()
+
+    def refuse(*args, **kwargs):
+        raise replica.Database.OperationalError("could not connect to the replica (test)")
+
+    replica.get_new_connection = refuse
+    try:
+        response = client.get("/clusters/")
+    finally:
+        del replica.get_new_connection
+
+    assert response.status_code == 200
+    assert "Unreplicated brassware" in response.content.decode()
+    assert "The replica cannot be reached" in caplog.text
+
+
+def test_the_page_cache_records_the_position_before_it_replaces_the_version(monkeypatch):
+    calls = []
+
+    class RecordingCache:
+        def set(self, key, value, timeout=None):
+            calls.append(key)
+
+    monkeypatch.setattr(db_router, "record_primary_position", lambda: calls.append("position"))
+    monkeypatch.setattr(page_cache, "_cache", RecordingCache)
+
+    page_cache._replace_public_version()
+
+    assert calls == ["position", page_cache.VERSION_KEY]
