@@ -340,14 +340,14 @@ SECURE_CSP = {
 
 # Network measures and map layouts are cached until the network changes. The default is a
 # per-process memory cache; with several worker processes set a shared one. Across machines:
-# Redis (Django's RedisCache and the `redis` client), e.g. DJANGO_CACHE_LOCATION=
-# redis://cache.internal:6379/0, which alone selects RedisCache (several URLs, comma-separated:
-# the first is written to, the others are read replicas, as RedisCache takes them).
+# Redis, e.g. DJANGO_CACHE_LOCATION=redis://cache.internal:6379/0, which alone selects
+# common.cache.RegistryRedisCache: Django's RedisCache (the `redis` client), answering as an
+# empty cache while Redis cannot be reached. Several URLs, comma-separated: the first is
+# written to, the others are read replicas, as RedisCache takes them.
 CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry")
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 CACHE_BACKEND = os.environ.get(
     "DJANGO_CACHE_BACKEND",
-    REDIS_CACHE
+    "common.cache.RegistryRedisCache"
     if CACHE_LOCATION.startswith(("redis://", "rediss://", "unix://"))
     else "django.core.cache.backends.locmem.LocMemCache",
 )
@@ -357,6 +357,12 @@ CACHES = {
         "LOCATION": CACHE_LOCATION,
     }
 }
+if CACHE_BACKEND.endswith("RedisCache"):
+    # An unreachable Redis costs a request this long at most, not the system's TCP time-out.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": float(os.environ.get("DJANGO_CACHE_SOCKET_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("DJANGO_CACHE_SOCKET_TIMEOUT", "0.5")),
+    }
 if CACHE_BACKEND.endswith(("FileBasedCache", "LocMemCache")):
     # Their default of 300 entries is too few once public pages are kept too (culling
     # deletes a third of them each time it is reached). Redis takes no such option.

@@ -7,18 +7,15 @@ so the tests are transactional: each side must see what the other committed."""
 import subprocess
 import sys
 
-import pytest
 from django.core.cache import cache
 
 from common import page_cache
 from stakeholders.network import measures as network
 from tests import factories
-from tests.topology import BASE_DIR, run_in_other_process
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.topology import BASE_DIR, free_port, run_in_other_process
 
 
-def test_a_redis_url_as_cache_location_selects_djangos_redis_cache():
+def test_a_redis_url_as_cache_location_selects_the_redis_cache():
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "c = settings.CACHES['default']; print(c['BACKEND'], c['LOCATION'], settings.SHARED_CACHE)"
@@ -37,7 +34,7 @@ def test_a_redis_url_as_cache_location_selects_djangos_redis_cache():
     )
 
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "common.cache.RegistryRedisCache",
         "redis://cache.internal:6379/0",
         "True",
     ]
@@ -52,7 +49,7 @@ def test_the_cache_is_redis_shared_with_another_process(committed_db, redis_cach
     )
 
     assert seen.splitlines() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "common.cache.RegistryRedisCache",
         "by the test process",
     ]
 
@@ -104,3 +101,25 @@ def test_a_relationship_added_in_another_process_changes_the_cached_measures(
     after = network.cluster_network_measures(cluster)
     assert (before.actors, before.links) == (2, 1)
     assert (after.actors, after.links) == (3, 2)
+
+
+def test_pages_and_writes_go_on_while_redis_cannot_be_reached(client, db, settings, caplog):
+    """A Redis outage makes the cache empty, not the site broken: pages are rendered from
+    the database and network writes commit."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "common.cache.RegistryRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+
+    relationship = factories.RelationshipFactory()  # invalidates the network's measures
+    for url in ("/", "/clusters/", relationship.cluster.get_absolute_url(), "/stakeholders/"):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response.get("X-Page-Cache") != "hit", url  # nothing is kept
+    assert network.cluster_network_measures(relationship.cluster).links == 1
+    assert "Redis cannot be reached" in caplog.text

@@ -30,7 +30,13 @@ def redis_url():
 
 def redis_caches(url):
     """Return a CACHES setting on the Redis at `url`, as DJANGO_CACHE_LOCATION=url sets."""
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {
+        "default": {
+            "BACKEND": "common.cache.RegistryRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 
 
 def test_database_url():
