@@ -86,6 +86,9 @@ def _replace_public_version():
         # First, so that a reader who gets the new version renders from a replica only once
         # it shows this write (common.db_router).
         db_router.record_primary_position()
+    except Exception:
+        logger.exception("Could not record the primary's position for the replica")
+    try:
         _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
         # The write is committed; a cache that cannot be reached serves no page either.
