@@ -3,8 +3,8 @@ from the primary.
 
 With DATABASE_REPLICA_URL set (config/settings.py) the settings add a `replica` database and
 this router. `PublicReadMiddleware` marks a request as a *public read* for the time its view
-runs (and its streamed body is produced): a GET or HEAD with no session cookie, no
-Authorization header (an API token) and an anonymous user. During a public read the router
+runs (and its streamed body is produced): a GET or HEAD with no session cookie (so an
+anonymous reader) and no Authorization header (an API token). During a public read the router
 sends reads to the replica; every write, every read inside a transaction on the primary (a
 view that writes then reads what it wrote), and everything a signed-in editor or curator
 reads go to the primary, so an editor always sees their own changes at once.
@@ -143,10 +143,10 @@ def _request_is_public_read(request):
         return False
     if "Authorization" in request.headers:
         return False  # an API token: a signed-in editor, who reads the primary
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False  # a session (signed in, or messages waiting) is read from the primary
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    # A session (signed in, or messages waiting) reads from the primary. Without a session
+    # cookie the reader is anonymous; request.user is not asked, since asking reads the
+    # session and would add "Vary: Cookie" to every page (the health probe's included).
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def _public_stream(chunks, state):
