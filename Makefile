@@ -1,4 +1,5 @@
-# Cluster Registry: `make run` serves the app with demo data; `make test` runs every check.
+# Cluster Registry: `make run` serves the app with demo data; `make test` runs every check
+# (against a throwaway PostgreSQL and Redis: scripts/with-postgres, scripts/with-redis).
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -22,16 +23,17 @@ run: $(STAMP)
 
 # The production server: gunicorn (config/gunicorn.py) with DJANGO_DEBUG=0 on DATABASE_URL,
 # after migrating and collecting the static files; see docs/deployment.md for the settings.
-# Its workers share a file cache in var/cache unless DJANGO_CACHE_BACKEND names another: a
-# per-process memory cache would keep serving a network's old measures in other workers.
+# Its workers share a file cache in var/cache unless DJANGO_CACHE_BACKEND names another or
+# DJANGO_CACHE_LOCATION is a Redis URL (several servers): a per-process memory cache would
+# keep serving a network's old measures in other workers.
 serve: $(STAMP)
 	@test -n "$$DJANGO_SECRET_KEY" || { echo 'make serve: set DJANGO_SECRET_KEY, a long random string kept secret (e.g. python3 -c "import secrets; print(secrets.token_urlsafe(50))"); see docs/deployment.md' >&2; exit 2; }
 	@test -n "$$DATABASE_URL" || echo 'make serve: DATABASE_URL is not set: serving the SQLite file db.sqlite3' >&2
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
-	test -n "$$DJANGO_CACHE_BACKEND" || export \
-	  DJANGO_CACHE_BACKEND=django.core.cache.backends.filebased.FileBasedCache \
-	  DJANGO_CACHE_LOCATION="$(CURDIR)/var/cache"; \
+	case "$$DJANGO_CACHE_BACKEND,$$DJANGO_CACHE_LOCATION" in ,redis://* | ,rediss://* | ,unix://*) ;; \
+	  ,*) export DJANGO_CACHE_BACKEND=django.core.cache.backends.filebased.FileBasedCache \
+	        DJANGO_CACHE_LOCATION="$(CURDIR)/var/cache" ;; esac; \
 	exec env DJANGO_DEBUG=0 DJANGO_CONN_MAX_AGE=$${DJANGO_CONN_MAX_AGE:-60} PORT=$(PORT) \
 	  $(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi:application
 
@@ -39,7 +41,7 @@ test: $(STAMP)
 	scripts/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	scripts/with-postgres sh -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
+	scripts/with-postgres scripts/with-redis sh -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -9,7 +9,7 @@ it holds a comma, a double quote, a CR or an LF; double quotes doubled); cells j
 commas, lines ended by CRLF. tests/common/test_csv_sql.py checks it against iter_csv.
 """
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 # neutralise_cell's test: after any quotes, one of FORMULA_PREFIXES (=, +, -, @, tab, CR),
 # with string functions (cheaper than a regular expression on a million rows).
@@ -123,6 +123,9 @@ def iter_csv_line_rows(queryset, count, *, numbers=(), alone=(), extra=0, batch=
     csv_lines_sql renders them (`numbers`, `alone`), from a server-side cursor. PostgreSQL only."""
     sql, params = queryset.query.sql_with_params()
     sql = csv_lines_sql(sql, count, numbers=numbers, alone=alone, extra=extra)
+    # The queryset's database: a public download reads the replica (common.db_router).
+    using = queryset.db
+    connection = connections[using]
     # In a transaction the server-side cursor streams rows as they come (outside one it is
     # WITH HOLD: the whole result is stored before the first row), planned for the whole
     # result (not the first tenth, which picks index loops ten times slower here), and
@@ -130,15 +133,15 @@ def iter_csv_line_rows(queryset, count, *, numbers=(), alone=(), extra=0, batch=
     if connection.in_atomic_block:
         # Inside the caller's transaction (a test's, a job's): no savepoint of our own, which
         # a response left unread and collected later would release out of order.
-        yield from _fetch_rows(sql, params, batch)
+        yield from _fetch_rows(connection, sql, params, batch)
         return
-    with transaction.atomic(), connection.cursor() as setting:
+    with transaction.atomic(using=using), connection.cursor() as setting:
         setting.execute("SET LOCAL jit = off")
         setting.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        yield from _fetch_rows(sql, params, batch)
+        yield from _fetch_rows(connection, sql, params, batch)
 
 
-def _fetch_rows(sql, params, batch):
+def _fetch_rows(connection, sql, params, batch):
     with connection.chunked_cursor() as cursor:
         cursor.itersize = batch
         cursor.execute(sql, params)

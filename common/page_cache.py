@@ -40,6 +40,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import split_header_value
 
+from common import db_router
+
 logger = logging.getLogger("registry.page_cache")
 
 VERSION_KEY = "public-page-cache:version"
@@ -80,6 +82,12 @@ def public_version():
 
 
 def _replace_public_version():
+    try:
+        # First, so that a reader who gets the new version renders from a replica only once
+        # it shows this write (common.db_router).
+        db_router.record_primary_position()
+    except Exception:
+        logger.exception("Could not record the primary's position for the replica")
     try:
         _cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous readers' pages read from the replica when there is one (common/db_router.py).
+    "common.db_router.PublicReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -168,6 +170,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     )
+# A read replica of the primary (DATABASE_REPLICA_URL, e.g. a PostgreSQL streaming standby):
+# anonymous readers' pages read from it; writes and signed-in users' reads stay on the
+# primary (common/db_router.py). Unset: one database, no router.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # In tests it is the test database itself, through a connection of its own.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -333,17 +350,30 @@ SECURE_CSP = {
 }
 
 # Network measures and map layouts are cached until the network changes. The default is a
-# per-process memory cache; with several worker processes set a shared one, e.g.
-# DJANGO_CACHE_BACKEND=django.core.cache.backends.redis.RedisCache and DJANGO_CACHE_LOCATION.
+# per-process memory cache; with several worker processes set a shared one. Across machines:
+# Redis, e.g. DJANGO_CACHE_LOCATION=redis://cache.internal:6379/0, which alone selects
+# common.cache.RegistryRedisCache: Django's RedisCache (the `redis` client), answering as an
+# empty cache while Redis cannot be reached. Several URLs, comma-separated: the first is
+# written to, the others are read replicas, as RedisCache takes them.
+CACHE_LOCATION = os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry")
 CACHE_BACKEND = os.environ.get(
-    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+    "DJANGO_CACHE_BACKEND",
+    "common.cache.RegistryRedisCache"
+    if CACHE_LOCATION.startswith(("redis://", "rediss://", "unix://"))
+    else "django.core.cache.backends.locmem.LocMemCache",
 )
 CACHES = {
     "default": {
         "BACKEND": CACHE_BACKEND,
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "cluster-registry"),
+        "LOCATION": CACHE_LOCATION,
     }
 }
+if CACHE_BACKEND.endswith("RedisCache"):
+    # An unreachable Redis costs a request this long at most, not the system's TCP time-out.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": float(os.environ.get("DJANGO_CACHE_SOCKET_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("DJANGO_CACHE_SOCKET_TIMEOUT", "0.5")),
+    }
 if CACHE_BACKEND.endswith(("FileBasedCache", "LocMemCache")):
     # Their default of 300 entries is too few once public pages are kept too (culling
     # deletes a third of them each time it is reached). Redis takes no such option.

@@ -50,6 +50,44 @@ def india_stakeholders(india_clusters):
 
 
 @pytest.fixture
+def _reference_data_put_back(django_db_blocker):
+    """After the test's database is emptied, load the migrations' rows again for later tests."""
+    yield
+    from django.db import connections
+
+    from tests.e2e.reference_data import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+        connections.close_all()
+
+
+@pytest.fixture
+def committed_db(_reference_data_put_back, transactional_db):
+    """A transactional database: what the test writes is committed, so that other connections
+    (the replica) and other processes (servers, a worker) see it. The migrations' rows
+    (states, benchmarks) are loaded first and put back after the database is emptied."""
+    from tests.e2e.reference_data import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Put the default cache on the Redis of `make test` (REDIS_URL, scripts/with-redis),
+    emptied before and after; skip the test when there is none. Return its URL."""
+    from django.core.cache import cache
+
+    from tests.topology import redis_caches, redis_url
+
+    url = redis_url()
+    settings.CACHES = redis_caches(url)
+    cache.clear()
+    yield url
+    cache.clear()
+
+
+@pytest.fixture
 def write_file(tmp_path):
     """Return a function that writes text (UTF-8) or bytes to a file and returns its path."""
 
@@ -101,7 +139,28 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_configure(config):
+    """Give the tests a `replica` database, a mirror of the test database (a connection of
+    its own to it), as DATABASE_REPLICA_URL does in production (tests/common/test_db_router.py);
+    no router uses it unless a test installs one."""
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        settings.DATABASES["replica"] = {
+            **settings.DATABASES["default"],
+            "TEST": {"MIRROR": "default"},
+        }
+
+
+def _empties_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in getattr(
+        item, "fixturenames", ()
+    )
+
+
 def pytest_collection_modifyitems(items):
-    """Run the browser tests last: their transactional database is emptied after each test,
-    which would take the migrations' reference data (states, benchmarks) from later tests."""
-    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+    """Run the browser tests and the other transactional ones last: their database is emptied
+    after each test, which would take the migrations' reference data (states, benchmarks)
+    from later tests."""
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath) or _empties_the_database(item))

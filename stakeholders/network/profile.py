@@ -13,7 +13,7 @@ the map. A small cluster's measures are quick: the profile computes them.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections, router
 
 from ..choices import Kind
 from ..models import ClusterMembership, Relationship, Stakeholder
@@ -161,7 +161,8 @@ def counted_figures(cluster):
         "names": LISTED_NAMES_MAX,
         "top": TOP,
     }
-    with connection.cursor() as cursor:
+    # A read: from the replica during a public read (common.db_router), as the ORM's are.
+    with connections[router.db_for_read(Relationship)].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     actors, isolated_count, unlinked_count, ends, kinds, links = rows[0][:6]

@@ -17,7 +17,7 @@ computed by the export itself. Bulk loads that bypass the services (generate_sca
 call `network_summaries_rebuild`; so does `manage.py rebuild_network_summaries`.
 """
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import CharField, F, Func
 
 from common.csv_sql import cell_sql
@@ -235,7 +235,8 @@ def network_summaries_compute(cluster_ids):
     if connection.vendor != "postgresql":
         return _compute_in_python(cluster_ids)
     sql, params = _summary_sql(cluster_ids)
-    with connection.cursor() as cursor:
+    # A read: from the replica during a public read (common.db_router), as the ORM's are.
+    with connections[router.db_for_read(Relationship)].cursor() as cursor:
         cursor.execute(sql, params)
         return {cluster_id: _columns(*values) for cluster_id, *values in cursor.fetchall()}
 

@@ -64,3 +64,27 @@ def new_page(browser):
 def page(new_page):
     """Return a page in a fresh browser context."""
     return new_page()
+
+
+# Several servers (tests/e2e/test_topology.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def topology(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Two app servers, A and B (DEBUG off, two gunicorn workers each; A started by `make
+    serve` itself), on the test database and the Redis of `make test`, for the module's
+    tests; stopped after its last test.
+
+    More processes join with `topology.start_manage("worker", "db_worker")` (the background
+    jobs' worker) or `topology.start_server("C")`. Tests that use it take `committed_db` too,
+    so that what they write is committed and seen by the servers."""
+    from tests.topology import Topology
+
+    with django_db_blocker.unblock():
+        topology = Topology(tmp_path_factory.mktemp("topology"))
+    try:
+        topology.start_server("A", make_serve=True)
+        topology.start_server("B")
+        yield topology
+    finally:
+        topology.stop()
