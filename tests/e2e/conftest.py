@@ -81,7 +81,12 @@ def topology(django_db_setup, django_db_blocker, tmp_path_factory):
     from tests.topology import Topology
 
     with django_db_blocker.unblock():
-        topology = Topology(tmp_path_factory.mktemp("topology"))
+        # Small jobs and a quick verdict on a killed worker, for the worker tests.
+        topology = Topology(
+            tmp_path_factory.mktemp("topology"),
+            REGISTRY_JOB_ROWS="100",
+            REGISTRY_JOB_STALE_SECONDS="3",
+        )
     try:
         topology.start_server("A", make_serve=True)
         topology.start_server("B")

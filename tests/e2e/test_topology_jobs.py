@@ -1,0 +1,113 @@
+"""Background jobs across servers (issue 12): an upload through server A is checked and
+imported by a worker (`manage.py db_worker`, a process of its own) and its outcome is seen
+through server B; a worker killed half-way leaves nothing written, and after another worker
+takes the retried job the file is imported once.
+
+The servers, their Redis and the test database are the `topology` fixture's
+(tests/e2e/conftest.py: REGISTRY_JOB_ROWS 100, a killed worker's job seen as interrupted
+after 3 s); the browser signs in on each server in a context of its own."""
+
+import os
+import re
+import signal
+import time
+
+import pytest
+
+from clusters.models import Cluster
+from tests.accounts.people import PASSWORD, make_people
+from tests.jobs.conftest import HEADER, cluster_rows
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(committed_db, settings):
+    # The servers' hasher (the tests' own, MD5, is not one they accept).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    return make_people()
+
+
+def signed_in(new_page, base):
+    page = new_page(base_url=base)
+    page.set_default_timeout(90_000)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "editor-a")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/profile/")
+    return page
+
+
+def upload(page, rows, start=0):
+    """Upload `rows` clusters; return the path of the check job's page."""
+    page.goto("/manage/upload/")
+    page.check("input[value=clusters]")
+    page.set_input_files(
+        "input[type=file]",
+        {
+            "name": "clusters.csv",
+            "mimeType": "text/csv",
+            "buffer": (HEADER + cluster_rows(rows, start)).encode(),
+        },
+    )
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/manage/jobs/[0-9a-f-]+/$"))
+    return page.url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_an_upload_through_a_is_imported_by_the_worker_and_seen_through_b(
+    topology, people, new_page
+):
+    page_a = signed_in(new_page, topology.servers["A"])
+    upload(page_a, 300)
+    topology.start_manage("worker", "db_worker", "--no-reload")
+    try:
+        page_a.get_by_text("The file is valid: 300 to create").wait_for()
+        page_a.get_by_role("button", name="Import it").click()
+        page_a.wait_for_url(re.compile(r"/manage/jobs/[0-9a-f-]+/$"))
+        job_path = "/" + page_a.url.split("://", 1)[1].split("/", 1)[1]
+        page_a.get_by_text("Created 300, updated 0, unchanged 0").wait_for()
+    finally:
+        topology.stop("worker")
+    assert Cluster.objects.filter(product__startswith="Product ").count() == 300
+
+    page_b = signed_in(new_page, topology.servers["B"])
+    page_b.goto(job_path)
+    assert page_b.locator("[data-job-state]").inner_text() == "done"
+    assert "Created 300, updated 0, unchanged 0" in page_b.content()
+    page_b.goto("/manage/clusters/?q=Product+299")
+    assert "Product 299" in page_b.content()
+
+
+def test_a_worker_killed_half_way_writes_nothing_and_the_retry_imports_once(
+    topology, people, new_page
+):
+    rows = 20_000
+    page = signed_in(new_page, topology.servers["A"])
+    upload(page, rows, start=1000)
+    topology.start_manage("worker", "db_worker", "--no-reload")
+    try:
+        page.get_by_text(f"The file is valid: {rows:,} to create").or_(
+            page.get_by_text(f"The file is valid: {rows} to create")
+        ).wait_for()
+        page.get_by_role("button", name="Import it").click()
+        page.wait_for_url(re.compile(r"/manage/jobs/[0-9a-f-]+/$"))
+        page.locator("[data-job-state]", has_text="running").wait_for()
+        time.sleep(1)  # well into the file
+    finally:
+        topology.stop("worker", sig=signal.SIGKILL)
+    assert not Cluster.objects.filter(product__startswith="Product ").exists()
+
+    # Its heartbeat stops: the job is interrupted, and another worker takes the retry.
+    page.reload()
+    page.locator("[data-job-state]", has_text="interrupted").wait_for()
+    page.get_by_role("button", name="Retry").click()
+    topology.start_manage("worker-2", "db_worker", "--no-reload")
+    try:
+        page.locator("[data-job-state]", has_text="done").wait_for()
+    finally:
+        topology.stop("worker-2")
+    assert Cluster.objects.filter(product__startswith="Product ").count() == rows
