@@ -9,6 +9,7 @@ class JobKind(models.TextChoices):
 
     UPLOAD = "upload", _("Upload")
     RECLASSIFY = "reclassify", _("Reclassification")
+    EXPORT = "export", _("Export")
 
 
 class JobState(models.TextChoices):

@@ -23,8 +23,8 @@ from django.utils import timezone
 from clusters.permissions import cluster_policy
 from clusters.services import clusters_reclassify
 from common.history import change_set
-from common.permissions import IMPORT, is_curator
-from common.tabular import TableError, open_table
+from common.permissions import IMPORT, VIEW, is_curator
+from common.tabular import TableError, iter_csv_records, open_table
 
 from .choices import JobKind, JobState
 from .imports import IMPORTERS, importer_for
@@ -112,6 +112,40 @@ def job_reclassify_create(*, user, reason, cluster_types=None):
     return job
 
 
+@transaction.atomic
+def job_export_create(*, user):
+    """Make a queued job writing every cluster `user` may see (their agency's drafts too) as
+    a CSV file of the public export's columns, to download from the job's page."""
+    job = Job(
+        user=user,
+        kind=JobKind.EXPORT,
+        file_format="clusters",
+        filename=f"clusters-{timezone.localdate().isoformat()}.csv",
+        reason="export of the clusters",
+        total=_visible_clusters(user).count(),
+    )
+    job.full_clean()
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def may_export(user):
+    """Return whether `user` may ask for an export job (agency editors and curators)."""
+    return cluster_policy.user_has_permission(user, IMPORT)
+
+
+def _visible_clusters(user):
+    return cluster_policy.instances_user_has_permission_for(user, VIEW).order_by(
+        "product", "place", "pk"
+    )
+
+
+def export_path(job):
+    """Return where an export job's file is kept."""
+    return job_dir() / f"export-{job.pk}.csv"
+
+
 def reclassification(*, user, reason):
     """Return the `reclassify` of clusters.services.benchmark_save / benchmark_delete for
     `user`: up to REGISTRY_JOB_ROWS clusters are reclassified at once (it returns how many
@@ -194,6 +228,8 @@ def job_run(*, job_id):
             job = Job.objects.select_for_update().get(pk=job_id)
             if job.kind == JobKind.UPLOAD:
                 _run_upload(job, progress)
+            elif job.kind == JobKind.EXPORT:
+                _run_export(job, progress)
             else:
                 _run_reclassify(job, progress)
             job.validated, job.written = progress.validated, progress.written
@@ -256,6 +292,40 @@ def _run_upload(job, progress):
     job.unchanged_count = result.unchanged
     job.change_set_id = str(result.change_set_id)
     job.message = "; ".join(result.warnings)
+
+
+def _run_export(job, progress):
+    """Write the clusters the user may see now (rights re-checked) to the job's file: written
+    under another name and renamed at the end, so that a killed worker leaves no half file."""
+    from clusters.exports import cluster_export_records, export_columns
+
+    user = _job_user(job)
+    path = export_path(job)
+    partial = path.with_suffix(".partial")
+    counted = _Counted(cluster_export_records(_visible_clusters(user)), progress)
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")  # Excel reads the file as UTF-8, as the public downloads
+        for piece in iter_csv_records(counted, export_columns()):
+            handle.write(piece)
+    partial.replace(path)
+    progress(validated=counted.rows, written=counted.rows)
+    job.file_path = str(path)
+    job.total = job.created_count = counted.rows
+    job.state = JobState.DONE
+
+
+class _Counted:
+    """Iterate `records`, reporting to `progress` every 1,000 of them."""
+
+    def __init__(self, records, progress):
+        self.records, self.progress, self.rows = records, progress, 0
+
+    def __iter__(self):
+        for record in self.records:
+            self.rows += 1
+            if self.rows % 1000 == 0:
+                self.progress(validated=self.rows, written=self.rows)
+            yield record
 
 
 def _run_reclassify(job, progress):

@@ -9,13 +9,13 @@ import contextlib
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from common.tabular import write_csv
 from jobs import selectors, services
-from jobs.choices import JobState
+from jobs.choices import JobKind, JobState
 
 PAGE_SIZE = 50
 SHOWN_ERRORS = 500
@@ -45,6 +45,7 @@ class JobListView(LoginRequiredMixin, View):
                 "page_obj": page,
                 "page_range": paginator.get_elided_page_range(page.number),
                 "refresh": any(not job.is_finished for job in jobs),
+                "may_export": services.may_export(request.user),
                 "refresh_seconds": REFRESH_SECONDS,
             },
         )
@@ -117,3 +118,32 @@ class JobConfirmView(LoginRequiredMixin, View):
         except ValueError:
             return redirect(job.get_absolute_url())
         return redirect(imported.get_absolute_url())
+
+
+class JobExportView(LoginRequiredMixin, View):
+    """Queue an export of every cluster the user may see (drafts of their agency too)."""
+
+    def post(self, request):
+        if not services.may_export(request.user):
+            raise Http404
+        job = services.job_export_create(user=request.user)
+        return redirect(job.get_absolute_url())
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    """The file an export job wrote (its requester's, or a curator's)."""
+
+    def get(self, request, pk):
+        job = _job_for(request, pk)
+        if job.kind != JobKind.EXPORT or job.state != JobState.DONE or not job.file_path:
+            raise Http404
+        try:
+            handle = open(job.file_path, "rb")  # noqa: SIM115 (FileResponse closes it)
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=job.filename,
+            content_type="text/csv; charset=utf-8",
+        )
