@@ -68,7 +68,9 @@ def test_the_drill_restores_the_newest_backup_and_finds_it_complete(small_regist
 
 
 def test_the_drill_fails_when_the_restored_rows_differ_from_the_source(small_registry, tmp_path):
-    dump = run("backup", tmp_path).stdout.strip()
+    backup = run("backup", tmp_path)
+    assert backup.returncode == 0, backup.stderr
+    dump = backup.stdout.strip()
     counts_file = Path(f"{dump}.counts")
     counts = counts_file.read_text().replace("clusters_cluster 4\n", "clusters_cluster 5\n")
     counts_file.write_text(counts)
