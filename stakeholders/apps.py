@@ -14,7 +14,7 @@ class StakeholdersConfig(AppConfig):
         from .network.summary import (
             KEPT_VALUES,
             SUMMARY_COLUMNS,
-            KeptCsvText,
+            kept_csv_text,
             network_summaries,
             summary_from_kept,
         )
@@ -28,6 +28,6 @@ class StakeholdersConfig(AppConfig):
                 rows_for=network_summaries,
                 values=KEPT_VALUES,
                 from_values=summary_from_kept,
-                csv_text=KeptCsvText,
+                csv_text=kept_csv_text,
             )
         )

@@ -229,6 +229,9 @@ class NetworkSummary(models.Model):
     isolated = models.PositiveIntegerField()
     unlinked_enterprises = models.PositiveIntegerField()
     absent_kinds = models.CharField(max_length=200, blank=True)
+    # These figures as the cluster export's CSV cells (network.summary.summary_csv_sql),
+    # written with them; NULL where only Python writes the density (the export then does).
+    csv_text = models.TextField(null=True, blank=True)  # noqa: DJ001 (NULL: not known, "" is text)
     refreshed = models.DateTimeField()
 
     class Meta:

@@ -18,7 +18,7 @@ call `network_summaries_rebuild`; so does `manage.py rebuild_network_summaries`.
 """
 
 from django.db import connection, connections, router, transaction
-from django.db.models import CharField, F, Func
+from django.db.models import F
 
 from common.csv_sql import cell_sql
 
@@ -98,14 +98,19 @@ LEFT JOIN link l ON l.cluster_id = c.id
 WHERE {cluster_where}
 """
 
+# Keeps SUMMARY_SQL's rows (`{select}`) with their CSV text (`{csv_text}`: summary_csv_sql
+# of the `computed` columns, written once here rather than by every export).
 UPSERT_SQL = """
 INSERT INTO stakeholders_networksummary
-    (cluster_id, actors, links, pairs, isolated, unlinked_enterprises, absent_kinds, refreshed)
-SELECT *, now() FROM ({select}) AS computed
+    (cluster_id, actors, links, pairs, isolated, unlinked_enterprises, absent_kinds, csv_text,
+     refreshed)
+SELECT computed.*, {csv_text}, now() FROM ({select}) AS computed
+    (cluster_id, actors, links, pairs, isolated, unlinked_enterprises, absent_kinds)
 ON CONFLICT (cluster_id) DO UPDATE SET
     actors = EXCLUDED.actors, links = EXCLUDED.links, pairs = EXCLUDED.pairs,
     isolated = EXCLUDED.isolated, unlinked_enterprises = EXCLUDED.unlinked_enterprises,
-    absent_kinds = EXCLUDED.absent_kinds, refreshed = EXCLUDED.refreshed
+    absent_kinds = EXCLUDED.absent_kinds, csv_text = EXCLUDED.csv_text,
+    refreshed = EXCLUDED.refreshed
 """
 
 
@@ -165,10 +170,10 @@ WHEN {actors} < {most} AND 2 * ({num} %% {den}) <> {den} THEN
 END)"""
 
 
-class KeptCsvText(Func):
-    """The CSV text of a cluster's SUMMARY_COLUMNS from its kept row (PostgreSQL), exactly
-    as the Python writer writes summary_from_kept's values; NULL when it has no kept row,
-    or when only Python can round its density as _density does (an exact tie at the
+def summary_csv_sql(actors, links, pairs, isolated, unlinked, absent):
+    """Return the SQL (PostgreSQL) of the CSV text of a cluster's SUMMARY_COLUMNS from the
+    SQL of its kept values, exactly as the Python writer writes summary_from_kept's values;
+    NULL when only Python can round its density as _density does (an exact tie at the
     seventh decimal, or a network of more than _DENSITY_SQL_MAX_ACTORS actors).
 
     The density: round(2 * pairs / (actors * (actors - 1)), 6) written as repr writes a
@@ -177,40 +182,42 @@ class KeptCsvText(Func):
     _DENSITY_SQL_MAX_ACTORS actors only an exact half does (left to Python); repr of the
     result is then its shortest decimal ('0.0', '1.0', '0.25', '1.5e-05', '5e-06').
     """
+    numbers = {
+        "actors": actors,
+        "num": f"({pairs}::bigint * 2000000)",
+        "den": f"({actors}::bigint * ({actors} - 1))",
+        "most": _DENSITY_SQL_MAX_ACTORS,
+    }
+    # (%% is the modulo operator, escaped from the parameter placeholders.)
+    # The density in whole millionths, the exact quotient rounded half up (a half never
+    # reaches it: _DENSITY_SQL leaves those to Python).
+    numbers["n"] = (
+        f"({numbers['num']} / {numbers['den']} + "
+        f"CASE WHEN 2 * ({numbers['num']} %% {numbers['den']}) > {numbers['den']} "
+        "THEN 1 ELSE 0 END)"
+    )
+    density = _DENSITY_SQL.format(**numbers)
+    # concat_ws skips NULLs: the whole text is NULL when the density is.
+    cells = (
+        f"{actors}::text, {links}::text, {density}, {isolated}::text, "
+        f"{cell_sql(absent)}, {unlinked}::text"
+    )
+    return f"(CASE WHEN {density} IS NOT NULL THEN concat_ws(',', {cells}) END)"
 
-    output_field = CharField()
 
-    def __init__(self):
-        super().__init__(*KEPT_VALUES)
+_KEPT_CSV_SQL = summary_csv_sql(
+    *(
+        f"computed.{name}"
+        for name in ("actors", "links", "pairs", "isolated", "unlinked_enterprises", "absent_kinds")
+    )
+)
 
-    def as_sql(self, compiler, connection, **extra_context):
-        compiled = []
-        for expression in self.source_expressions:
-            sql, params = compiler.compile(expression)
-            assert not params  # columns, no parameters to repeat
-            compiled.append(sql)
-        actors, links, pairs, isolated, unlinked, absent = compiled
-        numbers = {
-            "actors": actors,
-            "num": f"({pairs}::bigint * 2000000)",
-            "den": f"({actors}::bigint * ({actors} - 1))",
-            "most": _DENSITY_SQL_MAX_ACTORS,
-        }
-        # (%% is the modulo operator, escaped from the parameter placeholders.)
-        # The density in whole millionths, the exact quotient rounded half up (a half
-        # never reaches it: _DENSITY_SQL leaves those to Python).
-        numbers["n"] = (
-            f"({numbers['num']} / {numbers['den']} + "
-            f"CASE WHEN 2 * ({numbers['num']} %% {numbers['den']}) > {numbers['den']} "
-            "THEN 1 ELSE 0 END)"
-        )
-        density = _DENSITY_SQL.format(**numbers)
-        # concat_ws skips NULLs: the whole text is NULL when the density is.
-        cells = (
-            f"{actors}::text, {links}::text, {density}, {isolated}::text, "
-            f"{cell_sql(absent)}, {unlinked}::text"
-        )
-        return f"(CASE WHEN {density} IS NOT NULL THEN concat_ws(',', {cells}) END)", []
+
+def kept_csv_text():
+    """The CSV text of a cluster's SUMMARY_COLUMNS as kept with its summary (NULL when it
+    has no kept row, or when only Python writes its density): for the cluster export's
+    own query, which then reads one column instead of computing the text per export."""
+    return F("network_summary__csv_text")
 
 
 def summary_from_kept(actors, links, pairs, isolated, unlinked_enterprises, absent_kinds):
@@ -314,7 +321,7 @@ def network_summaries_refresh(cluster_ids):
                 "ORDER BY id",
                 [ADVISORY_LOCK_CLASS, chunk],
             )
-            cursor.execute(UPSERT_SQL.format(select=select), params)
+            cursor.execute(UPSERT_SQL.format(select=select, csv_text=_KEPT_CSV_SQL), params)
 
 
 def network_summaries_rebuild():
@@ -327,7 +334,7 @@ def network_summaries_rebuild():
         # Writes that commit meanwhile wait, then refresh their clusters after this.
         cursor.execute("LOCK TABLE stakeholders_networksummary IN EXCLUSIVE MODE")
         cursor.execute("DELETE FROM stakeholders_networksummary")
-        cursor.execute(UPSERT_SQL.format(select=select), params)
+        cursor.execute(UPSERT_SQL.format(select=select, csv_text=_KEPT_CSV_SQL), params)
         return cursor.rowcount
 
 

@@ -5,13 +5,19 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
-from clusters.exports import cluster_export_csv, cluster_export_records, export_columns
+from clusters.exports import (
+    cluster_export_csv,
+    cluster_export_records,
+    export_columns,
+    with_newest_figure,
+)
 from clusters.models import Cluster, ClusterFigure
 from clusters.selectors import cluster_export_list
 from common.tabular import csv_cells, iter_csv_records
 from stakeholders.models import NetworkSummary
-from stakeholders.network.summary import network_summaries_refresh
+from stakeholders.network.summary import network_summaries_refresh, summary_csv_sql
 from tests.common.test_csv_sql import TRICKY
 from tests.factories import (
     ClusterFactory,
@@ -19,6 +25,8 @@ from tests.factories import (
     RelationshipFactory,
     StakeholderFactory,
 )
+
+KEPT_COLUMNS = ("actors", "links", "pairs", "isolated", "unlinked_enterprises", "absent_kinds")
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the database renders the lines on PostgreSQL"
@@ -153,7 +161,38 @@ def test_kept_density_written_by_the_database_equals_python(db, actors, pairs):
     for stakeholder in ends:
         MembershipFactory(stakeholder=stakeholder, cluster=cluster)
     network_summaries_refresh([cluster.pk])
-    NetworkSummary.objects.filter(cluster=cluster).update(
-        actors=actors, pairs=pairs, links=pairs, absent_kinds='supplier =x, "y"'
-    )
+    kept = NetworkSummary.objects.filter(cluster=cluster)
+    kept.update(actors=actors, pairs=pairs, links=pairs, absent_kinds='supplier =x, "y"')
+    # The text kept with the row, as the refresh writes it (summary_csv_sql).
+    kept.update(csv_text=RawSQL(summary_csv_sql(*KEPT_COLUMNS), []))
     assert database_text(exported()) == python_text(exported())
+
+
+def test_the_kept_text_is_written_by_every_refresh(db):
+    """A refresh keeps the summary's CSV text with it (the export reads it as it is)."""
+    cluster = ClusterFactory()
+    ends = [StakeholderFactory() for _ in range(3)]
+    for stakeholder in ends:
+        MembershipFactory(stakeholder=stakeholder, cluster=cluster)
+    RelationshipFactory(cluster=cluster, source=ends[0], target=ends[1])
+    network_summaries_refresh([cluster.pk])
+    kept = NetworkSummary.objects.get(cluster=cluster)
+    assert kept.csv_text is not None
+    assert kept.csv_text in database_text(exported())
+    assert database_text(exported()) == python_text(exported())
+
+
+def test_the_newest_figure_of_every_cluster_is_read_from_its_index(db):
+    """The newest figures are picked from clusterfigure_newest_idx, in its order, without
+    sorting the figures (migration clusters 0009 builds it on the very expressions of
+    with_newest_figure; a change to either would show here)."""
+    ClusterFactory()
+    sql, params = (
+        with_newest_figure(exported()).values_list("newest_figure__year").query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using clusterfigure_newest_idx" in plan, plan
