@@ -291,9 +291,15 @@ class ClusterFigureAdmin(PolicyAdminMixin, HistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
+        # A figure moved to another cluster leaves the first one too: both are refreshed.
+        moved_from = None
+        if change and "cluster" in getattr(form, "changed_data", ()):
+            moved_from = ClusterFigure.objects.get(pk=obj.pk).cluster
         with change_set(user=request.user):
             super().save_model(request, obj, form, change)
             services.cluster_refresh_current_figures(cluster=obj.cluster)
+            if moved_from is not None and moved_from.pk != obj.cluster_id:
+                services.cluster_refresh_current_figures(cluster=moved_from)
 
     def delete_model(self, request, obj):
         cluster = obj.cluster

@@ -13,6 +13,26 @@ from django.db import connections, router
 from django.utils import timezone
 
 
+def draw_ids(cursor, table, column, count):
+    """Return `count` new ids of `table`'s `column` from its sequence (PostgreSQL).
+
+    One statement draws them all; they come back as a range when they are consecutive (as
+    they are unless another session drew ids of the table meanwhile), else as a list:
+    not `count` rows to send and read.
+    """
+    cursor.execute(
+        "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+        "ELSE array_agg(id) END "
+        "FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+        "FROM generate_series(1, %s)) AS drawn",
+        [table, column, count],
+    )
+    first, last, scattered = cursor.fetchone()
+    if scattered is not None:
+        return scattered
+    return list(range(first, last + 1))
+
+
 def insert_objects(model, objects, *, batch_size=2000):
     """Insert the unsaved `objects` of `model` and set their primary keys."""
     objects = list(objects)
@@ -33,11 +53,7 @@ def insert_objects(model, objects, *, batch_size=2000):
     quote = connection.ops.quote_name
     table, pk = model._meta.db_table, model._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(objects)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = draw_ids(cursor, table, pk.column, len(objects))
         for obj, pk_value in zip(objects, ids, strict=True):
             obj.pk = pk_value
         attnames = [pk.attname, *(field.attname for field in fields)]
@@ -93,11 +109,7 @@ def insert_rows(model, names, rows, *, batch_size=20000):
     columns = ", ".join(quote(name) for name in [pk.column, *(column_of[n] for n in order)])
     tail = tuple(fixed.values())
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(rows)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = draw_ids(cursor, table, pk.column, len(rows))
         for start in range(0, len(rows), batch_size):
             buffer = io.StringIO()
             # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.

@@ -22,7 +22,7 @@ from django.db import connection
 from .models import ImportFingerprint
 
 # Bump when the import rules change what a row means (cleaning, defaults, identities).
-FORMAT = b"1"
+FORMAT = b"2"
 TABLE = ImportFingerprint._meta.db_table
 
 
@@ -32,8 +32,10 @@ class FingerprintSpec:
 
     `keys` names the values of a row that find its record (SQL types, in order: `t.k1`,
     `t.k2`...), `join` joins the rows `t` to the record table, `record_id` and `scope_id`
-    are SQL of the record's id and scope in that join, and `state` is SQL of a record's
-    stored state over `{record_id}` and `{scope_id}` (NULL when the record is gone).
+    are SQL of the record's id and scope in that join, and `state` is a SELECT of one
+    column, a record's stored state, over `{record_id}` and `{scope_id}` (no row when the
+    record is gone). Written as joins, not subqueries per row, it is planned as joins: the
+    check of a chunk's rows joins their records once (a LATERAL that PostgreSQL flattens).
     """
 
     importer: str
@@ -65,8 +67,16 @@ def cells_prefix(spec, columns, context):
 
 
 def cells_digest(prefix, values):
-    """Return the digest of a row's cells (a TableStream row's values, in file order)."""
-    return digest(prefix + repr(tuple(values.values())).encode())
+    """Return the digest of a row's cells (a TableStream row's values, in file order).
+
+    The cells are joined by a separator that no cell holds (else, rarely, written as a
+    tuple's repr), so that two rows have the same digest only when their cells are equal.
+    """
+    cells = tuple(values.values())
+    joined = "\x1f".join(cells)
+    if joined.count("\x1f") != len(cells) - 1:
+        return digest(prefix + b"r" + repr(cells).encode())
+    return digest(prefix + b"j" + joined.encode())
 
 
 def unchanged(spec, digests):
@@ -76,13 +86,16 @@ def unchanged(spec, digests):
         return {}
     state = spec.state.format(record_id="f.record_id", scope_id="f.scope_id")
     # The digests go as one bytea cut into 16-byte pieces: one parameter to send, not
-    # thousands of quoted array elements.
+    # thousands of quoted array elements. The fingerprints of those cells are found first
+    # (MATERIALIZED), and only their records' states computed: left to itself, the planner
+    # computed the state of every fingerprint of the importer, then kept the cells asked.
     sql = (
-        "SELECT f.cells, f.identity, f.record "
+        "WITH found AS MATERIALIZED (SELECT f.* "
         "FROM (SELECT substring(%s::bytea FROM n * 16 + 1 FOR 16) AS cells "
         "FROM generate_series(0, %s) AS n) AS wanted "
-        f"JOIN {TABLE} f ON f.importer = %s AND f.cells = wanted.cells "
-        f"WHERE f.state = {state}"
+        f"JOIN {TABLE} f ON f.importer = %s AND f.cells = wanted.cells) "
+        f"SELECT f.cells, f.identity, f.record FROM found f "
+        f"JOIN LATERAL ({state}) AS stored(state) ON stored.state = f.state"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [b"".join(digests), len(digests) - 1, spec.importer])
@@ -93,7 +106,8 @@ def unchanged(spec, digests):
 
 def keep(spec, rows):
     """Record the fingerprints of written rows: (cells, identity, record digests, keys...)
-    each, identities distinct; a row whose record is not found is not recorded."""
+    each, identities distinct; a row whose record or state is not found is not recorded
+    (a fingerprint it had before keeps a state its record no longer has: never trusted)."""
     if not rows:
         return
     columns = list(zip(*rows, strict=True))
@@ -104,8 +118,11 @@ def keep(spec, rows):
     sql = (
         f"INSERT INTO {TABLE} (importer, cells, identity, record, record_id, scope_id, state) "
         f"SELECT %s, t.cells, t.identity, t.record, {spec.record_id}, {spec.scope_id}, "
-        f"coalesce({state}, '') "
+        "stored.state "
         f"FROM unnest({unnest}) AS t({', '.join(names)}) {spec.join} "
+        # (An inner join: the state is computed for the rows' records only, not for every
+        # record of the table before the join, as a LEFT JOIN's placeholder would be.)
+        f"JOIN LATERAL ({state}) AS stored(state) ON TRUE "
         "ON CONFLICT (importer, identity) DO UPDATE SET cells = EXCLUDED.cells, "
         "record = EXCLUDED.record, record_id = EXCLUDED.record_id, "
         "scope_id = EXCLUDED.scope_id, state = EXCLUDED.state"

@@ -316,11 +316,11 @@ STAKEHOLDER_FINGERPRINTS = FingerprintSpec(
     record_id="s.id",
     scope_id="t.k2",
     state=(
-        "(SELECT md5(x.xmin::text || x.updated::text || x.version || c.identity_key)"
+        "SELECT md5(x.xmin::text || x.updated::text || x.version || c.identity_key)"
         " FROM stakeholders_stakeholder x"
         " JOIN stakeholders_clustermembership m ON m.stakeholder_id = x.id"
         " JOIN clusters_cluster c ON c.id = m.cluster_id"
-        " WHERE x.id = {record_id} AND m.cluster_id = {scope_id})"
+        " WHERE x.id = {record_id} AND m.cluster_id = {scope_id}"
     ),
 )
 # A relationship row is unchanged while the relationship is as the import left it (its row
@@ -335,7 +335,7 @@ RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
     ),
     record_id="r.id",
     state=(
-        "(SELECT md5(x.xmin::text || x.updated::text || c.identity_key || a.identity_key"
+        "SELECT md5(x.xmin::text || x.updated::text || c.identity_key || a.identity_key"
         " || b.identity_key)"
         " FROM stakeholders_relationship x JOIN clusters_cluster c ON c.id = x.cluster_id"
         " JOIN stakeholders_stakeholder a ON a.id = x.source_id"
@@ -345,7 +345,7 @@ RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
         # probes, which the planner cannot turn into a scan of the cluster's members.
         " AND (SELECT count(*) FROM stakeholders_clustermembership m"
         " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id IN (x.source_id, x.target_id))"
-        " = 2)"
+        " = 2"
     ),
 )
 

@@ -42,18 +42,22 @@ REFRESH_CHUNK = 500
 # a relationship whose both ends are members (as cluster_graph reads the network).
 SUMMARY_SQL = """
 WITH member AS (
-    SELECT m.cluster_id, m.stakeholder_id, s.kind
+    -- Each member's kind by its primary key (a scalar subquery: one index probe a member;
+    -- as a join, the planner read all million stakeholders to hash them).
+    SELECT m.cluster_id, m.stakeholder_id,
+        (SELECT s.kind FROM stakeholders_stakeholder s WHERE s.id = m.stakeholder_id) AS kind
     FROM stakeholders_clustermembership m
-    JOIN stakeholders_stakeholder s ON s.id = m.stakeholder_id
     WHERE {member_where}
 ), edge AS (
+    -- Both ends members of the cluster (never the same stakeholder; one membership per
+    -- cluster and stakeholder): a scalar count, two index probes a relationship, which the
+    -- planner cannot turn into a hash of every membership.
     SELECT r.cluster_id, r.source_id, r.target_id, r.kind
     FROM stakeholders_relationship r
-    JOIN stakeholders_clustermembership ms
-        ON ms.cluster_id = r.cluster_id AND ms.stakeholder_id = r.source_id
-    JOIN stakeholders_clustermembership mt
-        ON mt.cluster_id = r.cluster_id AND mt.stakeholder_id = r.target_id
     WHERE {edge_where}
+        AND (SELECT count(*) FROM stakeholders_clustermembership m
+            WHERE m.cluster_id = r.cluster_id AND m.stakeholder_id IN (r.source_id, r.target_id)
+        ) = 2
 ), link AS (
     SELECT cluster_id, count(*) AS links,
         count(DISTINCT (least(source_id, target_id), greatest(source_id, target_id))) AS pairs

@@ -3,10 +3,15 @@ and only while what they wrote is as they left it: a record changed by any other
 a cluster renamed, a member removed or a region added sends the row the ordinary way, so the
 outcome and what is stored are exactly those of reading every row."""
 
+from types import SimpleNamespace
+
 import pytest
+from django.contrib import admin
 from django.db.models import Count
+from django.test import RequestFactory
 
 from clusters import services as cluster_services
+from clusters.admin import ClusterFigureAdmin
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterFigure, Region
 from common.models import ImportFingerprint
@@ -114,14 +119,49 @@ def test_a_membership_removed_since_is_made_again(imported):
     assert ClusterMembership.objects.filter(stakeholder__name="Brass Works").exists()
 
 
-def test_a_figure_edited_since_is_read_again(imported):
+def change_figure_in_the_admin(figure, **changes):
+    """Save `figure` with `changes` as the admin's figure page does (its save_model)."""
+    form = SimpleNamespace(changed_data=list(changes))
+    for name, value in changes.items():
+        setattr(figure, name, value)
+    request = RequestFactory().post("/admin/")
+    request.user = CuratorFactory()
+    ClusterFigureAdmin(ClusterFigure, admin.site).save_model(request, figure, form, change=True)
+
+
+def test_a_figure_edited_in_the_admin_is_read_again(imported):
     """A curator changed a figure in the admin: the file's row puts the file's back."""
     figure = ClusterFigure.objects.get(cluster__product="Knitwear", measure="enterprise_count")
-    figure.value = 1000
-    figure.save()
+    change_figure_in_the_admin(figure, value=1000)
     importer, result = run(CountingClusters, CLUSTERS)
     assert importer.read == 1
     assert result.summary() == "created 0, updated 1, unchanged 1"
+
+
+def test_a_figure_moved_to_another_cluster_in_the_admin_reads_both_again(imported):
+    """Both clusters are re-saved (their current values refreshed), so both rows are read."""
+    figure = ClusterFigure.objects.get(cluster__product="Knitwear", measure="enterprise_count")
+    change_figure_in_the_admin(figure, cluster=Cluster.objects.get(product="Brassware"))
+    assert Cluster.objects.get(product="Knitwear").enterprise_count is None
+    importer, result = run(CountingClusters, CLUSTERS)
+    assert importer.read == 2
+    knitwear = Cluster.objects.get(product="Knitwear")
+    assert knitwear.enterprise_count == 1200
+
+
+def test_a_figure_recorded_through_the_services_is_read_again(imported):
+    """The site's edit page and the API record figures through cluster_record_figures."""
+    cluster = Cluster.objects.get(product="Brassware")
+    cluster_services.cluster_record_figures(
+        cluster=cluster,
+        values={"employment": 5000},
+        provenance=cluster_services.Provenance(
+            year="2023", source="a census", estimated=False, currency=""
+        ),
+    )
+    importer, result = run(CountingClusters, CLUSTERS)
+    assert importer.read == 1
+    assert result.summary() == "created 0, updated 0, unchanged 2"
 
 
 def test_a_cluster_written_by_a_query_update_is_read_again(imported):

@@ -1,0 +1,28 @@
+"""Drop the pattern index PostgreSQL's schema editor adds beside a unique slug
+(varchar_pattern_ops, for `LIKE 'prefix%'`): slugs are only ever looked up whole, by the
+unique index, and every imported cluster paid a write into this one for no reader."""
+
+from django.db import migrations
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    name = schema_editor._create_index_name("clusters_cluster", ["slug"], suffix="_like")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    name = schema_editor._create_index_name("clusters_cluster", ["slug"], suffix="_like")
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} "
+        "ON clusters_cluster (slug varchar_pattern_ops)"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("clusters", "0009_newest_figure_index")]
+
+    operations = [migrations.RunPython(drop, create)]
