@@ -406,3 +406,20 @@ def test_the_job_pages_of_exports_take_few_queries(
         assert editor_client.get(reverse("jobs:job_list")).status_code == 200
     with django_assert_max_num_queries(8):
         assert editor_client.get(job.get_absolute_url()).status_code == 200
+
+
+def test_a_curators_list_filtered_by_agency_exports_that_agencys_clusters(
+    client, db, run_worker, django_capture_on_commit_callbacks
+):
+    agency = factories.AgencyFactory()
+    kept = factories.ClusterFactory(agency=agency, status="submitted")
+    factories.ClusterFactory(status="published")
+    client.force_login(factories.CuratorFactory())
+    page = client.get(reverse("editing:cluster_list") + f"?agency={agency.slug}&status=")
+    assert [c.pk for c in page.context["clusters"]] == [kept.pk]
+    filters = hidden_filters(page.content.decode(), "clusters")
+    assert filters == f"agency={agency.slug}"
+    _job, rows = run_export(
+        client, django_capture_on_commit_callbacks, run_worker, "clusters", filters
+    )
+    assert [row[0] for row in rows[1:]] == [kept.product]
