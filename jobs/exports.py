@@ -163,18 +163,41 @@ def export_records(kind, *, user, query):
     return spec.columns(), spec.records(export_values(kind, user=user, query=query))
 
 
+# The largest id a row can have (bigint): a larger "id" is left as written, never looked up.
+MAX_ID = 2**63 - 1
+
+
+def _named(field, values):
+    """Return `values` of a filter by a row (slugs, or ids) as the rows' names where found
+    (one query); other filters' values as they are."""
+    queryset = getattr(field, "queryset", None)
+    if queryset is None or callable(queryset):
+        return values
+    key = field.extra.get("to_field_name") or "pk"
+    if key == "pk":
+        values_read = [v for v in values if v.isascii() and v.isdigit() and 0 < int(v) <= MAX_ID]
+    else:
+        values_read = values
+    rows = queryset.model._default_manager.filter(**{f"{key}__in": values_read})
+    names = {str(getattr(row, key)): str(row) for row in rows}
+    return [names.get(value, value) for value in values]
+
+
 def filters_in_words(kind, query):
     """Return the filters of `query` as [(label, values)] in the words of `kind`'s list
-    form (choices by their labels; slugs and words as given). Nothing is read."""
+    form: choices by their labels, a cluster, state or sector by its name (a query for each
+    such filter), words as given."""
     filters = export_spec(kind).filterset_class.base_filters
     data = QueryDict(query)
     words = []
     for name in data:
         field = filters.get(name)
-        choices = dict(field.extra.get("choices") or ()) if field is not None else {}
-        values = ", ".join(str(choices.get(value, value)) for value in data.getlist(name))
+        values = data.getlist(name)
+        if field is not None:
+            choices = dict(field.extra.get("choices") or ())
+            values = [str(choices.get(value, value)) for value in _named(field, values)]
         label = field.label if field is not None and field.label else name
-        words.append((str(label), values))
+        words.append((str(label), ", ".join(values)))
     return words
 
 
