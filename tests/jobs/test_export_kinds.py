@@ -9,6 +9,7 @@ import re
 from html import unescape
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from clusters.choices import PublicationStatus
@@ -423,3 +424,34 @@ def test_a_curators_list_filtered_by_agency_exports_that_agencys_clusters(
         client, django_capture_on_commit_callbacks, run_worker, "clusters", filters
     )
     assert [row[0] for row in rows[1:]] == [kept.product]
+
+
+@pytest.mark.parametrize(
+    ("list_url", "kind", "query", "expected"),
+    [
+        ("clusters:cluster_list", "clusters", "q=published", {"Published"}),
+        ("stakeholders:stakeholder_list", "stakeholders", "kind=institution", {"Shared bank"}),
+        ("relationships:relationship_list", "relationships", "kind=buys_from", {"Public dyer"}),
+    ],
+)
+def test_the_public_lists_offer_an_editor_their_export_as_a_job(
+    list_url,
+    kind,
+    query,
+    expected,
+    editor_client,
+    world,
+    run_worker,
+    django_capture_on_commit_callbacks,
+):
+    """The public list as filtered, for an editor (never for an anonymous visitor): the
+    job's rows are the list's (their agency's unpublished ones would come too)."""
+    address = reverse(list_url) + "?" + query
+    assert reverse("jobs:job_export") not in Client().get(address).content.decode()
+    page = editor_client.get(address).content.decode()
+    filters = hidden_filters(page, kind)
+    assert filters == query
+    _job, rows = run_export(
+        editor_client, django_capture_on_commit_callbacks, run_worker, kind, filters
+    )
+    assert {row[0] for row in rows[1:]} == expected
