@@ -37,6 +37,8 @@ from .progress import Progress
 
 logger = logging.getLogger(__name__)
 ERROR_BATCH = 5000
+# A list's filters are a few words and names; more is no list's query string.
+MAX_FILTERS_LENGTH = 4000
 
 
 def job_dir():
@@ -126,6 +128,8 @@ def job_export_create(*, user, kind=ExportKind.CLUSTERS, filters=""):
     filter is invalid; a ValueError for an unknown kind."""
     kind = ExportKind(kind)
     query = filter_query(filters)
+    if len(query) > MAX_FILTERS_LENGTH:
+        raise ValidationError(f"filters: more than {MAX_FILTERS_LENGTH} characters")
     total = export_values(kind, user=user, query=query).count()
     job = Job(
         user=user,

@@ -265,6 +265,7 @@ def test_stakeholder_filters_keep_the_same_rows_as_the_list(
         ("stakeholders", "kind=bogus", "kind:"),
         ("clusters", "enterprise_count_min=lots", "enterprise_count_min:"),
         ("relationships", "cluster=no-such-cluster", "cluster:"),
+        ("stakeholders", "q=" + "silk+" * 1000, "more than 4000 characters"),
     ],
 )
 def test_an_invalid_filter_is_said_and_no_job_is_made(editor_client, world, kind, filters, said):
