@@ -26,6 +26,7 @@ from stakeholders.exports import (
     stakeholder_export_values,
 )
 from stakeholders.filtersets import RelationshipFilterSet, StakeholderFilterSet
+from stakeholders.models import Stakeholder
 from stakeholders.permissions import membership_policy, relationship_policy, stakeholder_policy
 
 from .choices import ExportKind
@@ -60,17 +61,24 @@ def _cluster_rows(user):
     return _visible_clusters(user).order_by("product", "place", "pk")
 
 
-def _cluster_values(user, clusters):
-    return clusters
+def _filters_given(filterset):
+    return any(value not in (None, "", [], ()) for value in filterset.form.cleaned_data.values())
+
+
+def _cluster_values(user, filterset):
+    return filterset.qs
 
 
 def _stakeholder_rows(user):
     return stakeholder_policy.instances_user_has_permission_for(user, VIEW)
 
 
-def _stakeholder_values(user, stakeholders):
-    # One row per membership the user may see of each stakeholder kept by the filters.
+def _stakeholder_values(user, filterset):
+    # One row per membership the user may see of each stakeholder kept by the filters; a
+    # stakeholder of such a membership is one the user may see, so without filters the
+    # memberships are not joined to the stakeholders a second time.
     memberships = membership_policy.instances_user_has_permission_for(user, VIEW)
+    stakeholders = filterset.qs if _filters_given(filterset) else Stakeholder.objects.all()
     return stakeholder_export_values(stakeholders, memberships)
 
 
@@ -78,15 +86,15 @@ def _relationship_rows(user):
     return relationship_policy.instances_user_has_permission_for(user, VIEW)
 
 
-def _relationship_values(user, relationships):
-    return relationship_export_values(relationships)
+def _relationship_values(user, filterset):
+    return relationship_export_values(filterset.qs)
 
 
 @dataclass(frozen=True)
 class ExportSpec:
-    """One kind of export: the FilterSet of its list, the rows a user may see (`rows`), the
-    queryset of what is written of those kept by the filters (`values`), how it is read
-    (`records`) and its columns."""
+    """One kind of export: the FilterSet of its list, the rows a user may see (`rows`, the
+    FilterSet's queryset), the queryset of what is written given the bound FilterSet
+    (`values`), how it is read (`records`) and its columns."""
 
     filterset_class: type
     rows: Callable
@@ -153,7 +161,7 @@ def export_values(kind, *, user, query):
     """Return the queryset of what an export of `kind` writes for `user` with the filters of
     `query` (count it for the rows in all); a ValidationError when a filter is invalid."""
     filterset = export_filterset(kind, user=user, query=query)
-    return export_spec(kind).values(user, filterset.qs)
+    return export_spec(kind).values(user, filterset)
 
 
 def export_records(kind, *, user, query):
