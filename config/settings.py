@@ -399,6 +399,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REGISTRY_JOB_ROWS = int(os.environ.get("REGISTRY_JOB_ROWS", "2000"))
 # A running job whose worker has not reported for this long was interrupted (killed).
 REGISTRY_JOB_STALE_SECONDS = int(os.environ.get("REGISTRY_JOB_STALE_SECONDS", "30"))
+# How long a job keeps its file: an upload checked but never confirmed (hours), an export
+# (days). `manage.py prune_jobs` (daily) removes older ones; the jobs are kept.
+REGISTRY_JOB_CHECK_KEEP_HOURS = int(os.environ.get("REGISTRY_JOB_CHECK_KEEP_HOURS", "24"))
+REGISTRY_JOB_EXPORT_KEEP_DAYS = int(os.environ.get("REGISTRY_JOB_EXPORT_KEEP_DAYS", "7"))
 # A job's progress is published outside its transaction through a cache that the web
 # servers and the workers share: the default cache when it is shared (Redis, the file
 # cache of `make serve`), else a file cache in var/cache/jobs (`make run`, the tests).

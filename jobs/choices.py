@@ -12,6 +12,14 @@ class JobKind(models.TextChoices):
     EXPORT = "export", _("Export")
 
 
+class ExportKind(models.TextChoices):
+    """What an export job writes (kept in the job's `file_format`)."""
+
+    CLUSTERS = "clusters", _("Clusters")
+    STAKEHOLDERS = "stakeholders", _("Stakeholders")
+    RELATIONSHIPS = "relationships", _("Relationships")
+
+
 class JobState(models.TextChoices):
     """Where a job is: queued, running, then done or failed; interrupted if its worker died."""
 

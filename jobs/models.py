@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import TimeStampedModel
 
-from .choices import FINISHED_STATES, JobKind, JobState
+from .choices import FINISHED_STATES, ExportKind, JobKind, JobState
 
 
 class Job(TimeStampedModel):
@@ -34,6 +34,10 @@ class Job(TimeStampedModel):
     file_path = models.CharField(_("stored file"), max_length=500, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # An export's filters: the query string of the list it was asked from (`q=silk&kind=…`).
+    filters = models.TextField(_("filters"), blank=True)
+    # When jobs.services.jobs_prune removed the job's file (the row is kept, the page says so).
+    file_removed = models.DateTimeField(_("file removed"), null=True, blank=True)
     # A check of a big upload (the preview: validated and counted, nothing written), which
     # the user then confirms into the import itself (`confirmed_as`).
     dry_run = models.BooleanField(_("check only"), default=False)
@@ -72,6 +76,12 @@ class Job(TimeStampedModel):
     def is_finished(self):
         """Return whether the job has ended (done, failed or interrupted)."""
         return self.state in FINISHED_STATES
+
+    def export_kind_label(self):
+        """Return what an export job writes, in words ("Stakeholders")."""
+        if self.file_format in ExportKind.values:
+            return ExportKind(self.file_format).label
+        return self.file_format
 
     def summary(self):
         """Return the outcome line: 'created N, updated N, unchanged N'."""

@@ -8,14 +8,17 @@ leaves neither the work nor an outcome, and the lock says, on PostgreSQL, that t
 is alive for as long as it holds it (jobs.selectors.jobs_mark_interrupted).
 """
 
+import contextlib
 import logging
 import shutil
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -23,16 +26,19 @@ from django.utils import timezone
 from clusters.permissions import cluster_policy
 from clusters.services import clusters_reclassify
 from common.history import change_set
-from common.permissions import IMPORT, VIEW, is_curator
+from common.permissions import IMPORT, is_curator
 from common.tabular import TableError, iter_csv_records, open_table
 
-from .choices import JobKind, JobState
+from .choices import FINISHED_STATES, ExportKind, JobKind, JobState
+from .exports import export_records, export_values, filter_query
 from .imports import IMPORTERS, importer_for
 from .models import Job, JobError
 from .progress import Progress
 
 logger = logging.getLogger(__name__)
 ERROR_BATCH = 5000
+# A list's filters are a few words and names; more is no list's query string.
+MAX_FILTERS_LENGTH = 4000
 
 
 def job_dir():
@@ -113,16 +119,26 @@ def job_reclassify_create(*, user, reason, cluster_types=None):
 
 
 @transaction.atomic
-def job_export_create(*, user):
-    """Make a queued job writing every cluster `user` may see (their agency's drafts too) as
-    a CSV file of the public export's columns, to download from the job's page."""
+def job_export_create(*, user, kind=ExportKind.CLUSTERS, filters=""):
+    """Make a queued job writing the `kind` records `user` may see (their agency's
+    unpublished ones too), kept by the list filters of the query string `filters`, as a CSV
+    file of the public export's columns, to download from the job's page. Return the job.
+
+    Raise a ValidationError (every invalid filter, "name: message") and make no job when a
+    filter is invalid; a ValueError for an unknown kind."""
+    kind = ExportKind(kind)
+    query = filter_query(filters)
+    if len(query) > MAX_FILTERS_LENGTH:
+        raise ValidationError(f"filters: more than {MAX_FILTERS_LENGTH} characters")
+    total = export_values(kind, user=user, query=query).count()
     job = Job(
         user=user,
         kind=JobKind.EXPORT,
-        file_format="clusters",
-        filename=f"clusters-{timezone.localdate().isoformat()}.csv",
-        reason="export of the clusters",
-        total=_visible_clusters(user).count(),
+        file_format=kind,
+        filters=query,
+        filename=f"{kind}-{timezone.localdate().isoformat()}.csv",
+        reason=f"export of the {kind}",
+        total=total,
     )
     job.full_clean()
     job.save()
@@ -133,12 +149,6 @@ def job_export_create(*, user):
 def may_export(user):
     """Return whether `user` may ask for an export job (agency editors and curators)."""
     return cluster_policy.user_has_permission(user, IMPORT)
-
-
-def _visible_clusters(user):
-    return cluster_policy.instances_user_has_permission_for(user, VIEW).order_by(
-        "product", "place", "pk"
-    )
 
 
 def export_path(job):
@@ -197,6 +207,8 @@ def job_retry(*, job):
     """Queue an interrupted or failed job again (its file is still kept); return it."""
     if job.state not in (JobState.INTERRUPTED, JobState.FAILED) or job.error_count:
         raise ValueError("only an interrupted or failed job without row errors is retried")
+    if job.file_removed:
+        raise ValueError("the job's file was removed (jobs_prune): ask for it again")
     with transaction.atomic():
         updated = Job.objects.filter(pk=job.pk, state=job.state).update(
             state=JobState.QUEUED,
@@ -295,19 +307,32 @@ def _run_upload(job, progress):
 
 
 def _run_export(job, progress):
-    """Write the clusters the user may see now (rights re-checked) to the job's file: written
-    under another name and renamed at the end, so that a killed worker leaves no half file."""
-    from clusters.exports import cluster_export_records, export_columns
-
+    """Write the records the user may see now (rights re-checked), kept by the job's
+    filters, to the job's file: written under another name and renamed at the end, so that
+    a killed worker leaves no half file (and a failed one removes its part)."""
     user = _job_user(job)
+    if not may_export(user):
+        raise PermissionDenied("only agency editors and curators may export")
+    try:
+        columns, records = export_records(
+            job.file_format or ExportKind.CLUSTERS, user=user, query=job.filters
+        )
+    except ValidationError as exc:  # a filter named what is gone (a cluster deleted)
+        job.state = JobState.FAILED
+        job.message = "nothing exported: a filter is no longer valid: " + "; ".join(exc.messages)
+        return
     path = export_path(job)
     partial = path.with_suffix(".partial")
-    counted = _Counted(cluster_export_records(_visible_clusters(user)), progress)
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("\ufeff")  # Excel reads the file as UTF-8, as the public downloads
-        for piece in iter_csv_records(counted, export_columns()):
-            handle.write(piece)
-    partial.replace(path)
+    counted = _Counted(records, progress)
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            handle.write("\ufeff")  # Excel reads the file as UTF-8, as the public downloads
+            for piece in iter_csv_records(counted, columns):
+                handle.write(piece)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     progress(validated=counted.rows, written=counted.rows)
     job.file_path = str(path)
     job.total = job.created_count = counted.rows
@@ -343,3 +368,57 @@ def _run_reclassify(job, progress):
     job.state = JobState.DONE
     job.updated_count = changed
     job.unchanged_count = max(0, job.total - changed)
+
+
+# Keeping the files of jobs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemovedFile:
+    """A file that jobs_prune removed: its path, and the job it was kept for (or None for
+    the part of an export whose worker was killed)."""
+
+    path: str
+    job: Job | None
+
+
+def _prunable(now):
+    """Return the jobs whose files are past keeping at `now`: the checks never confirmed
+    (finished for REGISTRY_JOB_CHECK_KEEP_HOURS) and the exports (REGISTRY_JOB_EXPORT_KEEP_DAYS)."""
+    checks = Job.objects.filter(
+        kind=JobKind.UPLOAD,
+        dry_run=True,
+        confirmed_as=None,
+        state__in=FINISHED_STATES,
+        created__lt=now - timedelta(hours=settings.REGISTRY_JOB_CHECK_KEEP_HOURS),
+    )
+    exports = Job.objects.filter(
+        kind=JobKind.EXPORT,
+        state__in=FINISHED_STATES,
+        created__lt=now - timedelta(days=settings.REGISTRY_JOB_EXPORT_KEEP_DAYS),
+    )
+    return (checks | exports).exclude(file_path="")
+
+
+def jobs_prune(*, now=None):
+    """Remove the files of the unconfirmed checks and the exports past keeping (see
+    _prunable), and the parts of exports left by a killed worker for as long; keep the jobs,
+    marked `file_removed` (their pages say the file expired). Return the RemovedFiles."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked, so a check confirmed meanwhile (job_confirm) keeps the file it was given.
+        jobs = list(_prunable(now).select_for_update(skip_locked=True).order_by("created"))
+        Job.objects.filter(pk__in=[job.pk for job in jobs]).update(
+            file_path="", file_removed=now, updated=now
+        )
+    removed = []
+    for job in jobs:
+        Path(job.file_path).unlink(missing_ok=True)
+        removed.append(RemovedFile(job.file_path, job))
+    cutoff = (now - timedelta(hours=settings.REGISTRY_JOB_CHECK_KEEP_HOURS)).timestamp()
+    for partial in sorted(job_dir().glob("export-*.partial")):
+        with contextlib.suppress(FileNotFoundError):
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+                removed.append(RemovedFile(str(partial), None))
+    return removed

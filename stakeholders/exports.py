@@ -14,15 +14,17 @@ STAKEHOLDER_EXPORT_COLUMNS = (*STAKEHOLDER_COLUMNS, "slug", "cluster_slug")
 RELATIONSHIP_EXPORT_COLUMNS = RELATIONSHIP_COLUMNS
 
 
-def stakeholder_export_values(stakeholders):
-    """Return the memberships of the stakeholders queryset in published clusters as tuples
-    in STAKEHOLDER_EXPORT_COLUMNS order (a values_list: no model instances).
+def stakeholder_export_values(stakeholders, memberships=None):
+    """Return the memberships of the stakeholders queryset in published clusters (or those
+    of the `memberships` queryset, such as the ones a user may see) as tuples in
+    STAKEHOLDER_EXPORT_COLUMNS order (a values_list: no model instances).
 
     A stakeholder of such a membership is public, so `stakeholders` need not be restricted
     to the public ones (selectors.stakeholder_public): pass the filtered Stakeholder.objects,
     and when nothing filters them the membership list is not joined to them a second time.
     """
-    memberships = ClusterMembership.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
+    if memberships is None:
+        memberships = ClusterMembership.objects.filter(cluster__status=PublicationStatus.PUBLISHED)
     if stakeholders.query.where:  # not every stakeholder: only those the filters keep
         memberships = memberships.filter(stakeholder__in=stakeholders.order_by().values("pk"))
     return memberships.order_by(
@@ -48,10 +50,11 @@ def stakeholder_export_values(stakeholders):
     )
 
 
-def stakeholder_export_records(stakeholders, chunk_size=5000):
+def stakeholder_export_records(stakeholders, chunk_size=5000, memberships=None):
     """Yield one tuple in STAKEHOLDER_EXPORT_COLUMNS order per (stakeholder, published
-    cluster) of the stakeholders queryset, from one streamed query (a server-side cursor)."""
-    return stakeholder_export_values(stakeholders).iterator(chunk_size=chunk_size)
+    cluster) of the stakeholders queryset (or per membership of `memberships`, see
+    stakeholder_export_values), from one streamed query (a server-side cursor)."""
+    return stakeholder_export_values(stakeholders, memberships).iterator(chunk_size=chunk_size)
 
 
 def stakeholder_export_csv(stakeholders):

@@ -18,6 +18,7 @@ from clusters.exports import cluster_export_csv, cluster_export_records, export_
 from clusters.filtersets import ClusterFilterSet
 from common.exports import export_response
 from common.page_cache import kept_until_public_change
+from jobs.services import may_export
 from public import pagination
 
 PAGE_SIZE = 50
@@ -120,6 +121,9 @@ class FilteredListView(TemplateView):
     filter to relax."""
 
     filterset_class = None
+    # The kind of export job (jobs.choices.ExportKind) an editor may ask for of the list as
+    # filtered (a button beside the downloads), or None.
+    export_kind = None
     paginate_by = PAGE_SIZE
     # Read a page's primary keys first, then its rows (see CappedPaginator).
     load_page_by_pk = False
@@ -213,6 +217,9 @@ class FilteredListView(TemplateView):
             query=data,
             ordering=data.get("ordering", ""),
             export_query=_without(data, "page")[1:],
+            export_job_kind=self.export_kind
+            if self.export_kind and may_export(self.request.user)
+            else "",
         )
         return context
 
@@ -225,6 +232,7 @@ class ClusterListView(FilteredListView):
 
     template_name = "public/clusters/cluster_list.html"
     filterset_class = ClusterFilterSet
+    export_kind = "clusters"
     # A row's `figures_year` is a subquery: compute it for the page's rows only.
     load_page_by_pk = True
 

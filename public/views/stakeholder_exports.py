@@ -62,6 +62,7 @@ class RelationshipListView(FilteredListView):
 
     template_name = "public/stakeholders/relationship_list.html"
     filterset_class = RelationshipFilterSet
+    export_kind = "relationships"
     # A page's order needs the source's name only: sort the primary keys, then read the page's
     # rows with both ends and the cluster (see CappedPaginator).
     load_page_by_pk = True

@@ -19,6 +19,7 @@ class StakeholderListView(FilteredListView):
     template_name = "public/stakeholders/stakeholder_list.html"
     # Keeps the public stakeholders of `stakeholder_rows()`.
     filterset_class = PublicStakeholderFilterSet
+    export_kind = "stakeholders"
     # A page's order needs the name only: its primary keys come from the name index alone,
     # then its rows are read (see CappedPaginator).
     load_page_by_pk = True

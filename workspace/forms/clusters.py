@@ -240,7 +240,11 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
 class ClusterFilterForm(forms.Form):
     """Narrow the editor's list of clusters by status, words and (for curators) agency."""
 
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Product or place"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Product, place, district, state, sector or description"),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -7,15 +7,22 @@ A user sees only their own jobs and a curator every job; anyone else's job is no
 
 import contextlib
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from common.tabular import write_csv
 from jobs import selectors, services
-from jobs.choices import JobKind, JobState
+from jobs.choices import ExportKind, JobKind, JobState
+from jobs.exports import export_description
+from workspace.views.shared import safe_next
 
 PAGE_SIZE = 50
 SHOWN_ERRORS = 500
@@ -46,6 +53,7 @@ class JobListView(LoginRequiredMixin, View):
                 "page_range": paginator.get_elided_page_range(page.number),
                 "refresh": any(not job.is_finished for job in jobs),
                 "may_export": services.may_export(request.user),
+                "export_kinds": [(value, label.lower()) for value, label in ExportKind.choices],
                 "refresh_seconds": REFRESH_SECONDS,
             },
         )
@@ -67,7 +75,14 @@ class JobDetailView(LoginRequiredMixin, View):
                 "more_errors": max(0, job.error_count - len(errors)),
                 "refresh_seconds": REFRESH_SECONDS,
                 "can_retry": job.state in (JobState.INTERRUPTED, JobState.FAILED)
-                and not job.error_count,
+                and not job.error_count
+                and not job.file_removed,
+                "exported": export_description(job.file_format, job.filters)
+                if job.kind == JobKind.EXPORT
+                else "",
+                "may_export": job.kind == JobKind.EXPORT and services.may_export(request.user),
+                "check_keep_hours": settings.REGISTRY_JOB_CHECK_KEEP_HOURS,
+                "export_keep_days": settings.REGISTRY_JOB_EXPORT_KEEP_DAYS,
             },
         )
 
@@ -121,21 +136,41 @@ class JobConfirmView(LoginRequiredMixin, View):
 
 
 class JobExportView(LoginRequiredMixin, View):
-    """Queue an export of every cluster the user may see (drafts of their agency too)."""
+    """Queue an export of the records of a kind (`kind`: clusters, the default, stakeholders
+    or relationships) that the user may see, kept by a list's filters (`filters`, its query
+    string); an invalid filter is said on the page the request came from (`next`)."""
 
     def post(self, request):
         if not services.may_export(request.user):
             raise Http404
-        job = services.job_export_create(user=request.user)
+        kind = request.POST.get("kind") or ExportKind.CLUSTERS
+        if kind not in ExportKind.values:
+            return HttpResponseBadRequest(_("Unknown kind of export."))
+        try:
+            job = services.job_export_create(
+                user=request.user, kind=kind, filters=request.POST.get("filters", "")
+            )
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("Nothing exported: a filter is invalid (%(errors)s).")
+                % {"errors": "; ".join(exc.messages)},
+            )
+            return redirect(safe_next(request, reverse("jobs:job_list")))
         return redirect(job.get_absolute_url())
 
 
 class JobDownloadView(LoginRequiredMixin, View):
-    """The file an export job wrote (its requester's, or a curator's)."""
+    """The file an export job wrote (its requester's, or a curator's); once removed for age
+    (jobs_prune), the job's page, which says so."""
 
     def get(self, request, pk):
         job = _job_for(request, pk)
-        if job.kind != JobKind.EXPORT or job.state != JobState.DONE or not job.file_path:
+        if job.kind != JobKind.EXPORT or job.state != JobState.DONE:
+            raise Http404
+        if job.file_removed:
+            return redirect(job.get_absolute_url())
+        if not job.file_path:
             raise Http404
         try:
             handle = open(job.file_path, "rb")  # noqa: SIM115 (FileResponse closes it)

@@ -1,12 +1,14 @@
 """Editor pages of clusters: the list, enter, edit, delete, the detail page, submit for
 review and the history of changes."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,10 +18,12 @@ from django.views.generic import FormView, RedirectView, TemplateView
 from clusters import services, workflow
 from clusters.accounts import editor_agency_id
 from clusters.choices import PublicationStatus
+from clusters.filtersets import ClusterFilterSet
 from clusters.models import Agency
 from clusters.permissions import HISTORY, PUBLISH, SUBMIT, cluster_policy
 from common.history import change_set
 from common.permissions import ADD, CHANGE, DELETE
+from jobs.services import may_export
 from workspace import queries
 from workspace.forms import ClusterFilterForm, ClusterForm, ReviewForm, add_service_errors
 from workspace.history import cluster_history
@@ -47,17 +51,16 @@ class ClusterListView(PolicyRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        clusters = queries.managed_clusters(self.request.user)
+        user = self.request.user
+        clusters = queries.managed_clusters(user)
         form = ClusterFilterForm(self.request.GET or None, curator=self.curator)
         counts = queries.status_counts(clusters)
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            for word in data["q"].split():
-                clusters = clusters.filter(Q(product__icontains=word) | Q(place__icontains=word))
-            if data["status"]:
-                clusters = clusters.filter(status=data["status"])
-            if data.get("agency"):
-                clusters = clusters.filter(agency=data["agency"])
+        agency = None if self.curator else Agency.objects.filter(pk=editor_agency_id(user)).first()
+        filters = list_filters(form, agency=agency)
+        # The cluster FilterSet, as the public list's and the export job's (given `filters`).
+        filterset = ClusterFilterSet(QueryDict(filters), queryset=clusters)
+        if filterset.is_valid():
+            clusters = filterset.qs
         paginator = Paginator(clusters.order_by("-updated", "-pk"), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         labels = dict(workflow.Action.choices)
@@ -72,13 +75,25 @@ class ClusterListView(PolicyRequiredMixin, TemplateView):
                 (value, label, counts.get(value, 0)) for value, label in PublicationStatus.choices
             ],
             total=sum(counts.values()),
-            agency=None
-            if self.curator
-            else Agency.objects.filter(pk=editor_agency_id(self.request.user)).first(),
+            agency=agency,
             curator=self.curator,
-            may_add=cluster_policy.user_has_permission(self.request.user, ADD),
+            may_add=cluster_policy.user_has_permission(user, ADD),
+            may_export=may_export(user),
+            export_filters=filters,
         )
         return context
+
+
+def list_filters(form, *, agency):
+    """Return the ClusterFilterSet query string of the list's filter `form` (its status as
+    `publication_status`): the same clusters as the list when applied to those the user may
+    see, `agency` (an editor's own; None for a curator) standing for the list's scope."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    pairs = [("q", data.get("q", "")), ("publication_status", data.get("status", ""))]
+    chosen = agency or data.get("agency")
+    if chosen is not None:
+        pairs.append(("agency", chosen.slug))
+    return urlencode([(name, value) for name, value in pairs if value])
 
 
 class ClusterFormMixin:

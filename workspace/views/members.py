@@ -1,6 +1,8 @@
 """Editor pages of a cluster's members: link, enter and remove stakeholders, edit a
 stakeholder, record and remove relationships among the members."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from clusters import services
 from common.history import change_set
 from common.permissions import ADD, CHANGE, DELETE
+from jobs.services import may_export
 from stakeholders import services as stakeholder_services
 from stakeholders.permissions import (
     membership_policy,
@@ -52,6 +55,9 @@ class ClusterStakeholdersView(ClusterMixin, TemplateView):
             link_form=kwargs.get("link_form"),
             create_form=create_form,
             duplicate=duplicate,
+            # "Export these members" (a job): the stakeholder list's filter by cluster.
+            may_export=may_export(user),
+            export_filters=urlencode({"cluster": cluster.slug}),
             duplicate_linkable=duplicate is not None
             and candidates.filter(pk=duplicate.pk).exists(),
             editable_ids=set(
@@ -232,6 +238,9 @@ class ClusterRelationshipsView(ClusterMixin, TemplateView):
             relationships=queries.cluster_relationships(cluster),
             form=kwargs.get("form") or RelationshipForm(members=members),
             member_count=members.count(),
+            # "Export these relationships" (a job): the relationship list's filter by cluster.
+            may_export=may_export(self.request.user),
+            export_filters=urlencode({"cluster": cluster.slug}),
         )
         return context
 
