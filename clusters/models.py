@@ -375,3 +375,69 @@ class MergeRecord(models.Model):
 
     def __str__(self):
         return f"{self.merged_label} merged into {self.survivor_label}"
+
+
+class ClusterRevision(TimeStampedModel):
+    """A change an agency editor proposed to a published cluster, waiting for a curator.
+
+    The public keeps the reviewed values until a curator approves it (clusters.revisions).
+    `changes` holds what to apply, as plain data: {"fields": {name: value}, "figures":
+    [{measure, value, year, source, estimated, currency}], "members_added": [...],
+    "members_removed": [...], "relationships_added": [...], "relationships_removed":
+    [...], "networks_removed": [...]}; foreign keys are ids, with a label to show. An
+    editor has at most one pending revision per cluster: editing again amends it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_revisions"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
+    changes = models.JSONField(_("proposed changes"), default=dict)
+    base_version = models.PositiveIntegerField(
+        _("base version"), help_text=_("The version of the cluster the change was made on")
+    )
+    comment = models.TextField(_("curator's comment"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        indexes = [
+            models.Index(
+                fields=["updated"],
+                condition=models.Q(state="pending"),
+                name="revision_pending_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "author"],
+                condition=models.Q(state="pending"),
+                name="revision_one_pending_per_author",
+                violation_error_message=_("You already have a change waiting for review here."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cluster}: {self.get_state_display()} (#{self.pk})"
+
+    def get_absolute_url(self):
+        return reverse("editing:revision_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_pending(self):
+        """Return whether the revision still waits for a curator."""
+        return self.state == self.State.PENDING

@@ -11,6 +11,11 @@ class StakeholdersConfig(AppConfig):
         # columns (clusters knows nothing of stakeholders; this app adds them).
         from clusters.exports import ExportColumnGroup, register_export_columns
 
+        from . import revisions
+
+        # Proposed revisions keep, apply and show memberships, relationships and networks.
+        revisions.register()
+
         from .network.summary import (
             KEPT_VALUES,
             SUMMARY_COLUMNS,

@@ -52,6 +52,23 @@ urlpatterns = [
         name="stakeholder_edit",
     ),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/changes/", views.RevisionQueueView.as_view(), name="revision_queue"),
+    path("revisions/<int:pk>/", views.RevisionDetailView.as_view(), name="revision_detail"),
+    path(
+        "revisions/<int:pk>/approve/",
+        views.RevisionDecideView.as_view(decision="approve"),
+        name="revision_approve",
+    ),
+    path(
+        "revisions/<int:pk>/return/",
+        views.RevisionDecideView.as_view(decision="return"),
+        name="revision_return",
+    ),
+    path(
+        "revisions/<int:pk>/withdraw/",
+        views.RevisionWithdrawView.as_view(),
+        name="revision_withdraw",
+    ),
     path("merge/clusters/", views.ClusterMergeView.as_view(), name="cluster_merge"),
     path("merge/stakeholders/", views.StakeholderMergeView.as_view(), name="stakeholder_merge"),
 ]

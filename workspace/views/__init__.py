@@ -40,6 +40,12 @@ from workspace.views.members import (
     StakeholderEditView,
     StakeholderLinkView,
 )
+from workspace.views.revisions import (
+    RevisionDecideView,
+    RevisionDetailView,
+    RevisionQueueView,
+    RevisionWithdrawView,
+)
 from workspace.views.shared import (
     ClusterMixin,
     PolicyRequiredMixin,
@@ -70,6 +76,10 @@ __all__ = [
     "PolicyRequiredMixin",
     "RelationshipRemoveView",
     "ReviewQueueView",
+    "RevisionDecideView",
+    "RevisionDetailView",
+    "RevisionQueueView",
+    "RevisionWithdrawView",
     "StakeholderCreateView",
     "StakeholderEditView",
     "StakeholderLinkView",

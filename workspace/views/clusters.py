@@ -15,19 +15,25 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, RedirectView, TemplateView
 
-from clusters import services, workflow
+from clusters import revisions, services, workflow
 from clusters.accounts import editor_agency_id
 from clusters.choices import PublicationStatus
 from clusters.filtersets import ClusterFilterSet
-from clusters.models import Agency
+from clusters.models import Agency, Cluster
 from clusters.permissions import HISTORY, PUBLISH, SUBMIT, cluster_policy
 from common.history import change_set
-from common.permissions import ADD, CHANGE, DELETE
+from common.permissions import ADD, CHANGE, DELETE, is_curator
 from jobs.services import may_export
 from workspace import queries
 from workspace.forms import ClusterFilterForm, ClusterForm, ReviewForm, add_service_errors
 from workspace.history import cluster_history
-from workspace.views.shared import ClusterMixin, PolicyRequiredMixin, option_lists, review_auto_id
+from workspace.views.shared import (
+    ClusterMixin,
+    PolicyRequiredMixin,
+    option_lists,
+    review_auto_id,
+    review_message,
+)
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 100
@@ -183,6 +189,8 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
     def form_valid(self, form):
         cluster = self.get_cluster()
         data = form.cleaned_data
+        if revisions.review_needed(user=self.request.user, cluster=cluster):
+            return self.propose(form, cluster)
         try:
             with transaction.atomic(), change_set(user=self.request.user, reason="site: edit"):
                 region = services.region_get_or_create(state=data["state"], country=data["country"])
@@ -208,6 +216,48 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
             messages.success(self.request, _("Your changes are saved."))
         else:
             messages.info(self.request, _("Nothing changed: the record is as it was."))
+        return redirect("editing:cluster_detail", slug=cluster.slug)
+
+    def propose(self, form, cluster):
+        """Keep an editor's change to a published cluster as a proposed revision."""
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.check_version(
+                    model=Cluster,
+                    pk=cluster.pk,
+                    expected_version=data["version"],
+                    label=_("cluster"),
+                )
+                region = services.region_lookup(state=data["state"], country=data["country"])
+                if region is not None and region.pk is None:
+                    region = services.region_get_or_create(
+                        state=data["state"], country=data["country"]
+                    )
+                sector = services.sector_get_or_create(name=data["sector"])
+                changes = {
+                    "fields": revisions.field_changes(
+                        cluster=cluster, data=form.cluster_data(region=region, sector=sector)
+                    ),
+                    "figures": revisions.figure_changes(
+                        values=form.figures(), provenance=form.provenance()
+                    ),
+                }
+                revision = revisions.revision_propose(
+                    user=self.request.user, cluster=cluster, changes=changes
+                )
+        except services.StaleEdit as exc:
+            self.stale = True
+            form.add_error(None, exc.messages)
+            self.get_cluster(refresh=True)
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if revision is None:
+            messages.info(self.request, _("Nothing changed: the record is as it was."))
+        else:
+            messages.success(self.request, review_message())
         return redirect("editing:cluster_detail", slug=cluster.slug)
 
 
@@ -238,11 +288,27 @@ class ClusterDetailView(ClusterMixin, TemplateView):
                 and cluster_policy.user_has_permission(user, PUBLISH)
             ],
             review_form=kwargs.get("review_form") or ReviewForm(auto_id=review_auto_id(cluster)),
+            revisions=revision_panel(user, cluster),
             may_delete=cluster.status == PublicationStatus.DRAFT
             and not any(r.action == workflow.Action.APPROVED for r in cluster.reviews.all())
             and cluster_policy.user_has_permission_for_instance(user, DELETE, cluster),
         )
         return context
+
+
+def revision_panel(user, cluster):
+    """Return the proposed changes of `cluster` the user sees on its page: an editor their
+    own (the pending one with its diff, and the last returned one with the curator's
+    comment); a curator every pending one."""
+    rows = revisions.revisions_of(cluster)
+    if not is_curator(user):
+        rows = rows.filter(author=user)
+    rows = list(rows[:10])
+    returned = next((r for r in rows if r.state == r.State.RETURNED), None)
+    return {
+        "pending": [(r, revisions.revision_diff(r, cluster)) for r in rows if r.is_pending],
+        "returned": returned,
+    }
 
 
 class ClusterSubmitView(ClusterMixin, View):

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from clusters import services
+from clusters import revisions, services
 from common.history import change_set
 from common.permissions import ADD, CHANGE, DELETE
 from jobs.services import may_export
+from stakeholders import revisions as stakeholder_revisions
 from stakeholders import services as stakeholder_services
 from stakeholders.permissions import (
     membership_policy,
@@ -26,7 +27,13 @@ from stakeholders.permissions import (
 )
 from workspace import queries
 from workspace.forms import LinkForm, RelationshipForm, StakeholderForm, add_service_errors
-from workspace.views.shared import ClusterMixin, PolicyRequiredMixin, option_lists, safe_next
+from workspace.views.shared import (
+    ClusterMixin,
+    PolicyRequiredMixin,
+    option_lists,
+    propose_change,
+    safe_next,
+)
 
 # Stakeholders of a cluster ----------------------------------------------------------------
 
@@ -88,6 +95,12 @@ class StakeholderLinkView(ClusterStakeholdersView):
         if not form.is_valid():
             return self.render_page(link_form=form)
         stakeholder = form.cleaned_data["stakeholder"]
+        if revisions.review_needed(user=request.user, cluster=cluster):
+            added = stakeholder_revisions.member_added(
+                stakeholder=stakeholder, source=form.cleaned_data["source"]
+            )
+            propose_change(request, cluster, {"members_added": [added]})
+            return self.back()
         with change_set(user=request.user, reason="site: link stakeholder"):
             _membership, created = stakeholder_services.stakeholder_link_to_cluster(
                 stakeholder=stakeholder, cluster=cluster, source=form.cleaned_data["source"]
@@ -121,6 +134,13 @@ class StakeholderCreateView(ClusterStakeholdersView):
                 stakeholder = stakeholder_services.stakeholder_create(
                     **form.stakeholder_data(region=region)
                 )
+                if revisions.review_needed(user=request.user, cluster=cluster):
+                    # The new record is not public until its membership is approved.
+                    added = stakeholder_revisions.member_added(
+                        stakeholder=stakeholder, source=data["source"]
+                    )
+                    propose_change(request, cluster, {"members_added": [added]})
+                    return self.back()
                 stakeholder_services.stakeholder_link_to_cluster(
                     stakeholder=stakeholder, cluster=cluster, source=data["source"]
                 )
@@ -146,6 +166,10 @@ class MembershipRemoveView(ClusterStakeholdersView):
             .select_related("stakeholder"),
             pk=kwargs["pk"],
         )
+        if revisions.review_needed(user=request.user, cluster=cluster):
+            removed = stakeholder_revisions.member_removed(membership=membership)
+            propose_change(request, cluster, {"members_removed": [removed]})
+            return self.back()
         with change_set(user=request.user, reason="site: remove stakeholder"):
             removed = stakeholder_services.membership_delete(membership=membership)
         messages.success(
@@ -251,6 +275,17 @@ class ClusterRelationshipsView(ClusterMixin, TemplateView):
         form = RelationshipForm(request.POST, members=queries.member_stakeholders(cluster))
         if form.is_valid():
             data = form.cleaned_data
+            if revisions.review_needed(user=request.user, cluster=cluster):
+                added = stakeholder_revisions.relationship_added(
+                    source=data["source"],
+                    target=data["target"],
+                    kind=data["kind"],
+                    since=data["since"],
+                    until=data["until"],
+                    provenance=data["provenance"],
+                )
+                propose_change(request, cluster, {"relationships_added": [added]})
+                return HttpResponseRedirect(self.cluster_url("cluster_relationships"))
             try:
                 with change_set(user=request.user, reason="site: new relationship"):
                     relationship = stakeholder_services.relationship_create(
@@ -286,6 +321,10 @@ class RelationshipRemoveView(ClusterMixin, View):
             pk=kwargs["pk"],
         )
         label = str(relationship)
+        if revisions.review_needed(user=request.user, cluster=cluster):
+            removed = stakeholder_revisions.relationship_removed(relationship=relationship)
+            propose_change(request, cluster, {"relationships_removed": [removed]})
+            return HttpResponseRedirect(self.cluster_url("cluster_relationships"))
         with change_set(user=request.user, reason="site: remove relationship"):
             stakeholder_services.relationship_delete(relationship=relationship)
         messages.success(request, _("Removed: %(link)s.") % {"link": label})

@@ -16,14 +16,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from clusters import revisions
 from clusters.permissions import cluster_policy
 from common.history import change_set
 from common.permissions import ADD, CHANGE, DELETE
+from stakeholders import revisions as stakeholder_revisions
 from stakeholders.models import Network
 from stakeholders.network.map import cluster_networks
-from stakeholders.networks import network_delete, network_save
+from stakeholders.networks import network_delete, network_save, network_validate_members
 from stakeholders.permissions import network_policy
 from workspace.forms.networks import NetworkForm
+from workspace.views.shared import propose_change
 
 
 def add_service_errors(form, error):
@@ -112,6 +115,17 @@ class NetworkFormView(NetworkClusterMixin, FormView):
 
     def form_valid(self, form):
         network = form.save(commit=False)
+        cluster = self.get_cluster()
+        if revisions.review_needed(user=self.request.user, cluster=cluster):
+            members = list(form.cleaned_data["members"])
+            try:
+                network_validate_members(cluster=cluster, members=members)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                return self.form_invalid(form)
+            saved = stakeholder_revisions.network_saved(network=network, members=members)
+            propose_change(self.request, cluster, {"networks_saved": [saved]})
+            return redirect("networks:network_list", slug=cluster.slug)
         reason = "site: edit network" if network.pk else "site: new network"
         try:
             with change_set(user=self.request.user, reason=reason):
@@ -157,6 +171,11 @@ class NetworkDeleteView(NetworkClusterMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         network = self.get_network()
         name = network.name
+        cluster = self.get_cluster()
+        if revisions.review_needed(user=request.user, cluster=cluster):
+            removed = stakeholder_revisions.network_removed(network=network)
+            propose_change(request, cluster, {"networks_removed": [removed]})
+            return redirect("networks:network_list", slug=cluster.slug)
         with change_set(user=request.user, reason="site: delete network"):
             network_delete(network=network)
         messages.success(request, _("The network “%(name)s” is deleted.") % {"name": name})

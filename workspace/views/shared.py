@@ -1,5 +1,6 @@
 """Permission plumbing and helpers shared by the editor and curator pages."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from clusters import revisions
 from clusters.models import Region, Sector
 from clusters.permissions import cluster_policy
 from common.permissions import CHANGE, is_curator
@@ -70,3 +72,19 @@ def safe_next(request, default):
     ):
         return target
     return default
+
+
+def review_message():
+    """Return what an editor is told when their change waits for a curator."""
+    return _("Your change waits for a curator's review.")
+
+
+def propose_change(request, cluster, changes):
+    """Keep the signed-in editor's `changes` to the published `cluster` as (part of) their
+    pending revision and say so; return the revision."""
+    revision = revisions.revision_propose(user=request.user, cluster=cluster, changes=changes)
+    if revision is None:
+        messages.info(request, _("Nothing changed: the record is as it was."))
+    else:
+        messages.success(request, review_message())
+    return revision
