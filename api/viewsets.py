@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from api.exceptions import PreconditionFailed
 from api.permissions import policy_action
+from api.serializers.revisions import RevisionSerializer
+from clusters import revisions
 from common.history import change_set
 from common.permissions import is_curator
 
@@ -56,6 +58,23 @@ class PolicyViewSetMixin:
     @property
     def user_is_curator(self):
         return is_curator(self.request.user)
+
+    def proposed(self, cluster, changes):
+        """Return the answer to an editor's write to a published cluster: the write is kept
+        as their pending revision (clusters.revisions), 202 Accepted with it. None when
+        the user's writes apply at once (a curator, or a cluster not yet published), or
+        when the write changes nothing (the caller's services then find nothing to do).
+
+        `changes` is called only for a proposal: it returns the revision's data."""
+        if not revisions.review_needed(user=self.request.user, cluster=cluster):
+            return None
+        revision = revisions.revision_propose(
+            user=self.request.user, cluster=cluster, changes=changes()
+        )
+        if revision is None:
+            return None
+        body = RevisionSerializer(revision, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     def writing(self):
         """Return the change set a write runs in, so its history names the API user."""

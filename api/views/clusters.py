@@ -1,6 +1,7 @@
 """Viewsets of the cluster API. Reads come from selectors within the user's policy
 queryset; every write goes through clusters.services (or clusters.workflow)."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -22,12 +23,13 @@ from api.serializers.clusters import (
     SectorSerializer,
     TransitionSerializer,
 )
+from api.serializers.revisions import ACCEPTED_RESPONSE, PROPOSED_NOTE
 from api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
-from clusters import selectors, services, workflow
+from clusters import revisions, selectors, services, workflow
 from clusters.accounts import editor_agency_id
 from clusters.choices import Measure, PublicationStatus
 from clusters.filtersets import ClusterFilterSet
-from clusters.models import Agency, Benchmark, ClusterFigure, ClusterReview, Region, Sector
+from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import PUBLISH, SUBMIT, cluster_policy, figure_policy
 from jobs import services as job_services
 from stakeholders.network import map as maps
@@ -125,7 +127,8 @@ class ClusterViewSet(
 
     @extend_schema(
         summary="Replace a cluster's fields",
-        responses={200: ClusterSerializer, 412: STALE_RESPONSE},
+        responses={200: ClusterSerializer, 202: ACCEPTED_RESPONSE, 412: STALE_RESPONSE},
+        description=PROPOSED_NOTE,
     )
     def update(self, request, *args, partial=False, **kwargs):
         cluster = self.get_object()
@@ -144,15 +147,25 @@ class ClusterViewSet(
             raise ValidationError(
                 {"agency": _("Only a curator can move a cluster to another agency.")}
             )
-        with self.writing(), service_errors(CLUSTER_ERRORS):
+        with self.writing(), service_errors(CLUSTER_ERRORS), transaction.atomic():
             if "region" in data:
                 data["region"] = save_region(data["region"])
+            if revisions.review_needed(user=request.user, cluster=cluster):
+                services.check_version(
+                    model=Cluster, pk=cluster.pk, expected_version=expected, label=_("cluster")
+                )
+            accepted = self.proposed(
+                cluster, lambda: {"fields": revisions.field_changes(cluster=cluster, data=data)}
+            )
+            if accepted is not None:
+                return accepted
             services.cluster_update(cluster=cluster, data=data, expected_version=expected)
         return self.with_etag(Response(self.get_serializer(cluster).data), cluster)
 
     @extend_schema(
         summary="Change some of a cluster's fields",
-        responses={200: ClusterSerializer, 412: STALE_RESPONSE},
+        responses={200: ClusterSerializer, 202: ACCEPTED_RESPONSE, 412: STALE_RESPONSE},
+        description=PROPOSED_NOTE,
     )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
@@ -229,12 +242,16 @@ class ClusterFigureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Reg
 
     @extend_schema(
         summary="Record a figure",
-        responses={201: ClusterFigureSerializer, 200: ClusterFigureSerializer},
+        responses={
+            201: ClusterFigureSerializer,
+            200: ClusterFigureSerializer,
+            202: ACCEPTED_RESPONSE,
+        },
         description=(
             "Records the value with its year and source; the cluster's current value and "
             "classification follow. The same measure, year and source again updates that "
             "record; restating the current value adds nothing (200 with the record that "
-            "states it)."
+            "states it). " + PROPOSED_NOTE
         ),
     )
     def create(self, request, *args, **kwargs):
@@ -248,6 +265,16 @@ class ClusterFigureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Reg
             estimated=data.get("estimated", False),
             currency=data.get("currency", "INR"),
         )
+        accepted = self.proposed(
+            cluster,
+            lambda: {
+                "figures": revisions.figure_changes(
+                    values={measure: data["value"]}, provenance=provenance
+                )
+            },
+        )
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
             changed = services.cluster_record_figures(
                 cluster=cluster, values={measure: data["value"]}, provenance=provenance

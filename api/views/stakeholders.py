@@ -13,6 +13,7 @@ from api.exceptions import STALE_RESPONSE, service_errors
 from api.fields import save_region
 from api.filtersets.stakeholders import MembershipFilterSet, RelationshipFilterSet
 from api.pagination import RegistryCursorPagination
+from api.serializers.revisions import ACCEPTED_RESPONSE, PROPOSED_NOTE
 from api.serializers.stakeholders import (
     MembershipSerializer,
     RelationshipSerializer,
@@ -21,6 +22,7 @@ from api.serializers.stakeholders import (
 )
 from api.viewsets import RegistryViewSet, SlugOrIdLookupMixin, VersionedMixin, created
 from common.permissions import VIEW
+from stakeholders import revisions as stakeholder_revisions
 from stakeholders import services
 from stakeholders.filtersets import StakeholderFilterSet
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
@@ -135,7 +137,9 @@ class StakeholderViewSet(
     list=extend_schema(summary="List cluster memberships"),
     retrieve=extend_schema(summary="Read a membership"),
     destroy=extend_schema(
-        summary="Remove a stakeholder from a cluster (with its relationships there)"
+        summary="Remove a stakeholder from a cluster (with its relationships there)",
+        responses={204: None, 202: ACCEPTED_RESPONSE},
+        description=PROPOSED_NOTE,
     ),
 )
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet):
@@ -152,13 +156,32 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regist
 
     @extend_schema(
         summary="Make a stakeholder a member of a cluster",
-        responses={201: MembershipSerializer, 200: MembershipSerializer},
-        description="201 when new; 200 with the existing membership when it is already there.",
+        responses={
+            201: MembershipSerializer,
+            200: MembershipSerializer,
+            202: ACCEPTED_RESPONSE,
+        },
+        description=(
+            "201 when new; 200 with the existing membership when it is already there. "
+            + PROPOSED_NOTE
+        ),
     )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        accepted = self.proposed(
+            data["cluster"],
+            lambda: {
+                "members_added": [
+                    stakeholder_revisions.member_added(
+                        stakeholder=data["stakeholder"], source=data.get("source", "")
+                    )
+                ]
+            },
+        )
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
             membership, created = services.stakeholder_link_to_cluster(
                 stakeholder=data["stakeholder"],
@@ -170,6 +193,14 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regist
 
     def destroy(self, request, *args, **kwargs):
         membership = self.get_object()
+        accepted = self.proposed(
+            membership.cluster,
+            lambda: {
+                "members_removed": [stakeholder_revisions.member_removed(membership=membership)]
+            },
+        )
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
             services.membership_delete(membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -178,10 +209,26 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regist
 @extend_schema_view(
     list=extend_schema(summary="List relationships"),
     retrieve=extend_schema(summary="Read a relationship"),
-    create=extend_schema(summary="Record a relationship between two members of a cluster"),
-    update=extend_schema(summary="Replace a relationship's fields"),
-    partial_update=extend_schema(summary="Change some of a relationship's fields"),
-    destroy=extend_schema(summary="Delete a relationship"),
+    create=extend_schema(
+        summary="Record a relationship between two members of a cluster",
+        responses={201: RelationshipSerializer, 202: ACCEPTED_RESPONSE},
+        description=PROPOSED_NOTE,
+    ),
+    update=extend_schema(
+        summary="Replace a relationship's fields",
+        responses={200: RelationshipSerializer, 202: ACCEPTED_RESPONSE},
+        description=PROPOSED_NOTE,
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a relationship's fields",
+        responses={200: RelationshipSerializer, 202: ACCEPTED_RESPONSE},
+        description=PROPOSED_NOTE,
+    ),
+    destroy=extend_schema(
+        summary="Delete a relationship",
+        responses={204: None, 202: ACCEPTED_RESPONSE},
+        description=PROPOSED_NOTE,
+    ),
 )
 class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, RegistryViewSet):
     """Relationships in the clusters a user may see; written through the services."""
@@ -198,8 +245,14 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regi
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        accepted = self.proposed(
+            data["cluster"], lambda: {"relationships_added": [relationship_data(data)]}
+        )
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
-            relationship = services.relationship_create(**serializer.validated_data)
+            relationship = services.relationship_create(**data)
         return Response(self.get_serializer(relationship).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
@@ -216,6 +269,23 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regi
                     )
                 }
             )
+
+        def changes():
+            wanted = {
+                name: data.get(name, getattr(relationship, name))
+                for name in ("source", "target", "kind", "since", "until", "provenance")
+            }
+            return {
+                "relationships_removed": [
+                    stakeholder_revisions.relationship_removed(relationship=relationship)
+                ],
+                "relationships_added": [relationship_data(wanted)],
+            }
+
+        unchanged = all(getattr(relationship, name) == value for name, value in data.items())
+        accepted = None if unchanged else self.proposed(relationship.cluster, changes)
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
             services.relationship_update(relationship=relationship, data=data)
         return Response(self.get_serializer(relationship).data)
@@ -225,6 +295,28 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regi
 
     def destroy(self, request, *args, **kwargs):
         relationship = self.get_object()
+        accepted = self.proposed(
+            relationship.cluster,
+            lambda: {
+                "relationships_removed": [
+                    stakeholder_revisions.relationship_removed(relationship=relationship)
+                ]
+            },
+        )
+        if accepted is not None:
+            return accepted
         with self.writing(), service_errors():
             services.relationship_delete(relationship=relationship)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def relationship_data(data):
+    """Return the revision data of the relationship in `data` (validated fields)."""
+    return stakeholder_revisions.relationship_added(
+        source=data["source"],
+        target=data["target"],
+        kind=data["kind"],
+        since=data.get("since"),
+        until=data.get("until"),
+        provenance=data.get("provenance", ""),
+    )

@@ -417,7 +417,7 @@ def test_editor_may_not_change_status_or_agency_by_patch():
 def test_a_stale_if_match_is_412_and_changes_nothing():
     """An edit based on an old version is refused (If-Match or the body's `version`)."""
     user = editor()
-    cluster = factories.ClusterFactory(agency=user.agency_editor.agency)
+    cluster = factories.ClusterFactory(agency=user.agency_editor.agency, status="draft")
     api = token_client(user)
     url = f"/api/clusters/{cluster.slug}/"
     etag = api.get(url)["ETag"]
@@ -485,7 +485,7 @@ def test_workflow_submit_by_editor_publish_by_curator(anon):
 
 def test_editor_records_a_figure_and_the_classification_follows():
     user = editor()
-    cluster = factories.ClusterFactory(agency=user.agency_editor.agency)
+    cluster = factories.ClusterFactory(agency=user.agency_editor.agency, status="draft")
     api = token_client(user)
     body = {
         "cluster": cluster.slug,
@@ -652,7 +652,9 @@ def test_the_etag_a_gzip_client_receives_is_accepted_in_if_match():
     """GZipMiddleware weakens the ETag a gzip client receives (`W/"3"`): sent back in
     If-Match it still names the version read, so the edit is 200; a stale one is still 412."""
     user = editor()
-    cluster = factories.ClusterFactory(agency=user.agency_editor.agency, description="x" * 300)
+    cluster = factories.ClusterFactory(
+        agency=user.agency_editor.agency, description="x" * 300, status="draft"
+    )
     api = token_client(user)
     url = f"/api/clusters/{cluster.slug}/"
 

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from clusters import services as cluster_services
 from clusters.choices import PublicationStatus
 from stakeholders import services
 from stakeholders.choices import Kind
@@ -155,7 +156,7 @@ def test_editor_creates_a_stakeholder_in_own_cluster():
 def test_editor_creates_a_relationship_with_a_token(anon):
     """The documented script: two members of the editor's cluster, linked with a token."""
     user = editor()
-    cluster = own_cluster(user)
+    cluster = own_cluster(user, status="draft")
     supplier = member(cluster, name="Yarn Dealer", kind=Kind.SUPPLIER)
     maker = member(cluster, name="Knitting Unit")
     outsider = factories.StakeholderFactory(name="Outsider")
@@ -185,6 +186,7 @@ def test_editor_creates_a_relationship_with_a_token(anon):
     )
     assert dates.status_code == 400 and dates.json()["non_field_errors"]
     assert anon.post("/api/relationships/", body).status_code == 401
+    cluster_services.cluster_update(cluster=cluster, data={"status": "published"})  # a curator
     listed = anon.get("/api/relationships/", {"stakeholder": maker.slug})
     assert [row["id"] for row in results(listed)] == [relationship.pk]
 
@@ -212,7 +214,7 @@ def test_relationships_of_another_agency_are_not_found_for_writes():
 
 def test_editor_updates_and_deletes_own_relationship():
     user = editor()
-    relationship = factories.RelationshipFactory(cluster=own_cluster(user))
+    relationship = factories.RelationshipFactory(cluster=own_cluster(user, status="draft"))
     api = token_client(user)
     url = f"/api/relationships/{relationship.pk}/"
 
@@ -230,7 +232,7 @@ def test_editor_updates_and_deletes_own_relationship():
 
 def test_memberships_are_linked_and_removed_with_their_relationships():
     user = editor()
-    cluster = own_cluster(user)
+    cluster = own_cluster(user, status="draft")
     relationship = factories.RelationshipFactory(cluster=cluster)
     shared = member(factories.ClusterFactory(), name="Shared bank", kind=Kind.INSTITUTION)
     api = token_client(user)
