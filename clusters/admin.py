@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, Ver
 from common.history import change_set
 from common.permissions import is_curator
 
-from . import services, workflow
+from . import revisions, services, workflow
 from .accounts import editor_agency_id
 from .choices import PublicationStatus
 from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
@@ -33,6 +35,119 @@ CURRENT_FIGURE_FIELDS = (
     "annual_exports",
     "currency",
 )
+
+
+class ProposalAdminMixin:
+    """An agency editor's save of a published cluster's records in the admin is kept as
+    their pending revision (clusters.revisions) instead of being written; curators' saves
+    apply at once. Subclasses turn what was saved into revision data in `proposed_changes`
+    (and inline formsets in `formset_changes`)."""
+
+    def proposal_cluster(self, request, obj):
+        """Return the cluster whose change by this user must wait for review, or None."""
+        cluster = obj if isinstance(obj, Cluster) else getattr(obj, "cluster", None)
+        if cluster is None or cluster.pk is None:
+            return None
+        stored = Cluster.objects.filter(pk=cluster.pk).first()
+        return stored if revisions.review_needed(user=request.user, cluster=stored) else None
+
+    def propose(self, request, cluster, changes):
+        """Keep `changes` as (part of) the user's pending revision of `cluster`."""
+        request._proposal_cluster = cluster
+        revision = revisions.revision_propose(user=request.user, cluster=cluster, changes=changes)
+        if revision is not None:
+            request._proposed_revision = revision
+        return revision
+
+    def is_proposing(self, request):
+        return getattr(request, "_proposal_cluster", None) is not None
+
+    def formset_changes(self, request, formset):
+        """Return the revision data of an inline formset's changes ({} for none)."""
+        return {}
+
+    def propose_formsets(self, request, formsets):
+        """Propose what the inline formsets would have saved, as one amendment."""
+        changes = {}
+        for formset in formsets:
+            changes = revisions.merge_changes(changes, self.formset_changes(request, formset))
+        self.propose(request, request._proposal_cluster, changes)
+
+    def save_related(self, request, form, formsets, change):
+        if self.is_proposing(request):
+            self.propose_formsets(request, formsets)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if self.is_proposing(request):
+            return self.proposal_response(request, back=_changelist_url(self))
+        return super().response_delete(request, obj_display, obj_id)
+
+    def log_deletions(self, request, queryset):
+        if not self.is_proposing(request):
+            super().log_deletions(request, queryset)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.is_proposing(request):
+            return []  # nothing was saved (and the formsets know no saved objects)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        if not self.is_proposing(request):
+            super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not self.is_proposing(request):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.is_proposing(request):
+            return self.proposal_response(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.is_proposing(request):
+            return self.proposal_response(request)
+        return super().response_change(request, obj)
+
+    def proposal_response(self, request, back=None):
+        """Say that the change waits for review and go back (an add or a delete has no
+        record page to return to: the list)."""
+        if back is None and request.resolver_match.url_name.endswith("_add"):
+            back = _changelist_url(self)
+        revision = getattr(request, "_proposed_revision", None)
+        if revision is None:
+            self.message_user(request, _("Nothing changed: the record is as it was."))
+        else:
+            self.message_user(
+                request,
+                _(
+                    "Your change waits for review: a curator approves it before it is public "
+                    "(proposed change #%(id)s)."
+                )
+                % {"id": revision.pk},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(back or request.path)
+
+
+def _changelist_url(model_admin):
+    opts = model_admin.model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+
+def figure_data(cleaned):
+    """Return the revision data of a figure form's cleaned data."""
+    return {
+        "measure": cleaned["measure"],
+        "value": int(cleaned["value"]),
+        "year": cleaned.get("year") or "",
+        "source": cleaned.get("source") or "",
+        "estimated": bool(cleaned.get("estimated")),
+        "currency": cleaned.get("currency") or "",
+    }
 
 
 class ClusterFigureInline(PolicyChoicesMixin, admin.TabularInline):
@@ -97,7 +212,7 @@ class ClusterAdminForm(VersionedAdminForm):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
+class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     policy = cluster_policy
     form = ClusterAdminForm
     list_display = (
@@ -202,6 +317,17 @@ class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        cluster = self.proposal_cluster(request, obj) if change else None
+        if cluster is not None:
+            data = {
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in ClusterAdminForm.Meta.fields and name != "agency"
+            }
+            self.propose(
+                request, cluster, {"fields": revisions.field_changes(cluster=cluster, data=data)}
+            )
+            return
         if not change and not is_curator(request.user):
             obj.agency_id = editor_agency_id(request.user)
         with change_set(user=request.user):
@@ -219,9 +345,22 @@ class ClusterAdmin(PolicyAdminMixin, HistoryAdmin):
                 services.cluster_delete(cluster=cluster)
 
     def save_related(self, request, form, formsets, change):
+        if self.is_proposing(request):
+            self.propose_formsets(request, formsets)
+            return
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
             services.cluster_refresh_current_figures(cluster=form.instance)
+
+    def formset_changes(self, request, formset):
+        if formset.model is not ClusterFigure:
+            return super().formset_changes(request, formset)
+        figures = [
+            figure_data(f.cleaned_data)
+            for f in formset.forms
+            if f.has_changed() and f not in formset.deleted_forms and f.cleaned_data
+        ]
+        return {"figures": figures}
 
     @admin.action(description=_("Recompute the classification of the selected clusters"))
     def reclassify(self, request, queryset):
@@ -281,7 +420,7 @@ def merge_action(model_admin, request, queryset, merge, noun):
 
 
 @admin.register(ClusterFigure)
-class ClusterFigureAdmin(PolicyAdminMixin, HistoryAdmin):
+class ClusterFigureAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     policy = figure_policy
     list_display = ("cluster", "measure", "value", "currency", "year", "source", "estimated")
     list_filter = ("measure", "estimated", "year")
@@ -290,7 +429,18 @@ class ClusterFigureAdmin(PolicyAdminMixin, HistoryAdmin):
     list_select_related = ("cluster",)
     show_full_result_count = False
 
+    def has_delete_permission(self, request, obj=None):
+        """A figure of a published cluster is removed by curators only (an editor records
+        a newer figure instead, which a curator reviews)."""
+        if obj is not None and self.proposal_cluster(request, obj) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        cluster = self.proposal_cluster(request, obj)
+        if cluster is not None:
+            self.propose(request, cluster, {"figures": [figure_data(form.cleaned_data)]})
+            return
         # A figure moved to another cluster leaves the first one too: both are refreshed.
         moved_from = None
         if change and "cluster" in getattr(form, "changed_data", ()):
@@ -308,6 +458,16 @@ class ClusterFigureAdmin(PolicyAdminMixin, HistoryAdmin):
             services.cluster_refresh_current_figures(cluster=cluster)
 
     def delete_queryset(self, request, queryset):
+        if not is_curator(request.user):
+            # A published cluster's figures are removed by curators only (has_delete_permission).
+            kept = queryset.filter(cluster__status=PublicationStatus.PUBLISHED)
+            if kept.exists():
+                self.message_user(
+                    request,
+                    _("Figures of published clusters were kept: a curator removes those."),
+                    messages.WARNING,
+                )
+            queryset = queryset.exclude(pk__in=kept.values("pk"))
         clusters = list(Cluster.objects.filter(figures__in=queryset).distinct())
         with change_set(user=request.user):
             super().delete_queryset(request, queryset)

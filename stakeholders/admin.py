@@ -12,8 +12,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clusters import revisions as cluster_revisions
 from clusters.admin import ClusterAdmin as ClusterBaseAdmin
-from clusters.admin import merge_action
+from clusters.admin import ProposalAdminMixin, merge_action
 from clusters.models import Cluster
 from clusters.services import check_version
 from common.admin import (
@@ -26,7 +27,7 @@ from common.admin import (
 from common.history import change_set
 from common.permissions import is_curator
 
-from . import merging, networks, services
+from . import merging, networks, revisions, services
 from .models import ClusterMembership, Network, Relationship, Stakeholder
 from .network.measures import network_cache_invalidate
 from .permissions import (
@@ -81,6 +82,23 @@ class ClusterAdmin(ClusterBaseAdmin):
         super().save_related(request, form, formsets, change)
         network_cache_invalidate(form.instance.pk)
 
+    def formset_changes(self, request, formset):
+        if formset.model is not ClusterMembership:
+            return super().formset_changes(request, formset)
+        added, removed = [], []
+        for f in formset.forms:
+            if f in formset.deleted_forms:
+                if f.instance.pk is not None:
+                    removed.append(revisions.member_removed(membership=f.instance))
+            elif f.instance.pk is None and f.has_changed() and f.cleaned_data:
+                added.append(
+                    revisions.member_added(
+                        stakeholder=f.cleaned_data["stakeholder"],
+                        source=f.cleaned_data.get("source", ""),
+                    )
+                )
+        return {"members_added": added, "members_removed": removed}
+
     @admin.action(
         description=_("Merge the two selected duplicate clusters"), permissions=["curate"]
     )
@@ -88,7 +106,42 @@ class ClusterAdmin(ClusterBaseAdmin):
         return merge_action(self, request, queryset, merging.cluster_merge, "cluster")
 
 
-class MembershipInline(PolicyChoicesMixin, admin.TabularInline):
+class PublishedClusterFormSet(forms.BaseInlineFormSet):
+    """On a stakeholder's page, an agency editor may not add or remove memberships or
+    relationships of a published cluster: those changes wait for a curator's review, and
+    are proposed on the cluster's own page (or its admin page)."""
+
+    user = None
+
+    def clean(self):
+        super().clean()
+        if self.user is None:
+            return
+        for form in self.forms:
+            changed = form.has_changed() or form in self.deleted_forms
+            cluster = (form.cleaned_data or {}).get("cluster") or getattr(
+                form.instance, "cluster", None
+            )
+            if changed and cluster_revisions.review_needed(user=self.user, cluster=cluster):
+                raise ValidationError(
+                    _(
+                        "%(cluster)s is published: propose this change on the cluster's page, "
+                        "where a curator reviews it."
+                    )
+                    % {"cluster": cluster}
+                )
+
+
+class PublishedClusterInlineMixin:
+    formset = PublishedClusterFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
+
+
+class MembershipInline(PublishedClusterInlineMixin, PolicyChoicesMixin, admin.TabularInline):
     model = ClusterMembership
     fields = ("cluster", "source")
     autocomplete_fields = ("cluster",)
@@ -119,7 +172,9 @@ class RelationshipForm(forms.ModelForm):
         return cleaned
 
 
-class OutgoingRelationshipInline(PolicyChoicesMixin, admin.TabularInline):
+class OutgoingRelationshipInline(
+    PublishedClusterInlineMixin, PolicyChoicesMixin, admin.TabularInline
+):
     model = Relationship
     form = RelationshipForm
     fk_name = "source"
@@ -130,7 +185,9 @@ class OutgoingRelationshipInline(PolicyChoicesMixin, admin.TabularInline):
     verbose_name_plural = _("relationships from this stakeholder")
 
 
-class IncomingRelationshipInline(PolicyChoicesMixin, admin.TabularInline):
+class IncomingRelationshipInline(
+    PublishedClusterInlineMixin, PolicyChoicesMixin, admin.TabularInline
+):
     model = Relationship
     form = RelationshipForm
     fk_name = "target"
@@ -231,8 +288,50 @@ class StakeholderAdmin(PolicyAdminMixin, HistoryAdmin):
             network_cache_invalidate(cluster_id)
 
 
+class ProposedRowsMixin(ProposalAdminMixin):
+    """Memberships and relationships of a published cluster saved or deleted by an agency
+    editor in the admin become (part of) their pending revision."""
+
+    def saved_changes(self, obj, form, change):
+        raise NotImplementedError
+
+    def removed_changes(self, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        cluster = self.proposal_cluster(request, obj)
+        if change and cluster is None:
+            # Moved out of a published cluster: the old one must be reviewed too.
+            stored = type(obj).objects.select_related("cluster").get(pk=obj.pk)
+            cluster = self.proposal_cluster(request, stored)
+        if cluster is not None:
+            self.propose(request, cluster, self.saved_changes(obj, form, change))
+            return
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        cluster = self.proposal_cluster(request, obj)
+        if cluster is not None:
+            self.propose(request, cluster, self.removed_changes(obj))
+            return
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        rest = []
+        for obj in queryset.select_related("cluster"):
+            cluster = self.proposal_cluster(request, obj)
+            if cluster is not None:
+                self.propose(request, cluster, self.removed_changes(obj))
+            else:
+                rest.append(obj.pk)
+        if rest:
+            super().delete_queryset(request, queryset.filter(pk__in=rest))
+
+
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
+class ClusterMembershipAdmin(
+    ProposedRowsMixin, InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin
+):
     policy = membership_policy
     list_display = ("stakeholder", "stakeholder_kind", "cluster", "source")
     list_filter = ("stakeholder__kind",)
@@ -246,9 +345,23 @@ class ClusterMembershipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAd
     def stakeholder_kind(self, obj):
         return obj.stakeholder.get_kind_display()
 
+    def saved_changes(self, obj, form, change):
+        changes = {
+            "members_added": [
+                revisions.member_added(stakeholder=obj.stakeholder, source=obj.source)
+            ]
+        }
+        if change:
+            stored = ClusterMembership.objects.select_related("stakeholder").get(pk=obj.pk)
+            changes["members_removed"] = [revisions.member_removed(membership=stored)]
+        return changes
+
+    def removed_changes(self, obj):
+        return {"members_removed": [revisions.member_removed(membership=obj)]}
+
 
 @admin.register(Relationship)
-class RelationshipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
+class RelationshipAdmin(ProposedRowsMixin, InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
     policy = relationship_policy
     form = RelationshipForm
     list_display = ("source", "kind", "target", "cluster", "since", "until")
@@ -259,6 +372,27 @@ class RelationshipAdmin(InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def saved_changes(self, obj, form, change):
+        changes = {
+            "relationships_added": [
+                revisions.relationship_added(
+                    source=obj.source,
+                    target=obj.target,
+                    kind=obj.kind,
+                    since=obj.since,
+                    until=obj.until,
+                    provenance=obj.provenance,
+                )
+            ]
+        }
+        if change:
+            stored = Relationship.objects.select_related("source", "target").get(pk=obj.pk)
+            changes["relationships_removed"] = [revisions.relationship_removed(relationship=stored)]
+        return changes
+
+    def removed_changes(self, obj):
+        return {"relationships_removed": [revisions.relationship_removed(relationship=obj)]}
 
 
 class NetworkAdminForm(forms.ModelForm):
@@ -282,7 +416,7 @@ class NetworkAdminForm(forms.ModelForm):
 
 
 @admin.register(Network)
-class NetworkAdmin(PolicyAdminMixin, HistoryAdmin):
+class NetworkAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     policy = network_policy
     form = NetworkAdminForm
     list_display = ("name", "cluster", "joint_action", "status", "started")
@@ -292,11 +426,40 @@ class NetworkAdmin(PolicyAdminMixin, HistoryAdmin):
     list_select_related = ("cluster",)
 
     def save_model(self, request, obj, form, change):
+        cluster = self.proposal_cluster(request, obj)
+        if cluster is not None:
+            members = list(form.cleaned_data.get("members") or [])
+            saved = revisions.network_saved(network=obj, members=members)
+            self.propose(request, cluster, {"networks_saved": [saved]})
+            return
         with change_set(user=request.user):
             obj.full_clean()
             obj.save()
 
+    def delete_model(self, request, obj):
+        cluster = self.proposal_cluster(request, obj)
+        if cluster is not None:
+            self.propose(
+                request, cluster, {"networks_removed": [revisions.network_removed(network=obj)]}
+            )
+            return
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        rest = []
+        for network in queryset.select_related("cluster"):
+            cluster = self.proposal_cluster(request, network)
+            if cluster is not None:
+                removed = revisions.network_removed(network=network)
+                self.propose(request, cluster, {"networks_removed": [removed]})
+            else:
+                rest.append(network.pk)
+        if rest:
+            super().delete_queryset(request, queryset.filter(pk__in=rest))
+
     def save_related(self, request, form, formsets, change):
+        if self.is_proposing(request):
+            return
         with change_set(user=request.user):
             super().save_related(request, form, formsets, change)
             network_cache_invalidate(form.instance.cluster_id)

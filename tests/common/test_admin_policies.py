@@ -281,10 +281,10 @@ def test_editor_cannot_add_a_membership_outside_their_agency(client, world, clus
 
 def test_editor_may_link_a_visible_stakeholder_of_another_agency(client, world):
     """A stakeholder of another agency's published cluster may be linked to one's own."""
-    data = {"cluster": world.a_published.pk, "stakeholder": world.b_public_member.pk}
+    data = {"cluster": world.a_draft.pk, "stakeholder": world.b_public_member.pk}
     response = editor(client, world).post(admin_url(ClusterMembership, "add"), data)
     assert response.status_code == 302
-    assert world.a_published.memberships.filter(stakeholder=world.b_public_member).exists()
+    assert world.a_draft.memberships.filter(stakeholder=world.b_public_member).exists()
 
 
 def test_editor_cannot_move_their_membership_to_another_agencys_draft(client, world):
