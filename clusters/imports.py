@@ -12,11 +12,19 @@ from common.forms import (
     WholeNumberField,
     YesNoField,
 )
-from common.importing import CREATED, IDENTITY, UNCHANGED, UPDATED, RowError, RowImporter
+from common.importing import (
+    CREATED,
+    IDENTITY,
+    PROPOSED,
+    UNCHANGED,
+    UPDATED,
+    RowError,
+    RowImporter,
+)
 from common.permissions import CHANGE, VIEW, is_curator
 from common.text import collapse_spaces
 
-from . import services
+from . import revisions, services
 from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
 from .choices import (
@@ -319,6 +327,10 @@ class ClusterImporter(RowImporter):
             ):  # what cluster_update and cluster_record_figures would find: nothing to do
                 result.count(UNCHANGED, number, self.row_label(cleaned))
                 continue
+            if revisions.review_needed(user=self.user, cluster=cluster):
+                self._propose(cluster, data, values, provenance, figures.get(cluster.pk, ()))
+                result.count(PROPOSED, number, self.row_label(cleaned))
+                continue
             changed = services.cluster_update(cluster=cluster, data=data, rules=rules)
             changed |= services.cluster_record_figures(
                 cluster=cluster,
@@ -329,6 +341,28 @@ class ClusterImporter(RowImporter):
             result.count(UPDATED if changed else UNCHANGED, number, self.row_label(cleaned))
         if not result.error_count:
             clusters_create_bulk(new_clusters, rules=rules)
+
+    def _propose(self, cluster, data, values, provenance, figures):
+        """Keep the row's changes to a published cluster as the editor's pending revision:
+        the fields that differ, and the figures that would change something."""
+        changed_figures = {
+            measure: value
+            for measure, value in values.items()
+            if figures_would_change(
+                cluster=cluster,
+                values={measure: value},
+                provenance=provenance,
+                figures=[f for f in figures if f.measure == measure],
+            )
+        }
+        revisions.revision_propose(
+            user=self.user,
+            cluster=cluster,
+            changes={
+                "fields": revisions.field_changes(cluster=cluster, data=data),
+                "figures": revisions.figure_changes(values=changed_figures, provenance=provenance),
+            },
+        )
 
     @staticmethod
     def _cached(cache, key, make):

@@ -30,6 +30,9 @@ from .history import change_set
 from .tabular import TableError, open_table
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# A row an agency editor's import would change in a published cluster: kept as a proposed
+# revision for a curator instead of written (clusters.revisions).
+PROPOSED = "proposed"
 IDENTITY = "_identity"  # the key of a validated row's cleaned data holding its identity
 # ... and the digests of its cells, identity and record (common.fingerprints)
 FINGERPRINT = "_fingerprint"
@@ -63,6 +66,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    proposed: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -80,8 +84,10 @@ class ImportResult:
         return not self.error_count
 
     def summary(self):
-        """Return the one-line summary: 'created N, updated N, unchanged N'."""
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        """Return the one-line summary: 'created N, updated N, unchanged N' (then
+        ', proposed N' when an editor's import proposed changes to published records)."""
+        line = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        return f"{line}, proposed {self.proposed}" if self.proposed else line
 
     def count(self, outcome, row=None, label=""):
         """Add one row's outcome to the totals (and, given its number, to `rows`)."""
@@ -370,6 +376,7 @@ class RowImporter:
             result.add_error(RowError(1, "file", str(exc)))
         if result.error_count:
             result.created = result.updated = result.unchanged = result.row_count = 0
+            result.proposed = 0
             result.rows = []
             result.change_set_id = ""
         return result

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clusters import revisions as cluster_revisions
 from clusters import services as cluster_services
 from clusters.models import Cluster
 from clusters.permissions import cluster_policy
@@ -16,6 +17,8 @@ from common.fingerprints import FingerprintSpec
 from common.forms import CodeChoiceField, CodeField
 from common.importing import (
     IDENTITY,
+    PROPOSED,
+    UNCHANGED,
     RowError,
     RowImporter,
     identity_digest,
@@ -23,7 +26,7 @@ from common.importing import (
 from common.permissions import CHANGE
 from common.text import collapse_spaces
 
-from . import services
+from . import revisions, services
 from .bulk import (
     DETAIL_FIELDS,
     HiddenStakeholders,
@@ -34,7 +37,7 @@ from .bulk import (
 )
 from .choices import Kind, RelationshipType, Role
 from .import_fast import relationship_row_clean, stakeholder_row_clean
-from .models import ClusterMembership
+from .models import ClusterMembership, Relationship, Stakeholder
 from .permissions import stakeholder_policy
 
 STAKEHOLDER_COLUMNS = (
@@ -451,6 +454,11 @@ class StakeholderImporter(ClusterScopedImporter):
         rows, labels = [], []
         for number, cleaned in valid:
             cluster = cleaned["cluster"]
+            if cluster_revisions.review_needed(user=self.user, cluster=cluster):
+                outcome = self._propose_membership(number, cleaned, result)
+                if outcome is not None:
+                    result.count(outcome, number, f"{cleaned['name']} → {cluster}")
+                    continue
             region = cleaned["region"]
             if region is not None and region.pk is None:  # another country's, first use
                 region = cluster_services.region_get_or_create(
@@ -483,6 +491,40 @@ class StakeholderImporter(ClusterScopedImporter):
             return
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
+
+    def _propose_membership(self, number, cleaned, result):
+        """Keep a row's new membership of a published cluster as the editor's proposal.
+
+        Return its outcome; None for a stakeholder already a member (its row is written as
+        any other: the stakeholder's details are not the cluster's). A new stakeholder is
+        entered at once (nobody sees it before its membership is approved)."""
+        cluster = cleaned["cluster"]
+        stakeholder = Stakeholder.objects.filter(identity_key=cleaned[IDENTITY][0]).first()
+        if stakeholder is not None:
+            if ClusterMembership.objects.filter(cluster=cluster, stakeholder=stakeholder).exists():
+                return None
+            if not self._linkable([stakeholder]):
+                result.add_error(RowError(number, "name", services.hidden_duplicate_message()))
+                return UNCHANGED
+        else:
+            region = cleaned["region"]
+            if region is not None and region.pk is None:
+                region = cluster_services.region_get_or_create(
+                    state=region.name, country=region.country
+                )
+            details = {name: cleaned[name] for name in DETAIL_FIELDS if cleaned[name]}
+            stakeholder = services.stakeholder_create(
+                name=cleaned["name"],
+                kind=cleaned["kind"],
+                region=region,
+                source=cleaned["source"],
+                **details,
+            )
+        added = revisions.member_added(stakeholder=stakeholder, source=cleaned["source"])
+        cluster_revisions.revision_propose(
+            user=self.user, cluster=cluster, changes={"members_added": [added]}
+        )
+        return PROPOSED
 
 
 class RelationshipImportForm(ClusterReferenceForm):
@@ -570,6 +612,9 @@ class RelationshipImporter(ClusterScopedImporter):
         """Write every valid row in bulk (stakeholders.bulk)."""
         rows, labels = [], []
         for number, cleaned in valid:
+            if cluster_revisions.review_needed(user=self.user, cluster=cleaned["cluster"]):
+                result.count(self._propose_relationship(cleaned), number, self.row_label(cleaned))
+                continue
             labels.append((number, self.row_label(cleaned)))
             rows.append(
                 RelationshipRow(
@@ -585,3 +630,37 @@ class RelationshipImporter(ClusterScopedImporter):
         outcomes = relationships_import_bulk(rows, invalidated=self._invalidated)
         for (number, label), outcome in zip(labels, outcomes, strict=True):
             result.count(outcome, number, label)
+
+    def _propose_relationship(self, cleaned):
+        """Keep a row's new or changed relationship in a published cluster as the editor's
+        proposal; return its outcome."""
+        cluster = cleaned["cluster"]
+        ends = Stakeholder.objects.in_bulk(
+            [cleaned["source_stakeholder"].pk, cleaned["target_stakeholder"].pk]
+        )  # the import names members by their ids only (Member)
+        source, target = (ends[cleaned[f"{end}_stakeholder"].pk] for end in ("source", "target"))
+        wanted = {
+            "since": cleaned["since"],
+            "until": cleaned["until"],
+            "provenance": cleaned["source"],
+        }
+        existing = Relationship.objects.filter(
+            cluster=cluster, source=source, target=target, kind=cleaned["relationship"]
+        ).first()
+        if existing is not None and all(
+            getattr(existing, name) == value for name, value in wanted.items()
+        ):
+            return UNCHANGED
+        changes = {
+            "relationships_added": [
+                revisions.relationship_added(
+                    source=source, target=target, kind=cleaned["relationship"], **wanted
+                )
+            ]
+        }
+        if existing is not None:
+            changes["relationships_removed"] = [
+                revisions.relationship_removed(relationship=existing)
+            ]
+        cluster_revisions.revision_propose(user=self.user, cluster=cluster, changes=changes)
+        return PROPOSED
