@@ -158,22 +158,9 @@ def test_agency_enters_a_cluster_and_a_curator_publishes_it(reference_data, open
     for address in (cluster_path, f"{cluster_path}edit/", f"{cluster_path}stakeholders/"):
         assert status_of(other, address) == 404, address
 
-    # A curator approves it from the review queue; now it is public.
-    curator = sign_in(open_page(), "curator")
-    curator.click("header >> text=Review queue")
-    assert_accessible(curator)
-    item = curator.locator(".review-item", has_text="Hand-knotted carpets")
-    item.locator("button", has_text="Approve and publish").click()
-    assert "approved and published" in curator.inner_text("main")
-    visitor.goto("/clusters/")
-    assert "Hand-knotted carpets" in visitor.inner_text("main")
-    assert status_of(visitor, f"/clusters/{slug}/") == 200
-
-    # Published is readable by everyone but editable only by its agency and the curators.
-    assert status_of(other, f"/clusters/{slug}/") == 200
-    assert status_of(other, f"{cluster_path}edit/") == 404
-
-    # Two people edit the same cluster: the second save is refused, their typing kept.
+    # Two people edit the same cluster (submitted, not yet public: edits apply at once; a
+    # published cluster's edits are proposals, tests/e2e/test_revision_flow.py): the second
+    # save is refused, their typing kept.
     first = editor
     second = sign_in(open_page(), "editor-a")
     first.goto(f"{cluster_path}edit/")
@@ -188,6 +175,21 @@ def test_agency_enters_a_cluster_and_a_curator_publishes_it(reference_data, open
     assert first.input_value("#id_description") == "Typed in the first window"
     assert first.input_value("#id_district") == "Sant Ravidas Nagar"
     assert_accessible(first)
+
+    # A curator approves it from the review queue; now it is public.
+    curator = sign_in(open_page(), "curator")
+    curator.click("header >> text=Review queue")
+    assert_accessible(curator)
+    item = curator.locator(".review-item", has_text="Hand-knotted carpets")
+    item.locator("button", has_text="Approve and publish").click()
+    assert "approved and published" in curator.inner_text("main")
+    visitor.goto("/clusters/")
+    assert "Hand-knotted carpets" in visitor.inner_text("main")
+    assert status_of(visitor, f"/clusters/{slug}/") == 200
+
+    # Published is readable by everyone but editable only by its agency and the curators.
+    assert status_of(other, f"/clusters/{slug}/") == 200
+    assert status_of(other, f"{cluster_path}edit/") == 404
 
     # The history page shows each step, with who did it and why.
     first.goto(f"{cluster_path}history/")
