@@ -206,13 +206,36 @@ def test_a_tampered_confirmation_is_refused(editor_client, client):
 def test_stakeholder_upload_links_to_the_editors_clusters(editor_client, editor):
     """Stakeholders upload into a cluster of the editor's agency."""
     factories.ClusterFactory(
-        product="Hosiery", place="Ludhiana", agency=editor.agency, region=factories.region("Punjab")
+        product="Hosiery",
+        place="Ludhiana",
+        agency=editor.agency,
+        region=factories.region("Punjab"),
+        status="draft",
     )
     content = "name,kind,role,cluster_product,cluster_place,cluster_state\nKnitwear Club,association,industry_association,Hosiery,Ludhiana,Punjab\n"
     preview = upload(editor_client, content, name="s.csv", kind="stakeholders")
     assert "1 to create" in preview.content.decode()
     confirm(editor_client, preview)
     assert Cluster.objects.get().stakeholders.get().name == "Knitwear Club"
+
+
+def test_an_upload_into_a_published_cluster_is_proposed(editor_client, editor):
+    """An editor's upload changing a published cluster says it proposes, and writes a
+    pending revision instead of the cluster."""
+    from clusters.models import ClusterRevision
+
+    cluster = factories.ClusterFactory(
+        product="Hosiery", place="Ludhiana", agency=editor.agency, region=factories.region("Punjab")
+    )
+    content = "product,place,state,cluster_type,enterprise_count\nHosiery,Ludhiana,Punjab,industrial,900\n"
+    preview = upload(editor_client, content)
+    assert "will be proposed for a curator" in preview.content.decode()
+    done = confirm(editor_client, preview)
+    if done.status_code == 302:
+        done = editor_client.get(done["Location"])
+    assert "Proposed 1 change to published clusters" in done.content.decode()
+    assert ClusterRevision.objects.get(cluster=cluster).changes["figures"][0]["value"] == 900
+    assert Cluster.objects.get(pk=cluster.pk).enterprise_count is None
 
 
 # Limits: long cells, too many rows, workbooks that unpack to far more than they weigh --------
