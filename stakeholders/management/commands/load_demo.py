@@ -29,6 +29,9 @@ DEMO_FILES = (
     ("relationships", "faq_relationships.csv"),
 )
 
+# Uploaded by the demo editor after the accounts exist: a pending proposed revision.
+DEMO_PROPOSAL = "demo_proposed_relationships.csv"
+
 
 class Command(BaseCommand):
     help = "Load the demo clusters, stakeholders and accounts, unless they are loaded already."
@@ -67,9 +70,19 @@ class Command(BaseCommand):
         accounts.curator_create(
             username=DEMO_ACCOUNTS[1][0], password=DEMO_ACCOUNTS[1][1], email="curator@example.org"
         )
-        accounts.agency_editor_create(
+        editor = accounts.agency_editor_create(
             username=DEMO_ACCOUNTS[2][0],
             password=DEMO_ACCOUNTS[2][1],
             agency=agency,
             email="editor@example.org",
         )
+        # A change waiting for a curator (issue 13): the editor's upload of two relationships
+        # of a published cluster is kept as their proposed revision, not written.
+        result = RelationshipImporter(user=editor).run(
+            FIXTURES / DEMO_PROPOSAL, user=editor, reason=f"load_demo {DEMO_PROPOSAL}"
+        )
+        if result.errors:
+            raise CommandError(
+                f"{DEMO_PROPOSAL}: " + "; ".join(str(error) for error in result.errors[:5])
+            )
+        self.stdout.write(f"{DEMO_PROPOSAL} (by {editor}): {result.summary()}")
