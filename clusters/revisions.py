@@ -25,6 +25,7 @@ from common.permissions import is_curator
 
 from . import services
 from .choices import AMOUNT_MEASURES, Measure, PublicationStatus
+from .classification import classify
 from .models import Cluster, ClusterFigure, ClusterRevision, Region, Sector
 
 State = ClusterRevision.State
@@ -336,6 +337,31 @@ class FigureChange:
         return figure.display_value
 
 
+def _classification_after(cluster, changes, newest):
+    """Return (old reason, new reason) when approving would change the classification
+    (the newest figure of each measure wins, as in cluster_refresh_current_figures)."""
+    values = cluster.current_figures()
+    for proposed in changes.get("figures", []):
+        current = newest.get(proposed["measure"])
+        if current is None or services.year_sort_key(proposed.get("year")) >= (
+            services.year_sort_key(current.year)
+        ):
+            values[proposed["measure"]] = proposed["value"]
+    fields = changes.get("fields", {})
+    result = classify(
+        fields.get("cluster_type", cluster.cluster_type),
+        values,
+        services.benchmark_rules(),
+        country=fields.get("country", cluster.country),
+        currency=cluster.currency,
+    )
+    if result.status == cluster.classification_status and (
+        result.reason == cluster.classification_reason
+    ):
+        return None
+    return (cluster.classification_reason, result.reason)
+
+
 def revision_diff(revision, cluster=None):
     """Return the revision's changes against the cluster's values now: {"fields": [(label,
     old, new)], "figures": [FigureChange], "sections": [(heading, [(label, note)])],
@@ -389,6 +415,7 @@ def revision_diff(revision, cluster=None):
     return {
         "fields": fields,
         "figures": figures,
+        "classification": _classification_after(cluster, changes, newest),
         "sections": [(heading, rows) for heading, rows in sections if rows],
         "stale": is_stale(revision, cluster),
     }

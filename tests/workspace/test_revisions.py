@@ -121,6 +121,7 @@ def test_curator_sees_the_queue_and_the_field_by_field_diff(client, people, publ
     assert "2010-11" in body and "DC-MSME profile" in body  # the figure now
     assert "2019-20" in body and "Agency survey" in body  # the figure proposed
     assert "Approve" in body and "Return with comment" in body
+    assert "Classification once approved" in body and "150 enterprises" in body
 
 
 def test_approve_applies_reclassifies_and_names_proposer_and_approver(
