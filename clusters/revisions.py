@@ -173,9 +173,13 @@ def pending_revision(*, user, cluster):
 
 
 @transaction.atomic
-def revision_propose(*, user, cluster, changes):
+def revision_propose(*, user, cluster, changes, replace=()):
     """Keep `changes` to `cluster` by `user` as a pending revision, amending the one the
-    user has pending there; return it (None when `changes` change nothing)."""
+    user has pending there; return it (None when `changes` change nothing).
+
+    The sections named in `replace` take the place of the pending ones instead of amending
+    them (the edit form shows the pending fields, so what it sends is the whole of them).
+    A revision left with nothing to change is withdrawn."""
     changes = {name: value for name, value in changes.items() if value}
     revision = (
         ClusterRevision.objects.select_for_update()
@@ -188,8 +192,11 @@ def revision_propose(*, user, cluster, changes):
         revision = ClusterRevision(
             cluster=cluster, author=user, changes={}, base_version=cluster.version
         )
-    revision.changes = merge_changes(revision.changes, changes)
-    revision.full_clean(validate_constraints=False)
+    kept = {name: value for name, value in revision.changes.items() if name not in replace}
+    revision.changes = merge_changes(kept, changes)
+    if revision.pk is not None and is_empty(revision.changes):
+        revision.state = State.WITHDRAWN
+    revision.full_clean(exclude=["changes"], validate_constraints=False)
     revision.save()
     return revision
 

@@ -96,6 +96,28 @@ def test_editing_again_amends_the_same_revision(client, people, published):
     assert [f["value"] for f in revision.changes["figures"]] == [160]
 
 
+def test_the_edit_form_shows_the_pending_change_and_reverting_it_drops_it(
+    client, people, published
+):
+    """Editing again starts from the pending values; setting a field back to the reviewed
+    value takes it out of the revision (and an empty revision is withdrawn)."""
+    propose_figure(client, people, published, description="First try.")
+    form = page(client.get(url("cluster_edit", slug=published.slug)))
+    assert "First try." in form and "saving amends it" in form
+    revision = ClusterRevision.objects.get(cluster=published)
+    revisions.revision_propose(
+        user=people.own_editor, cluster=published, changes={}, replace=("figures",)
+    )
+    response = client.post(
+        url("cluster_edit", slug=published.slug),
+        edit_data(published, description="Reviewed text."),
+    )
+    assert response.status_code == 302
+    revision.refresh_from_db()
+    assert "fields" not in revision.changes
+    assert revision.state == State.WITHDRAWN
+
+
 def test_withdraw(client, people, published):
     """The author withdraws their pending revision; nothing is applied."""
     propose_figure(client, people, published)

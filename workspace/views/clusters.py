@@ -1,6 +1,7 @@
 """Editor pages of clusters: the list, enter, edit, delete, the detail page, submit for
 review and the history of changes."""
 
+from copy import copy
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -165,8 +166,25 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
 
     action = CHANGE
 
+    def pending_revision(self):
+        """Return the user's pending revision of the cluster (an editor's, once published)."""
+        if not hasattr(self, "_pending"):
+            cluster = self.get_cluster()
+            self._pending = None
+            if revisions.review_needed(user=self.request.user, cluster=cluster):
+                self._pending = revisions.pending_revision(user=self.request.user, cluster=cluster)
+        return self._pending
+
     def get_initial(self):
-        return ClusterForm.initial_for(self.get_cluster())
+        cluster = self.get_cluster()
+        pending = self.pending_revision()
+        if pending is None:
+            return ClusterForm.initial_for(cluster)
+        # The form shows the change waiting for review, so saving again amends it.
+        proposed = copy(cluster)
+        for name, value in revisions.decode_fields(pending.changes.get("fields", {})).items():
+            setattr(proposed, name, value)
+        return ClusterForm.initial_for(proposed)
 
     def get_form_kwargs(self):
         return {
@@ -183,6 +201,8 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
             cluster=cluster,
             figures=cluster.figures.order_by("measure", "-year", "-pk"),
             stale=getattr(self, "stale", False),
+            curator=self.curator,
+            pending_revision=self.pending_revision(),
         )
         return context
 
@@ -243,8 +263,9 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
                         values=form.figures(), provenance=form.provenance()
                     ),
                 }
+                # The form showed the pending values: its fields replace the pending ones.
                 revision = revisions.revision_propose(
-                    user=self.request.user, cluster=cluster, changes=changes
+                    user=self.request.user, cluster=cluster, changes=changes, replace=("fields",)
                 )
         except services.StaleEdit as exc:
             self.stale = True
@@ -256,6 +277,11 @@ class ClusterEditView(ClusterFormMixin, ClusterMixin, FormView):
             return self.form_invalid(form)
         if revision is None:
             messages.info(self.request, _("Nothing changed: the record is as it was."))
+        elif not revision.is_pending:
+            messages.info(
+                self.request,
+                _("Your change is withdrawn: nothing in it differs from the record any more."),
+            )
         else:
             messages.success(self.request, review_message())
         return redirect("editing:cluster_detail", slug=cluster.slug)
