@@ -77,7 +77,8 @@ class StakeholderViewSet(
     @extend_schema(
         summary="Create a stakeholder",
         request=StakeholderCreateSerializer,
-        responses={201: StakeholderSerializer},
+        responses={201: StakeholderSerializer, 202: ACCEPTED_RESPONSE},
+        description=("With `cluster`, the stakeholder becomes its member. " + PROPOSED_NOTE),
     )
     def create(self, request, *args, **kwargs):
         serializer = StakeholderCreateSerializer(
@@ -95,6 +96,20 @@ class StakeholderViewSet(
             if "region" in data:
                 data["region"] = save_region(data["region"])
             stakeholder = services.stakeholder_create(**data)
+            # A new member of a published cluster waits for review (the new record is not
+            # public before its membership is approved).
+            accepted = cluster and self.proposed(
+                cluster,
+                lambda: {
+                    "members_added": [
+                        stakeholder_revisions.member_added(
+                            stakeholder=stakeholder, source=stakeholder.source
+                        )
+                    ]
+                },
+            )
+            if accepted:
+                return accepted
             if cluster is not None:
                 services.stakeholder_link_to_cluster(
                     stakeholder=stakeholder, cluster=cluster, source=stakeholder.source

@@ -99,6 +99,21 @@ def test_figures_members_and_relationships_are_proposed(user, published):
     assert not ClusterMembership.objects.filter(stakeholder=newcomer, cluster=published).exists()
 
 
+def test_a_new_stakeholder_of_a_published_cluster_is_proposed(user, published):
+    """POST /api/stakeholders/ naming a published cluster enters the stakeholder (not yet
+    public) and proposes its membership: 202."""
+    api = token_client(user)
+    response = api.post(
+        "/api/stakeholders/",
+        {"name": "Knitwear Club", "kind": "association", "cluster": published.slug},
+    )
+    assert response.status_code == 202, response.content
+    assert response.json()["changes"]["members_added"][0]["label"] == "Knitwear Club"
+    assert not ClusterMembership.objects.filter(cluster=published).exists()
+    anonymous = token_client(factories.UserFactory())
+    assert anonymous.get("/api/stakeholders/", {"q": "Knitwear Club"}).json()["results"] == []
+
+
 def test_a_curators_write_applies_at_once(curator, published):
     api = token_client(curator)
     response = api.patch(f"/api/clusters/{published.slug}/", {"description": "Curated."})
@@ -126,6 +141,7 @@ def test_the_schema_documents_the_202(client):
         ("/api/clusters/{slug}/", "patch"),
         ("/api/clusters/{slug}/", "put"),
         ("/api/figures/", "post"),
+        ("/api/stakeholders/", "post"),
         ("/api/memberships/", "post"),
         ("/api/memberships/{id}/", "delete"),
         ("/api/relationships/", "post"),

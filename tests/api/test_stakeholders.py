@@ -124,7 +124,7 @@ def test_stakeholder_pages_follow_cursors_and_ordering():
 
 def test_editor_creates_a_stakeholder_in_own_cluster():
     user = editor()
-    cluster = own_cluster(user)
+    cluster = own_cluster(user, status="draft")
     api = token_client(user)
 
     response = api.post(
