@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.history import RegistryHistory
 from common.models import TimeStampedModel
@@ -377,6 +378,18 @@ class MergeRecord(models.Model):
         return f"{self.merged_label} merged into {self.survivor_label}"
 
 
+class RevisionHistory(RegistryHistory):
+    """The history of a proposed revision (who proposed, amended, withdrew or reviewed it,
+    and when): a revision changes nothing public, so saving one leaves the cached public
+    pages alone (common.page_cache), unlike the registry's own records."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        HistoricalRecords.post_save(self, instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        HistoricalRecords.post_delete(self, instance, using=using, **kwargs)
+
+
 class ClusterRevision(TimeStampedModel):
     """A change an agency editor proposed to a published cluster, waiting for a curator.
 
@@ -412,6 +425,7 @@ class ClusterRevision(TimeStampedModel):
         related_name="+",
     )
     reviewed = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    history = RevisionHistory()
 
     class Meta:
         ordering = ["-updated", "-id"]
