@@ -15,7 +15,16 @@ from common.permissions import is_curator
 from . import revisions, services, workflow
 from .accounts import editor_agency_id
 from .choices import PublicationStatus
-from .models import Agency, AgencyEditor, Benchmark, Cluster, ClusterFigure, Region, Sector
+from .models import (
+    Agency,
+    AgencyEditor,
+    Benchmark,
+    Cluster,
+    ClusterFigure,
+    ClusterRevision,
+    Region,
+    Sector,
+)
 from .permissions import cluster_policy, figure_policy
 from .workflow import deletable_clusters
 
@@ -540,3 +549,47 @@ class AgencyEditorAdmin(HistoryAdmin):
     search_fields = ("user__username", "user__email", "agency__name")
     autocomplete_fields = ("user", "agency")
     list_select_related = ("user", "agency")
+
+
+@admin.register(ClusterRevision)
+class ClusterRevisionAdmin(HistoryAdmin):
+    """Proposed changes, read-only here: curators review them on the workspace's page
+    (the field-by-field diff with approve and return)."""
+
+    list_display = ("cluster", "author", "state", "updated", "reviewer", "review_link")
+    list_filter = ("state",)
+    search_fields = ("cluster__product", "cluster__place", "author__username")
+    list_select_related = ("cluster", "author", "reviewer")
+    readonly_fields = (
+        "cluster",
+        "author",
+        "state",
+        "changes",
+        "base_version",
+        "comment",
+        "reviewer",
+        "reviewed",
+        "created",
+        "updated",
+        "review_link",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Open the diff"))
+
+    def has_module_permission(self, request):
+        return is_curator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_curator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -123,3 +123,21 @@ def test_a_stakeholders_inline_refuses_changes_to_a_published_cluster(client, wo
     assert response.status_code == 200
     assert "is published: propose this change" in response.content.decode()
     assert not world.a_published.memberships.filter(stakeholder=stakeholder).exists()
+
+
+def test_the_revision_admin_is_the_curators_and_read_only(client, world):
+    """Curators list and read proposed changes in the admin (linking to the diff page);
+    editors do not see them there."""
+    from clusters import revisions
+
+    revision = revisions.revision_propose(
+        user=world.people.own_editor,
+        cluster=world.a_published,
+        changes={"fields": {"description": "x"}},
+    )
+    curator = world.client(client, "curator")
+    listed = curator.get(admin_url(ClusterRevision, "changelist"))
+    assert listed.status_code == 200 and revision.get_absolute_url() in listed.content.decode()
+    assert curator.get(admin_url(ClusterRevision, "change", revision.pk)).status_code == 200
+    site = editor(client, world)
+    assert site.get(admin_url(ClusterRevision, "changelist")).status_code == 403
