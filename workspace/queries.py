@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from clusters.models import ClusterReview
+from clusters.models import ClusterReview, ClusterRevision
 from clusters.permissions import cluster_policy
 from common.permissions import CHANGE
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
@@ -21,6 +21,12 @@ def managed_clusters(user):
         .annotate(
             last_action=Subquery(latest.values("action")[:1]),
             last_comment=Subquery(latest.values("comment")[:1]),
+            # A change to it waits for a curator (clusters.revisions).
+            change_pending=Exists(
+                ClusterRevision.objects.filter(
+                    cluster=OuterRef("pk"), state=ClusterRevision.State.PENDING
+                )
+            ),
         )
     )
 

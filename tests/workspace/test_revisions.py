@@ -86,6 +86,12 @@ def test_an_editors_edit_of_a_published_cluster_waits_and_the_public_page_is_unc
     assert after == before
 
 
+def test_the_editors_list_marks_a_cluster_with_a_change_waiting(client, people, published):
+    propose_figure(client, people, published)
+    body = page(client.get(url("cluster_list")))
+    assert "change waiting for review" in body
+
+
 def test_editing_again_amends_the_same_revision(client, people, published):
     """A second save by the same editor amends their pending revision; the latest value of a
     field wins and earlier parts stay."""
