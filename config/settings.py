@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # Anonymous readers' GETs from the cache until the registry changes (common/page_cache.py);
     # below authentication, messages and locale, whose answers are part of its decision.
     "common.page_cache.PublicPageCacheMiddleware",
+    # The 404 of a merged-away record's old address becomes a 301 to the survivor; it looks
+    # only at 404s, so found pages cost nothing (public/redirects.py).
+    "public.redirects.RetiredAddressMiddleware",
     # A view that fails because the database is down answers 503, not 500 (common/health.py;
     # errors elsewhere in the stack are turned into the same 503 by handler500).
     "common.health.DatabaseUnavailableMiddleware",
