@@ -54,4 +54,14 @@ urlpatterns = [
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("merge/clusters/", views.ClusterMergeView.as_view(), name="cluster_merge"),
     path("merge/stakeholders/", views.StakeholderMergeView.as_view(), name="stakeholder_merge"),
+    path(
+        "merge/clusters/search/",
+        views.ClusterMergeSearchView.as_view(),
+        name="cluster_merge_search",
+    ),
+    path(
+        "merge/stakeholders/search/",
+        views.StakeholderMergeSearchView.as_view(),
+        name="stakeholder_merge_search",
+    ),
 ]

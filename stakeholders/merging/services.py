@@ -110,9 +110,9 @@ def _chosen_values(*, survivor, duplicate, choosable, from_duplicate):
 
 
 def _lock_and_check(model, survivor, duplicate, expected_versions, label):
-    """Lock both rows for the merge; refuse (StaleEdit) if either changed since the
+    """Lock both rows for the merge and return them as stored (the caller's instances are
+    left as they were, whatever happens); refuse (StaleEdit) if either changed since the
     comparison the curator chose from (`expected_versions`: {pk: version})."""
-    list(model.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk]))
     for record in (survivor, duplicate):
         cluster_services.check_version(
             model=model,
@@ -120,6 +120,8 @@ def _lock_and_check(model, survivor, duplicate, expected_versions, label):
             expected_version=(expected_versions or {}).get(record.pk),
             label=label,
         )
+    locked = model.objects.select_for_update().in_bulk([survivor.pk, duplicate.pk])
+    return locked[survivor.pk], locked[duplicate.pk]
 
 
 def _move(rows, field, survivor, exists):
@@ -212,7 +214,9 @@ def cluster_merge(*, survivor, duplicate, user, from_duplicate=None, expected_ve
     """
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A cluster cannot be merged into itself."))
-    _lock_and_check(Cluster, survivor, duplicate, expected_versions, _("cluster"))
+    survivor, duplicate = _lock_and_check(
+        Cluster, survivor, duplicate, expected_versions, _("cluster")
+    )
     chosen, values = _chosen_values(
         survivor=survivor,
         duplicate=duplicate,
@@ -278,7 +282,9 @@ def stakeholder_merge(*, survivor, duplicate, user, from_duplicate=None, expecte
     """
     if survivor.pk == duplicate.pk:
         raise ValidationError(_("A stakeholder cannot be merged into itself."))
-    _lock_and_check(Stakeholder, survivor, duplicate, expected_versions, _("stakeholder"))
+    survivor, duplicate = _lock_and_check(
+        Stakeholder, survivor, duplicate, expected_versions, _("stakeholder")
+    )
     chosen, values = _chosen_values(
         survivor=survivor,
         duplicate=duplicate,
@@ -326,9 +332,7 @@ def stakeholder_merge(*, survivor, duplicate, user, from_duplicate=None, expecte
             network.members.add(survivor)
             network.members.remove(duplicate)
             networks += 1
-        _retire(
-            RetiredStakeholderSlug, survivor=survivor, duplicate=duplicate, field="stakeholder"
-        )
+        _retire(RetiredStakeholderSlug, survivor=survivor, duplicate=duplicate, field="stakeholder")
         record = MergeRecord.objects.create(
             kind=MergeRecord.Kind.STAKEHOLDER,
             survivor_id=survivor.pk,

@@ -25,10 +25,13 @@ from workspace.views.clusters import (
     ManageHomeView,
 )
 from workspace.views.curation import (
+    ClusterMergeSearchView,
     ClusterMergeView,
     ClusterReviewView,
+    MergeSearchView,
     MergeView,
     ReviewQueueView,
+    StakeholderMergeSearchView,
     StakeholderMergeView,
 )
 from workspace.views.members import (
@@ -58,6 +61,7 @@ __all__ = [
     "ClusterFormMixin",
     "ClusterHistoryView",
     "ClusterListView",
+    "ClusterMergeSearchView",
     "ClusterMergeView",
     "ClusterMixin",
     "ClusterRelationshipsView",
@@ -66,6 +70,7 @@ __all__ = [
     "ClusterSubmitView",
     "ManageHomeView",
     "MembershipRemoveView",
+    "MergeSearchView",
     "MergeView",
     "PolicyRequiredMixin",
     "RelationshipRemoveView",
@@ -73,6 +78,7 @@ __all__ = [
     "StakeholderCreateView",
     "StakeholderEditView",
     "StakeholderLinkView",
+    "StakeholderMergeSearchView",
     "StakeholderMergeView",
     "option_lists",
     "review_auto_id",
