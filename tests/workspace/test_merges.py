@@ -223,6 +223,19 @@ def test_old_cluster_addresses_answer_301_on_the_site_and_the_api(client, pocham
     assert client.get("/clusters/never-was/").status_code == 404
 
 
+def test_a_write_to_an_old_api_address_is_redirected_keeping_its_method(
+    curator_site, pochampally, people
+):
+    """308, so that the client repeats its PATCH at the survivor's address."""
+    kept, duplicate = pochampally
+    old_slug = duplicate.slug
+    cluster_merge(survivor=kept, duplicate=duplicate, user=people.curator)
+    response = curator_site.patch(
+        f"/api/clusters/{old_slug}/", data="{}", content_type="application/json"
+    )
+    assert (response.status_code, response["Location"]) == (308, f"/api/clusters/{kept.slug}/")
+
+
 def test_found_pages_ask_nothing_of_the_retired_addresses(client, pochampally, people):
     """The retired table is read only after a 404."""
     kept, duplicate = pochampally
