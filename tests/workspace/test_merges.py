@@ -236,6 +236,16 @@ def test_a_write_to_an_old_api_address_is_redirected_keeping_its_method(
     assert (response.status_code, response["Location"]) == (308, f"/api/clusters/{kept.slug}/")
 
 
+def test_the_merge_page_says_where_a_merged_record_went(curator_site, pochampally, people):
+    """Naming a record merged away already points at the one that absorbed it."""
+    kept, duplicate = pochampally
+    old_slug = duplicate.slug
+    other = factories.ClusterFactory()
+    cluster_merge(survivor=kept, duplicate=duplicate, user=people.curator)
+    body = page(curator_site.get(url("cluster_merge"), {"first": old_slug, "second": other.slug}))
+    assert f"“{old_slug}” was merged into “{kept.slug}”" in body
+
+
 def test_found_pages_ask_nothing_of_the_retired_addresses(client, pochampally, people):
     """The retired table is read only after a 404."""
     kept, duplicate = pochampally

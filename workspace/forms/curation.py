@@ -71,12 +71,14 @@ class MergePickForm(forms.Form):
         help_text=_("Search by name, product or place; or paste its address or its slug."),
     )
 
-    def __init__(self, *args, candidates, noun, search_url="", **kwargs):
+    def __init__(self, *args, candidates, noun, search_url="", successor=None, **kwargs):
         """`candidates` is the queryset of records the user may merge; `search_url` the
-        autocomplete's JSON endpoint."""
+        autocomplete's JSON endpoint; `successor(value=slug)` the slug of the record that
+        absorbed a merged one (to say so when an old slug is given)."""
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         self.noun = noun
+        self.successor = successor
         for name, other in (("first", "second"), ("second", "first")):
             self.fields[name].widget.attrs.update(
                 {
@@ -90,6 +92,16 @@ class MergePickForm(forms.Form):
     def _find(self, name):
         slug = self.cleaned_data[name]
         record = self.candidates.filter(slug=slug).first()
+        if record is None and self.successor is not None:
+            successor = self.successor(value=slug)
+            if successor is not None:
+                raise ValidationError(
+                    gettext(
+                        "The %(noun)s “%(slug)s” was merged into “%(successor)s”: name that "
+                        "one instead."
+                    )
+                    % {"noun": self.noun, "slug": slug, "successor": successor}
+                )
         if record is None:
             raise ValidationError(
                 gettext("No %(noun)s has the slug “%(slug)s”.") % {"noun": self.noun, "slug": slug}

@@ -14,9 +14,11 @@ from django.views.generic import TemplateView
 
 from clusters import workflow
 from clusters.permissions import MERGE, PUBLISH, cluster_policy
+from clusters.selectors import cluster_successor_slug
 from stakeholders import merging
 from stakeholders.merging import comparison, search
 from stakeholders.permissions import stakeholder_policy
+from stakeholders.selectors import stakeholder_successor_slug
 from workspace import queries
 from workspace.forms import MergeConfirmForm, MergePickForm, ReviewForm, add_service_errors
 from workspace.views.clusters import ClusterDetailView
@@ -115,6 +117,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
     merge = None
     compare = None
     search_url_name = ""
+    successor = None
 
     def candidates(self):
         return self.policy.instances_user_has_permission_for(self.request.user, MERGE)
@@ -125,6 +128,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
             candidates=self.candidates().select_related(*self.related),
             noun=self.noun,
             search_url=reverse(self.search_url_name),
+            successor=self.successor,
         )
 
     def get_context_data(self, pick=None, confirm=None, **kwargs):
@@ -174,6 +178,7 @@ class ClusterMergeView(MergeView):
     noun = gettext_lazy("cluster")
     related = ("region", "sector", "agency")
     search_url_name = "editing:cluster_merge_search"
+    successor = staticmethod(cluster_successor_slug)
 
     @staticmethod
     def merge(**kwargs):
@@ -192,6 +197,7 @@ class StakeholderMergeView(MergeView):
     noun = gettext_lazy("stakeholder")
     related = ("region",)
     search_url_name = "editing:stakeholder_merge_search"
+    successor = staticmethod(stakeholder_successor_slug)
 
     @staticmethod
     def merge(**kwargs):
