@@ -408,6 +408,34 @@ def test_the_history_page_names_both_records(curator_site, pochampally):
     ) in body
 
 
+def test_the_survivors_history_includes_the_merged_records_past(curator_site, pochampally):
+    """The merged cluster's own changes (its creation, its deletion by the merge) are in the
+    survivor's history."""
+    kept, duplicate = pochampally
+    curator_site.post(
+        url("cluster_merge"), {"first": kept.slug, "second": duplicate.slug, "survivor": "first"}
+    )
+    body = page(curator_site.get(url("cluster_history", slug=kept.slug)))
+    assert "Cluster “Handlooms, Pochampally”" in body
+
+
+def test_a_merged_stakeholders_networks_take_the_survivor(people):
+    """The survivor takes the duplicate's place in its networks."""
+    from stakeholders import networks
+
+    cluster = factories.ClusterFactory()
+    members = [factories.StakeholderFactory() for _ in range(3)]
+    kept = factories.StakeholderFactory(name="Weaver One")
+    for member in [*members, kept]:
+        factories.MembershipFactory(cluster=cluster, stakeholder=member)
+    network = networks.network_save(
+        network=Network(cluster=cluster, name="Dye house", joint_action="common_facility"),
+        members=members,
+    )
+    stakeholder_merge(survivor=kept, duplicate=members[0], user=people.curator)
+    assert set(network.members.all()) == {kept, *members[1:]}
+
+
 def test_merge_page_query_count_does_not_grow_with_the_records(curator_site, pochampally):
     """The comparison costs the same for records with few or many figures and members."""
     kept, duplicate = pochampally
