@@ -7,6 +7,8 @@ action, editing page), with the query string kept. The tables are the domain's
 (clusters.RetiredClusterSlug, stakeholders.RetiredStakeholderSlug), written by the merge.
 """
 
+import re
+
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 
@@ -16,6 +18,9 @@ from stakeholders.selectors import stakeholder_successor_slug
 CLUSTER, STAKEHOLDER = "cluster", "stakeholder"
 SUCCESSORS = {CLUSTER: cluster_successor_slug, STAKEHOLDER: stakeholder_successor_slug}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# What a slug can be: anything else (`abc%00`, the API's lookups take any text) is not
+# asked of the database at all.
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}\Z")
 
 
 class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirect):
@@ -45,7 +50,7 @@ def successor_url(request):
     names, or None."""
     match = request.resolver_match
     kind = record_kind(match)
-    if kind is None:
+    if kind is None or not SLUG.match(str(match.kwargs["slug"])):
         return None
     slug = SUCCESSORS[kind](value=match.kwargs["slug"], by_id=match.namespace == "api")
     if slug is None:

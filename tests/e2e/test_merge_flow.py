@@ -51,6 +51,7 @@ def test_curator_merges_two_clusters_found_by_search(new_page, live_server, tmp_
         place="Pochampally",
         region=factories.region("Telangana"),
         cluster_type=ClusterType.HANDLOOM,
+        sector=factories.SectorFactory(name="Textiles"),
         figures={"loom_count": 5000},
         provenance=services.Provenance(year="2010-11", source="DC Handlooms profile"),
     )
@@ -59,6 +60,9 @@ def test_curator_merges_two_clusters_found_by_search(new_page, live_server, tmp_
         place="Pochampally",
         region=factories.region("Andhra Pradesh"),
         cluster_type=ClusterType.HANDICRAFT,
+        sector=factories.SectorFactory(name="Handicrafts"),
+        district="Yadadri Bhuvanagiri",
+        description="Ikat silk and cotton saris, woven on pit looms.",
         figures={"enterprise_count": 700, "employment": 12000},
         provenance=services.Provenance(year="2015-16", source="Census"),
     )
