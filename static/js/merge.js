@@ -18,6 +18,18 @@
     return node;
   }
 
+  var texts = (document.querySelector("form.merge-pick") || { dataset: {} }).dataset;
+
+  function announce(count) {
+    if (!count) {
+      return texts.textNone || "No record found";
+    }
+    if (count === 1) {
+      return texts.textOne || "1 result";
+    }
+    return (texts.textMany || "%(count)s results").replace("%(count)s", String(count));
+  }
+
   function setUp(input) {
     var url = input.getAttribute("data-merge-search");
     if (!url || !window.fetch) {
@@ -105,9 +117,7 @@
         });
         list.appendChild(option);
       });
-      status.textContent = found.length
-        ? found.length + (found.length === 1 ? " result" : " results") + ": use the arrow keys"
-        : "No result";
+      status.textContent = announce(found.length);
       if (found.length) {
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
