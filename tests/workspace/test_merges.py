@@ -573,3 +573,18 @@ def test_comparison_reads_in_a_fixed_number_of_queries(django_assert_num_queries
     with django_assert_num_queries(4):
         comparison = cluster_merge_comparison(first=kept, second=duplicate)
     assert comparison.warnings
+
+
+def test_search_reads_in_one_query_whatever_matches(curator_site):
+    """The autocomplete's answer costs the same for one match or twenty-five."""
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert curator_site.get(url("cluster_merge_search"), {"q": "zari"}).status_code == 200
+        return len(queries)
+
+    factories.ClusterFactory(product="Zari work")
+    one = count()
+    for _ in range(24):
+        factories.ClusterFactory(product="Zari work")
+    assert count() == one
