@@ -588,3 +588,13 @@ def test_search_reads_in_one_query_whatever_matches(curator_site):
     for _ in range(24):
         factories.ClusterFactory(product="Zari work")
     assert count() == one
+
+
+def test_a_new_record_never_takes_a_retired_slug(pochampally, people):
+    """Once merged away, a slug keeps leading to the survivor: a new record of the same
+    product and place gets another."""
+    kept, duplicate = pochampally
+    old_slug = duplicate.slug
+    cluster_merge(survivor=kept, duplicate=duplicate, user=people.curator)
+    again = factories.ClusterFactory(product=duplicate.product, place=duplicate.place)
+    assert again.slug != old_slug and again.slug.startswith(old_slug)
