@@ -1,0 +1,103 @@
+"""Data-quality checks over stakeholders (the curators' desk, issue 13); the cluster and
+figure checks are in clusters.quality.
+
+- clusters_missing_kinds: clusters that have no stakeholder of one or more of the five kinds;
+- stakeholder_duplicate_pairs: two stakeholders of one state with similar names.
+"""
+
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+
+from clusters.quality import DEFAULT_SIMILARITY, quality_clusters, trigram_available
+from common.trigram import TrigramSimilar, TrigramSimilarity, compact_name
+
+from .choices import Kind
+from .models import ClusterMembership, Stakeholder
+
+# The stakeholder duplicates of a state are counted up to this many pairs (the count reads
+# at most this many + 1); a state with more is shown as "more than" and narrowed by agency.
+DUPLICATE_COUNT_CAP = 1000
+
+
+def kind_flag(kind):
+    """Return the name of the annotation that says whether a cluster has a `kind` member."""
+    return f"has_{kind}"
+
+
+def clusters_missing_kinds(*, agency=None, region=None):
+    """Return the clusters without any stakeholder of at least one of the five kinds, each
+    annotated `has_<kind>` (True / False) for every kind, by product and place.
+
+    One EXISTS per kind over the memberships (their (cluster, stakeholder) index, then the
+    stakeholder's kind): set-based, one query for the whole list.
+    """
+    flags = {
+        kind_flag(kind): Exists(
+            ClusterMembership.objects.filter(cluster=OuterRef("pk"), stakeholder__kind=kind)
+        )
+        for kind in Kind.values
+    }
+    missing = Q()
+    for flag in flags:
+        missing |= Q(**{flag: False})
+    return (
+        quality_clusters(agency=agency, region=region)
+        .annotate(**flags)
+        .filter(missing)
+        .select_related("region", "agency")
+        .order_by("product", "place", "pk")
+    )
+
+
+def missing_kinds(cluster):
+    """Return the kinds `cluster` (from clusters_missing_kinds) has no stakeholder of."""
+    return [kind for kind in Kind if not getattr(cluster, kind_flag(kind))]
+
+
+def stakeholder_duplicate_pairs(*, region, agency=None, similarity=DEFAULT_SIMILARITY):
+    """Return pairs of stakeholders of `region` (a state: required) with similar names: each
+    row is the first stakeholder, with the other's fields as `other_id`, `other_slug`,
+    `other_name`, `other_kind`, `other_place`, and `similarity` (0-1, None without pg_trgm).
+
+    Bounded on purpose: the registry holds a million stakeholders, and comparing names
+    across all of them is a self-join no page can wait for. Within one state, PostgreSQL's
+    `UPPER(name) % UPPER(other name)` is answered by the trigram GIN index on UPPER(name)
+    (stakeholders migration 0005): each stakeholder of the state is compared only with the
+    names that share trigrams with its own, and the pairs are counted up to
+    DUPLICATE_COUNT_CAP. Without pg_trgm (SQLite, `make run`), the plain fallback: the same
+    name by letters and digits only ("M/s. Kumar & Sons" and "M/s Kumar and Sons" are not,
+    "Kumar-Sons" and "Kumar Sons" are). The kind is shown, not compared: the same name
+    entered under two kinds is a likely duplicate too. A pair counts for an agency when
+    either stakeholder belongs to one of its clusters.
+    """
+    pairs = (
+        Stakeholder.objects.filter(region=region)
+        .annotate(
+            other_id=F("region__stakeholders__id"),
+            other_slug=F("region__stakeholders__slug"),
+            other_name=F("region__stakeholders__name"),
+            other_kind=F("region__stakeholders__kind"),
+            other_place=F("region__stakeholders__place"),
+        )
+        .filter(other_id__gt=F("id"))
+    )
+    if agency is not None:
+        of_agency = ClusterMembership.objects.filter(cluster__in=quality_clusters(agency=agency))
+        pairs = pairs.filter(
+            Exists(of_agency.filter(stakeholder=OuterRef("pk")))
+            | Exists(of_agency.filter(stakeholder=OuterRef("other_id")))
+        )
+    if trigram_available():
+        pairs = (
+            pairs.filter(TrigramSimilar("name", "other_name"))
+            .annotate(similarity=TrigramSimilarity("name", "other_name"))
+            .filter(similarity__gte=similarity)
+            .order_by("-similarity", "name", "pk", "other_id")
+        )
+    else:
+        pairs = (
+            pairs.alias(key=compact_name("name"), other_key=compact_name("other_name"))
+            .filter(key=F("other_key"))
+            .annotate(similarity=Value(None, output_field=FloatField()))
+            .order_by("name", "pk", "other_id")
+        )
+    return pairs.select_related("region")
