@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
-from django.db.models.functions import Abs, Greatest, Substr
+from django.db.models.functions import Abs, Greatest, Least, Substr
 from django.db.models.lookups import GreaterThan
 
 from common.trigram import TrigramSimilar, TrigramSimilarity, compact_name
@@ -242,8 +242,9 @@ def cluster_duplicate_pairs(*, agency=None, region=None, similarity=DEFAULT_SIMI
     On PostgreSQL the pair is found with pg_trgm: `UPPER(product) % UPPER(other product)`
     and the same for the place, answered by the trigram GIN indexes on UPPER(product) and
     UPPER(place) (clusters migration 0006), so each cluster is compared with the few whose
-    names share trigrams with its own, not with every cluster of its state; the mean of the
-    two similarities must reach `similarity`. Elsewhere (SQLite, `make run`) the plain
+    names share trigrams with its own, not with every cluster of its state; the lesser of
+    the two similarities must reach `similarity` (one place making two products is two
+    clusters: "Leather footwear" and "Leather garments" of Agra are not a pair). Elsewhere (SQLite, `make run`) the plain
     fallback: the same product and place compared by letters and digits only ("Brass-ware"
     and "Brass ware"). A pair counts for an agency when either cluster is its.
     """
@@ -267,11 +268,10 @@ def cluster_duplicate_pairs(*, agency=None, region=None, similarity=DEFAULT_SIMI
                 TrigramSimilar("place", "other_place"),
             )
             .annotate(
-                similarity=(
-                    TrigramSimilarity("product", "other_product")
-                    + TrigramSimilarity("place", "other_place")
+                similarity=Least(
+                    TrigramSimilarity("product", "other_product"),
+                    TrigramSimilarity("place", "other_place"),
                 )
-                / 2
             )
             .filter(similarity__gte=similarity)
             .order_by("-similarity", "product", "place", "pk", "other_id")
