@@ -64,8 +64,8 @@ def stakeholder_duplicate_pairs(*, region, agency=None, similarity=DEFAULT_SIMIL
     (stakeholders migration 0005): each stakeholder of the state is compared only with the
     names that share trigrams with its own, and the pairs are counted up to
     DUPLICATE_COUNT_CAP. Without pg_trgm (SQLite, `make run`), the plain fallback: the same
-    name by letters and digits only ("M/s. Kumar & Sons" and "M/s Kumar and Sons" are not,
-    "Kumar-Sons" and "Kumar Sons" are). The kind is shown, not compared: the same name
+    name by letters and digits only ("KumarSons" and "Kumar Sons"; punctuation alone cannot
+    differ, the identity ignores it already). The kind is shown, not compared: the same name
     entered under two kinds is a likely duplicate too. A pair counts for an agency when
     either stakeholder belongs to one of its clusters.
     """

@@ -515,3 +515,51 @@ def test_the_desk_is_linked_for_curators_only(client, people):
     assert DESK in client.get(reverse("editing:cluster_list")).content.decode()
     client.force_login(people.own_editor)
     assert DESK not in client.get(reverse("editing:cluster_list")).content.decode()
+
+
+def test_a_duplicate_pair_counts_for_the_agency_of_either_record(people):
+    """Filtered by agency, a pair is listed when either record is the agency's (or, for
+    stakeholders, belongs to one of its clusters); not for a third agency."""
+    third = factories.AgencyFactory(name="Agency C", slug="agency-c")
+    own = cluster("Brass ware", "Moradabad", agency=people.agency_a)
+    other = cluster("Brass-ware", "Moradabad", agency=people.agency_b)
+    up = factories.region("Uttar Pradesh")
+    one = factories.StakeholderFactory(name="Kumar Sons", region=up)
+    stakeholder_link_to_cluster(stakeholder=one, cluster=other)
+    factories.StakeholderFactory(name="KumarSons", region=up)
+
+    for agency in (people.agency_a, people.agency_b):
+        assert len(cluster_checks.cluster_duplicate_pairs(agency=agency)) == 1
+    assert len(cluster_checks.cluster_duplicate_pairs(agency=third)) == 0
+    assert slugs(cluster_checks.cluster_duplicate_pairs(agency=people.agency_b)) <= {
+        own.slug,
+        other.slug,
+    }
+    assert (
+        len(stakeholder_checks.stakeholder_duplicate_pairs(region=up, agency=people.agency_b)) == 1
+    )
+    assert (
+        len(stakeholder_checks.stakeholder_duplicate_pairs(region=up, agency=people.agency_a)) == 0
+    )
+
+
+def test_the_stakeholder_duplicates_export(curator_site):
+    up = factories.region("Uttar Pradesh")
+    one = factories.StakeholderFactory(name="Kumar Sons", region=up)
+    other = factories.StakeholderFactory(name="KumarSons", kind=Kind.SUPPLIER, region=up)
+    rows = read_csv(curator_site.get(DESK, {"export": "duplicate-stakeholders", "state": up.slug}))
+    assert rows[0] == [
+        "first_slug",
+        "first_name",
+        "first_kind",
+        "second_slug",
+        "second_name",
+        "second_kind",
+        "state",
+        "similarity",
+        "merge_url",
+    ]
+    (row,) = rows[1:]
+    assert {row[0], row[3]} == {one.slug, other.slug}
+    assert {row[2], row[5]} == {"enterprise", "supplier"}
+    assert row[6] == "Uttar Pradesh"
