@@ -1,10 +1,8 @@
 """Trigram matching on PostgreSQL (pg_trgm): the indexes the migrations create, and the
-`%` operator and `similarity()` the curators' duplicate checks use.
+`similarity()` the curators' duplicate checks use (with their plain fallback elsewhere).
 
 Django writes `icontains` on PostgreSQL as `UPPER(column::text) LIKE UPPER('%word%')`; a GIN
 index with `gin_trgm_ops` over that very expression answers it without reading every row.
-The same index answers `UPPER(a) % UPPER(b)` (pg_trgm's "similar" operator), so a self-join
-on it finds the similar names of each row from the index instead of comparing every pair.
 SQLite (`make run`) has neither the pg_trgm extension nor GIN, so there the operation does
 nothing and the search scans. The indexes stay out of the models' Meta on purpose: SQLite
 rebuilds a table with every Meta index when a later migration alters it, and cannot build
@@ -12,7 +10,7 @@ these.
 """
 
 from django.db import migrations
-from django.db.models import BooleanField, FloatField, Func, Value
+from django.db.models import FloatField, Func, Value
 from django.db.models.functions import Lower, Replace, Upper
 
 
@@ -41,19 +39,6 @@ def trigram_indexes(*, table, prefix, columns):
             schema_editor.execute(f"DROP INDEX IF EXISTS {trigram_index_name(prefix, column)}")
 
     return migrations.RunPython(create, drop)
-
-
-class TrigramSimilar(Func):
-    """`UPPER(a) % UPPER(b)`: true when the two are similar by pg_trgm's threshold (0.3 by
-    default). Written over UPPER() of the columns so that the trigram GIN indexes above
-    answer it (PostgreSQL only)."""
-
-    arg_joiner = " %% "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-    def __init__(self, left, right, **extra):
-        super().__init__(Upper(left), Upper(right), **extra)
 
 
 class TrigramSimilarity(Func):

@@ -20,12 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from clusters import quality as cluster_checks
 from clusters.choices import Measure
 from clusters.services import benchmark_rules
-from common.counts import capped_count
 from stakeholders import quality as stakeholder_checks
 
 PAGE_SIZE = 25
-# A duplicate-stakeholder export holds at most this many pairs (the state's best first).
-DUPLICATE_EXPORT_CAP = 10_000
 
 
 @dataclasses.dataclass
@@ -44,6 +41,11 @@ class Filters:
         """Return the benchmark rules (read once per request)."""
         return benchmark_rules()
 
+    @functools.cached_property
+    def bounded(self):
+        """Return the rows of the bounded lists read so far ({name: (rows, capped)})."""
+        return {}
+
 
 @dataclasses.dataclass(frozen=True)
 class QualityCheck:
@@ -57,7 +59,10 @@ class QualityCheck:
     record: Callable  # (row, filters) -> the CSV values, in `columns` order
     present: Callable = None  # (row, filters) -> None: sets what the template shows
     needs_state: bool = False
-    cap: int | None = None  # count at most this many (the count says "more than")
+    # A bounded list: at most `cap` rows are read (the first found, then sorted by
+    # `sort_key` here), and the count says "more than" when there are others.
+    cap: int | None = None
+    sort_key: Callable = None
 
     @property
     def template(self):
@@ -69,14 +74,32 @@ class QualityCheck:
             return None
         return self.rows(filters)
 
+    def bounded_rows(self, filters):
+        """Return (rows, capped) of a bounded list: one query reading at most `cap` + 1
+        rows, in no order (so the database stops when it has them), sorted here; read once
+        per request."""
+        kept = filters.bounded
+        if self.name not in kept:
+            rows = list(self.queryset(filters).order_by()[: self.cap + 1])
+            rows.sort(key=self.sort_key)
+            kept[self.name] = (rows[: self.cap], len(rows) > self.cap)
+        return kept[self.name]
+
     def count(self, filters):
         """Return (count, capped), or None if the list cannot be computed without a state."""
         rows = self.queryset(filters)
         if rows is None:
             return None
         if self.cap is not None:
-            return capped_count(rows, self.cap)
+            bounded, capped = self.bounded_rows(filters)
+            return len(bounded), capped
         return rows.count(), False
+
+    def listed(self, filters):
+        """Return what the desk pages through: a queryset, or a bounded list's rows."""
+        if self.cap is not None:
+            return self.bounded_rows(filters)[0]
+        return self.queryset(filters)
 
     def present_rows(self, rows, filters):
         """Return `rows` (a page) ready for the template."""
@@ -88,10 +111,11 @@ class QualityCheck:
 
     def export_rows(self, filters):
         """Return the CSV records of the list under `filters`, read in chunks."""
-        rows = self.queryset(filters)
         if self.cap is not None:
-            rows = rows[:DUPLICATE_EXPORT_CAP]
-        return (self.record(row, filters) for row in rows.iterator(chunk_size=2000))
+            rows = iter(self.bounded_rows(filters)[0])
+        else:
+            rows = self.queryset(filters).iterator(chunk_size=2000)
+        return (self.record(row, filters) for row in rows)
 
 
 # Presenting and recording rows -----------------------------------------------------------
@@ -386,6 +410,12 @@ CHECKS = {
             present=_present_stakeholder_pair,
             needs_state=True,
             cap=stakeholder_checks.DUPLICATE_COUNT_CAP,
+            sort_key=lambda row: (
+                -(row.similarity or 0),
+                row.name.casefold(),
+                row.pk,
+                row.other_id,
+            ),
         ),
     )
 }

@@ -66,13 +66,10 @@ class QualityDeskView(PolicyRequiredMixin, TemplateView):
         if name:
             check = self._check(name)
             current = {"check": check, "needs_state": False}
-            rows = check.queryset(self.filters)
-            if rows is None:
+            if check.queryset(self.filters) is None:
                 current["needs_state"] = True
             else:
-                if check.cap is not None:
-                    rows = rows[: check.cap]
-                paginator = Paginator(rows, quality.PAGE_SIZE)
+                paginator = Paginator(check.listed(self.filters), quality.PAGE_SIZE)
                 page = paginator.get_page(self.request.GET.get("page"))
                 current.update(
                     rows=check.present_rows(page.object_list, self.filters),
