@@ -13,6 +13,15 @@ from workspace.forms import QualityFilterForm
 from workspace.views.shared import PolicyRequiredMixin
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (the desk's summary has just counted the list), so that
+    the list is not counted twice."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
 class QualityDeskView(PolicyRequiredMixin, TemplateView):
     """Curators only (as the review queue: an editor gets 403). `?list=<name>` shows one
     list's records a page at a time; `?export=<name>` downloads it as CSV; both take the
@@ -66,10 +75,15 @@ class QualityDeskView(PolicyRequiredMixin, TemplateView):
         if name:
             check = self._check(name)
             current = {"check": check, "needs_state": False}
+            current["summary"] = next(row for row in summary if row["check"] is check)
             if check.queryset(self.filters) is None:
                 current["needs_state"] = True
             else:
-                paginator = Paginator(check.listed(self.filters), quality.PAGE_SIZE)
+                paginator = CountedPaginator(
+                    check.listed(self.filters),
+                    quality.PAGE_SIZE,
+                    count=current["summary"]["count"],
+                )
                 page = paginator.get_page(self.request.GET.get("page"))
                 current.update(
                     rows=check.present_rows(page.object_list, self.filters),
@@ -79,6 +93,5 @@ class QualityDeskView(PolicyRequiredMixin, TemplateView):
                     page_obj=page,
                     page_range=list(paginator.get_elided_page_range(page.number, on_ends=1)),
                 )
-            current["summary"] = next(row for row in summary if row["check"] is check)
         context.update(form=self.form, filters=self.filters, summary=summary, current=current)
         return context
