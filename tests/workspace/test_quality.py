@@ -16,6 +16,7 @@ from clusters.choices import ClusterType, PublicationStatus
 from clusters.services import Provenance
 from stakeholders import quality as stakeholder_checks
 from stakeholders.choices import Kind
+from stakeholders.network.summary import network_summaries_refresh
 from stakeholders.services import stakeholder_link_to_cluster
 from tests import factories
 from tests.accounts.people import make_people
@@ -215,6 +216,37 @@ def test_clusters_without_a_kind_of_stakeholder_say_which():
         Kind.ASSOCIATION,
         Kind.BDS_PROVIDER,
     ]
+
+
+@on_postgresql
+def test_the_kinds_check_reads_the_kept_network_summaries():
+    """Where a cluster's network summary is kept (PostgreSQL), the check reads its absent
+    kinds instead of asking the memberships, with the same answer; a write to the members
+    drops the summary, and the check asks live again."""
+    complete = cluster("Knitwear", "Ludhiana", state="Punjab")
+    partial = cluster("Bicycles", "Ludhiana Town", state="Punjab")
+    for kind in Kind.values:
+        member = factories.StakeholderFactory(kind=kind)
+        stakeholder_link_to_cluster(stakeholder=member, cluster=complete)
+        if kind == Kind.ENTERPRISE:
+            stakeholder_link_to_cluster(stakeholder=member, cluster=partial)
+    network_summaries_refresh([complete.pk, partial.pk])
+
+    found = {c.slug: c for c in stakeholder_checks.clusters_missing_kinds()}
+    assert complete.slug not in found
+    assert found[partial.slug].kept_absent == "supplier institution association bds_provider"
+    assert stakeholder_checks.missing_kinds(found[partial.slug]) == [
+        Kind.SUPPLIER,
+        Kind.INSTITUTION,
+        Kind.ASSOCIATION,
+        Kind.BDS_PROVIDER,
+    ]
+
+    supplier = factories.StakeholderFactory(kind=Kind.SUPPLIER)
+    stakeholder_link_to_cluster(stakeholder=supplier, cluster=partial)  # drops the summary
+    (again,) = [c for c in stakeholder_checks.clusters_missing_kinds() if c.pk == partial.pk]
+    assert again.kept_absent is None
+    assert Kind.SUPPLIER not in stakeholder_checks.missing_kinds(again)
 
 
 # 6. Probable duplicates ---------------------------------------------------------------------
