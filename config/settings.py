@@ -232,6 +232,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 REGISTRY_MAP_MAX_STAKEHOLDERS = int(os.environ.get("REGISTRY_MAP_MAX_STAKEHOLDERS", "300"))
 REGISTRY_MAP_TABLE_MAX_ROWS = int(os.environ.get("REGISTRY_MAP_TABLE_MAX_ROWS", "500"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+# The curators' data-quality desk (/manage/quality/): a cluster's newest figure older than
+# this many years is stale, and two sources further apart than this per cent (of the larger
+# value) disagree. Both are defaults: the desk's ?years= and ?percent= override them.
+REGISTRY_QUALITY_STALE_YEARS = int(os.environ.get("REGISTRY_QUALITY_STALE_YEARS", "5"))
+REGISTRY_QUALITY_DISAGREE_PERCENT = int(os.environ.get("REGISTRY_QUALITY_DISAGREE_PERCENT", "20"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/profile/"

@@ -52,6 +52,7 @@ urlpatterns = [
         name="stakeholder_edit",
     ),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("quality/", views.QualityDeskView.as_view(), name="quality"),
     path("merge/clusters/", views.ClusterMergeView.as_view(), name="cluster_merge"),
     path("merge/stakeholders/", views.StakeholderMergeView.as_view(), name="stakeholder_merge"),
     path(

@@ -7,7 +7,7 @@ permission at all gets 403, and objects come from `instances_user_has_permission
 another agency's record is simply not found (404). Views parse the request and call the
 services; the rules live there.
 
-The pages live in modules by concern (clusters, members, curation; shared holds the
+The pages live in modules by concern (clusters, members, curation, quality; shared holds the
 permission mixins and helpers); this package re-exports them for clusters/editing/urls.py.
 """
 
@@ -43,6 +43,7 @@ from workspace.views.members import (
     StakeholderEditView,
     StakeholderLinkView,
 )
+from workspace.views.quality import QualityDeskView
 from workspace.views.shared import (
     ClusterMixin,
     PolicyRequiredMixin,
@@ -73,6 +74,7 @@ __all__ = [
     "MergeSearchView",
     "MergeView",
     "PolicyRequiredMixin",
+    "QualityDeskView",
     "RelationshipRemoveView",
     "ReviewQueueView",
     "StakeholderCreateView",
