@@ -25,6 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from common.retired import successor_slug
+
 from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
 from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, RetiredClusterSlug, Sector
 from .services import current_figure_records
@@ -385,19 +387,12 @@ def recently_updated_clusters(*, limit=6):
 
 
 def cluster_successor_slug(*, value, by_id=False):
-    """Return the slug of the cluster that absorbed the one whose address was `value` (its
-    old slug, or with `by_id` its old id when `value` is a number), or None.
-
-    Asked only once a look-up has failed (a 404), so a live page costs nothing more; a live
-    cluster that has since taken the old slug keeps it (one query either way).
-    """
-    lookup = Q(slug=value)
-    if by_id and value.isascii() and value.isdigit():
-        lookup |= Q(old_id=int(value))
-    retired = (
-        RetiredClusterSlug.objects.filter(lookup)
-        .exclude(Exists(Cluster.objects.filter(slug=value)))
-        .order_by(Case(When(slug=value, then=0), default=1))
-        .values_list("cluster__slug", flat=True)
+    """Return the slug of the cluster that absorbed the one whose address was `value`
+    (its old slug, or with `by_id` its old id), or None; asked only after a 404."""
+    return successor_slug(
+        retired_model=RetiredClusterSlug,
+        live_model=Cluster,
+        field="cluster",
+        value=value,
+        by_id=by_id,
     )
-    return retired.first()

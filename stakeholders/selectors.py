@@ -8,23 +8,13 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    When,
-    Window,
-)
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
 from common.counts import capped_count, count_or_estimate
+from common.retired import successor_slug
 
 from .choices import Kind, Role
 from .models import (
@@ -429,17 +419,11 @@ def cached_cluster_stakeholders(*, cluster):
 
 def stakeholder_successor_slug(*, value, by_id=False):
     """Return the slug of the stakeholder that absorbed the one whose address was `value`
-    (its old slug, or with `by_id` its old id when `value` is a number), or None.
-
-    Asked only once a look-up has failed (a 404); one query.
-    """
-    lookup = Q(slug=value)
-    if by_id and value.isascii() and value.isdigit():
-        lookup |= Q(old_id=int(value))
-    retired = (
-        RetiredStakeholderSlug.objects.filter(lookup)
-        .exclude(Exists(Stakeholder.objects.filter(slug=value)))
-        .order_by(Case(When(slug=value, then=0), default=1))
-        .values_list("stakeholder__slug", flat=True)
+    (its old slug, or with `by_id` its old id), or None; asked only after a 404."""
+    return successor_slug(
+        retired_model=RetiredStakeholderSlug,
+        live_model=Stakeholder,
+        field="stakeholder",
+        value=value,
+        by_id=by_id,
     )
-    return retired.first()
