@@ -293,6 +293,59 @@ def time_import():
                 )
 
 
+def time_write_ceiling(rows=5000):
+    """Time what PostgreSQL alone takes to write `rows` new stakeholders (copies of existing
+    ones with new names and keys, INSERT ... SELECT: no Python, no history, no membership)
+    into the table as it is, without its trigram indexes, and with its primary key and
+    unique keys only; each in a transaction rolled back. The ceiling of any import's
+    creating rate on this machine."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'stakeholders_stakeholder' "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+        secondary = [name for (name,) in cursor.fetchall()]
+    trigram = [name for name in secondary if name.endswith("_trgm_idx")]
+    variants = [
+        ("with every index", []),
+        ("without the trigram indexes", trigram),
+        ("with its keys only", secondary),
+    ]
+    for label, dropped in variants:
+        seconds = []
+        for _attempt in range(3):
+            with connection.cursor() as cursor:
+                cursor.execute("BEGIN")
+                try:
+                    cursor.execute(
+                        "CREATE TEMP TABLE ceiling_rows ON COMMIT DROP AS "
+                        "SELECT * FROM stakeholders_stakeholder ORDER BY id LIMIT %s",
+                        [rows],
+                    )
+                    cursor.execute(
+                        "UPDATE ceiling_rows SET id = id + 1000000000, slug = slug || '-c', "
+                        "identity_key = identity_key || '-c', name = name || ' c'"
+                    )
+                    for name in dropped:
+                        cursor.execute(f'DROP INDEX "{name}"')
+                    start = time.perf_counter()
+                    cursor.execute(
+                        "INSERT INTO stakeholders_stakeholder SELECT * FROM ceiling_rows"
+                    )
+                    seconds.append(time.perf_counter() - start)
+                finally:
+                    cursor.execute("ROLLBACK")
+        best = min(seconds)
+        row(
+            f"PostgreSQL alone: {rows:,} stakeholders {label}",
+            f"{best * 1000:,.0f} ms",
+            "",
+            "",
+            f"{rows / best:,.0f} rows/s, best of 3 ({len(secondary) - len(dropped)} secondary "
+            "indexes; no history, membership or Python)",
+        )
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -456,6 +509,7 @@ def main():
         )
     if IMPORT_ROWS:
         time_import()
+        time_write_ceiling()
     elapsed = time.perf_counter() - started
     print(
         f"\nscale: {counts['clusters']:,} clusters, {counts['stakeholders']:,} stakeholders, "

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.utils.translation import get_language
 
 from common.bulk import insert_rows
 from common.history import bulk_history_insert
@@ -67,6 +68,7 @@ def clusters_create_bulk(new_clusters, *, rules):
     """
     defaults = {name: Cluster._meta.get_field(name).get_default() for name in DESCRIPTOR_FIELDS}
     records = []
+    language = get_language()
     for spec in new_clusters:
         fields = spec.fields
         product, place = collapse_spaces(fields["product"]), collapse_spaces(fields["place"])
@@ -78,7 +80,12 @@ def clusters_create_bulk(new_clusters, *, rules):
         if any(measure in AMOUNT_MEASURES for measure in spec.figures):
             currency = spec.provenance.currency
         result = classify(
-            fields["cluster_type"], figures, rules, country=country, currency=currency
+            fields["cluster_type"],
+            figures,
+            rules,
+            country=country,
+            currency=currency,
+            language=language,
         )
         records.append(
             SimpleNamespace(

@@ -50,8 +50,8 @@ def _label(choices, value, language):
     return str(choices(value).label)
 
 
-def _type_label(cluster_type):
-    return _label(ClusterType, cluster_type, get_language()).lower()
+def _type_label(cluster_type, language):
+    return _label(ClusterType, cluster_type, language).lower()
 
 
 def _with_article(phrase):
@@ -68,15 +68,15 @@ _NEEDS = {
 }
 
 
-def _measure_label(measure):
+def _measure_label(measure, language):
     # str(): the label is lazy, and str.join refuses lazy strings.
-    return _label(Measure, measure, get_language())
+    return _label(Measure, measure, language)
 
 
-def _value_text(measure, value, country, currency):
+def _value_text(measure, value, country, currency, language):
     if measure in AMOUNT_MEASURES:
-        return f"{_measure_label(measure)} of {format_amount(value, currency)}"
-    return f"{format_count(value, country)} {_measure_label(measure)}"
+        return f"{_measure_label(measure, language)} of {format_amount(value, currency)}"
+    return f"{format_count(value, country)} {_measure_label(measure, language)}"
 
 
 def _threshold_text(measure, threshold, country, currency):
@@ -85,15 +85,18 @@ def _threshold_text(measure, threshold, country, currency):
     return format_count(threshold, country)
 
 
-def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
+def classify(cluster_type, figures, rules, *, country="IN", currency="INR", language=None):
     """Classify a cluster of `cluster_type` with current `figures` ({measure: value or None}).
 
     `rules` are all benchmark rules; the ones for the type and country are chosen here. Any
     rule met qualifies; none met with a known measure makes a potential cluster; no known
-    measure is insufficient data; no rule at all is no benchmark.
+    measure is insufficient data; no rule at all is no benchmark. The reason is written in
+    `language` (default: the active one; a caller classifying many passes it once).
     """
     applicable = rules_for(cluster_type, country, rules)
-    type_label = _type_label(cluster_type)
+    # The active language, asked once (asking costs more than the rest of a classification).
+    language = language or get_language()
+    type_label = _type_label(cluster_type, language)
     if not applicable:
         return Classification(
             status=ClassificationStatus.NO_BENCHMARK,
@@ -120,7 +123,7 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
                 value=value,
                 threshold=rule.threshold,
                 reason=(
-                    f"{_value_text(rule.measure, value, country, currency)} ≥ "
+                    f"{_value_text(rule.measure, value, country, currency, language)} ≥ "
                     f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
                     f"{_with_article(type_label)} cluster by the {rule.authority} benchmark."
                 ),
@@ -129,12 +132,12 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR"):
     if known:
         rule, value = known[0]
         reason = (
-            f"{_value_text(rule.measure, value, country, currency)} < "
+            f"{_value_text(rule.measure, value, country, currency, language)} < "
             f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
             f"a potential {type_label} cluster, below the {rule.authority} benchmark."
         )
         if unknown:
-            missing = ", ".join(_measure_label(rule.measure) for rule in unknown)
+            missing = ", ".join(_measure_label(rule.measure, language) for rule in unknown)
             reason += f" Not recorded, so not tested: {missing}."
         return Classification(
             status=ClassificationStatus.POTENTIAL,

@@ -455,3 +455,27 @@ class ClusterRevision(TimeStampedModel):
     def is_pending(self):
         """Return whether the revision still waits for a curator."""
         return self.state == self.State.PENDING
+
+
+class RetiredClusterSlug(models.Model):
+    """The address of a cluster merged into another: its slug and id keep answering with a
+    permanent redirect to the cluster that absorbed it (stakeholders.merging writes them).
+
+    Derived from the MergeRecords, so it keeps no history of its own. When the survivor is
+    itself merged away later, its rows are re-pointed to the new survivor: never a chain.
+    """
+
+    slug = models.SlugField(_("old slug"), max_length=220, unique=True)
+    old_id = models.PositiveBigIntegerField(_("old id"), unique=True)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="retired_slugs", verbose_name=_("now")
+    )
+    created = models.DateTimeField(_("retired"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("retired cluster address")
+        verbose_name_plural = _("retired cluster addresses")
+
+    def __str__(self):
+        return f"{self.slug} → {self.cluster_id}"

@@ -25,8 +25,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
+from common.retired import successor_slug
+
 from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
-from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, Sector
+from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, RetiredClusterSlug, Sector
 from .services import current_figure_records
 
 TOP_STATES = 10
@@ -382,3 +384,15 @@ def benchmark_list():
 def recently_updated_clusters(*, limit=6):
     """Return the published clusters changed most recently."""
     return list(cluster_list().order_by("-updated", "-pk")[:limit])
+
+
+def cluster_successor_slug(*, value, by_id=False):
+    """Return the slug of the cluster that absorbed the one whose address was `value`
+    (its old slug, or with `by_id` its old id), or None; asked only after a 404."""
+    return successor_slug(
+        retired_model=RetiredClusterSlug,
+        live_model=Cluster,
+        field="cluster",
+        value=value,
+        by_id=by_id,
+    )

@@ -103,12 +103,31 @@ def assign_unique_slugs(model, objects, texts, *, max_length=200):
         taken.add(slug)
 
 
+def _retired_slugs(model):
+    """Return the table of the retired slugs of `model` (the addresses of merged records,
+    related as `retired_slugs`), or None."""
+    for relation in model._meta.related_objects:
+        if relation.related_name == "retired_slugs":
+            return relation.related_model
+    return None
+
+
 def unique_slug(model, text, *, instance=None, max_length=200):
-    """Return a slug for `text` not yet used by another row of `model`."""
+    """Return a slug for `text` not yet used by another row of `model`, nor retired by a
+    merge (the old address of a merged record keeps leading to its survivor)."""
     base = (slugify(text) or model._meta.model_name)[:max_length].strip("-")
     others = model.objects.exclude(pk=instance.pk) if instance and instance.pk else model.objects
+    retired = _retired_slugs(model)
+
+    def taken(slug):
+        rows = others.filter(slug=slug).values_list("slug")
+        if retired is not None:
+            # One query still: the live rows and the retired slugs together.
+            rows = rows.union(retired.objects.filter(slug=slug).values_list("slug"))
+        return rows.exists()
+
     slug, number = base, 2
-    while others.filter(slug=slug).exists():
+    while taken(slug):
         slug = f"{base}-{number}"
         number += 1
     return slug

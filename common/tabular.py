@@ -196,7 +196,13 @@ class TableStream:
     def __iter__(self):
         limits, columns = self.limits, self.columns
         unknown = set(self.unknown_columns)
-        wanted = [(name, bool(name) and name not in unknown) for name in columns]
+        # The kept columns: (name, position) of each named, known one, in file order.
+        kept = [
+            (name, position)
+            for position, name in enumerate(columns)
+            if name and name not in unknown
+        ]
+        last = max((position for _name, position in kept), default=-1)
         cells = self._header_cells
         for index, record in enumerate(self._records, start=2):
             if index - 1 > limits.rows:
@@ -214,15 +220,27 @@ class TableStream:
             if not joined.strip():
                 continue
             # No cell can be too long when the whole row is not (the usual case, checked once).
-            check_length = len(joined) > limits.cell_chars
-            values, too_long = {}, None
-            for (name, keep), cell in zip(wanted, record, strict=False):
-                if keep:
-                    if check_length and len(cell) > limits.cell_chars:
-                        too_long = name
-                        break
-                    cell = cell.strip()
-                    values[name] = restore_cell(cell) if cell[:1] == "'" else cell
+            too_long = None
+            if len(joined) > limits.cell_chars:
+                too_long = next(
+                    (
+                        name
+                        for name, position in kept
+                        if position < len(record) and len(record[position]) > limits.cell_chars
+                    ),
+                    None,
+                )
+            if too_long is None:
+                values = {}
+                if len(record) > last:
+                    for name, position in kept:
+                        cell = record[position].strip()
+                        values[name] = restore_cell(cell) if cell[:1] == "'" else cell
+                else:  # a short row: its missing cells are left out
+                    for name, position in kept:
+                        if position < len(record):
+                            cell = record[position].strip()
+                            values[name] = restore_cell(cell) if cell[:1] == "'" else cell
             if too_long is not None:
                 message = f"the cell is longer than {limits.cell_chars:,} characters"
                 yield index, None, (too_long, message)

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # Anonymous readers' GETs from the cache until the registry changes (common/page_cache.py);
     # below authentication, messages and locale, whose answers are part of its decision.
     "common.page_cache.PublicPageCacheMiddleware",
+    # The 404 of a merged-away record's old address becomes a 301 to the survivor; it looks
+    # only at 404s, so found pages cost nothing (public/redirects.py).
+    "public.redirects.RetiredAddressMiddleware",
     # A view that fails because the database is down answers 503, not 500 (common/health.py;
     # errors elsewhere in the stack are turned into the same 503 by handler500).
     "common.health.DatabaseUnavailableMiddleware",
@@ -229,6 +232,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 REGISTRY_MAP_MAX_STAKEHOLDERS = int(os.environ.get("REGISTRY_MAP_MAX_STAKEHOLDERS", "300"))
 REGISTRY_MAP_TABLE_MAX_ROWS = int(os.environ.get("REGISTRY_MAP_TABLE_MAX_ROWS", "500"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+# The curators' data-quality desk (/manage/quality/): a cluster's newest figure older than
+# this many years is stale, and two sources further apart than this per cent (of the larger
+# value) disagree. Both are defaults: the desk's ?years= and ?percent= override them.
+REGISTRY_QUALITY_STALE_YEARS = int(os.environ.get("REGISTRY_QUALITY_STALE_YEARS", "5"))
+REGISTRY_QUALITY_DISAGREE_PERCENT = int(os.environ.get("REGISTRY_QUALITY_DISAGREE_PERCENT", "20"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/profile/"

@@ -82,6 +82,31 @@ class Stakeholder(TimeStampedModel):
         return reverse("stakeholders:stakeholder_detail", kwargs={"slug": self.slug})
 
 
+class RetiredStakeholderSlug(models.Model):
+    """The address of a stakeholder merged into another: its slug and id keep answering with
+    a permanent redirect to the survivor (stakeholders.merging writes them; re-pointed, never
+    chained, when the survivor is merged away in turn). Derived data: no history of its own.
+    """
+
+    slug = models.SlugField(_("old slug"), max_length=220, unique=True)
+    old_id = models.PositiveBigIntegerField(_("old id"), unique=True)
+    stakeholder = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.CASCADE,
+        related_name="retired_slugs",
+        verbose_name=_("now"),
+    )
+    created = models.DateTimeField(_("retired"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("retired stakeholder address")
+        verbose_name_plural = _("retired stakeholder addresses")
+
+    def __str__(self):
+        return f"{self.slug} → {self.stakeholder_id}"
+
+
 class ClusterMembership(TimeStampedModel):
     """Record that a stakeholder takes part in a cluster, and where that is known from."""
 

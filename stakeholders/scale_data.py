@@ -44,7 +44,7 @@ from clusters.services import (
     cluster_identity_key,
     sector_get_or_create,
 )
-from common.bulk import insert_objects
+from common.bulk import draw_ids, insert_objects
 from common.page_cache import bump_public_version
 
 from .choices import ROLES_BY_KIND, Kind, RelationshipType, SizeClass
@@ -242,11 +242,7 @@ class CopyTable:
         self.count = 0
 
     def ids(self, cursor, n):
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [self.table, self.pk_column, n],
-        )
-        return [row[0] for row in cursor.fetchall()]
+        return draw_ids(cursor, self.table, self.pk_column, n)
 
     def write(self, cursor, rows):
         """COPY `rows` (tuples in the order of `attnames`); return their new ids."""

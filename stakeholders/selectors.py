@@ -14,9 +14,16 @@ from django.db.models.functions import RowNumber
 from clusters.choices import PublicationStatus
 from clusters.models import Cluster, Region
 from common.counts import capped_count, count_or_estimate
+from common.retired import successor_slug
 
 from .choices import Kind, Role
-from .models import ClusterMembership, NetworkSummary, Relationship, Stakeholder
+from .models import (
+    ClusterMembership,
+    NetworkSummary,
+    Relationship,
+    RetiredStakeholderSlug,
+    Stakeholder,
+)
 
 CLUSTER_OPTIONS_LIMIT = 300
 
@@ -408,3 +415,15 @@ def cached_cluster_stakeholders(*, cluster):
         found = cluster_stakeholders(cluster=cluster)
         cache.set(key, dataclasses.replace(found, cluster=None), timeout=CACHE_TIMEOUT)
     return dataclasses.replace(found, cluster=cluster)
+
+
+def stakeholder_successor_slug(*, value, by_id=False):
+    """Return the slug of the stakeholder that absorbed the one whose address was `value`
+    (its old slug, or with `by_id` its old id), or None; asked only after a 404."""
+    return successor_slug(
+        retired_model=RetiredStakeholderSlug,
+        live_model=Stakeholder,
+        field="stakeholder",
+        value=value,
+        by_id=by_id,
+    )

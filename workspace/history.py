@@ -117,12 +117,14 @@ def _subject(model, record, names):
 
 
 def cluster_history_records(cluster):
-    """Return {model: [historical records]} of the cluster and of the rows hanging off it."""
+    """Return {model: [historical records]} of the cluster and of the rows hanging off it,
+    and those of the clusters merged into it (their past is part of its own)."""
+    ids = [cluster.pk, *cluster.retired_slugs.values_list("old_id", flat=True)]
     querysets = {
-        Cluster: Cluster.history.filter(id=cluster.pk),
-        ClusterFigure: ClusterFigure.history.filter(cluster_id=cluster.pk),
-        ClusterMembership: ClusterMembership.history.filter(cluster_id=cluster.pk),
-        Relationship: Relationship.history.filter(cluster_id=cluster.pk),
+        Cluster: Cluster.history.filter(id__in=ids),
+        ClusterFigure: ClusterFigure.history.filter(cluster_id__in=ids),
+        ClusterMembership: ClusterMembership.history.filter(cluster_id__in=ids),
+        Relationship: Relationship.history.filter(cluster_id__in=ids),
     }
     return {
         model: list(queryset.select_related("history_user").order_by("history_date", "history_id"))

@@ -69,6 +69,17 @@ urlpatterns = [
         views.RevisionWithdrawView.as_view(),
         name="revision_withdraw",
     ),
+    path("quality/", views.QualityDeskView.as_view(), name="quality"),
     path("merge/clusters/", views.ClusterMergeView.as_view(), name="cluster_merge"),
     path("merge/stakeholders/", views.StakeholderMergeView.as_view(), name="stakeholder_merge"),
+    path(
+        "merge/clusters/search/",
+        views.ClusterMergeSearchView.as_view(),
+        name="cluster_merge_search",
+    ),
+    path(
+        "merge/stakeholders/search/",
+        views.StakeholderMergeSearchView.as_view(),
+        name="stakeholder_merge_search",
+    ),
 ]

@@ -196,9 +196,21 @@ def test_header_offers_sign_in_to_anonymous_visitors(client):
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("own_editor", ["Agency A", "My clusters", "Sign out"], ["Review queue", "Sign in"]),
-        ("curator", ["curator", "All clusters", "Review queue", "Sign out"], ["Sign in"]),
-        ("nobody", ["nobody", "Sign out"], ["My clusters", "Review queue", "Sign in"]),
+        (
+            "own_editor",
+            ["Agency A", "My clusters", "Sign out"],
+            ["Review queue", "Data quality", "Sign in"],
+        ),
+        (
+            "curator",
+            ["curator", "All clusters", "Review queue", "Data quality", "Sign out"],
+            ["Sign in"],
+        ),
+        (
+            "nobody",
+            ["nobody", "Sign out"],
+            ["My clusters", "Review queue", "Data quality", "Sign in"],
+        ),
     ],
 )
 def test_header_shows_the_agency_and_the_users_links(client, people, role, shown, hidden):

@@ -108,6 +108,14 @@ def _merge(client, draft):
     return client.get(manage("cluster_merge"))
 
 
+def _quality(client, draft):
+    return client.get(manage("quality"), {"list": "missing-figure"})
+
+
+def _quality_export(client, draft):
+    return client.get(manage("quality"), {"export": "missing-figure"})
+
+
 SITE_ACTIONS = {
     "list": _list,
     "detail": _detail,
@@ -119,6 +127,8 @@ SITE_ACTIONS = {
     "publish": _publish,
     "review_queue": _review_queue,
     "merge": _merge,
+    "quality": _quality,
+    "quality_export": _quality_export,
 }
 
 
@@ -146,6 +156,8 @@ SITE_MATRIX = {
     "publish": (LOGIN, 403, 403, 403, 302),
     "review_queue": (LOGIN, 403, 403, 403, 200),
     "merge": (LOGIN, 403, 403, 403, 200),
+    "quality": (LOGIN, 403, 403, 403, 200),
+    "quality_export": (LOGIN, 403, 403, 403, 200),
 }
 
 

@@ -11,10 +11,12 @@ import os
 import re
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
 from clusters.models import Cluster
+from tests import factories
 from tests.accounts.people import PASSWORD, make_people
 from tests.jobs.conftest import HEADER, cluster_rows
 
@@ -111,3 +113,42 @@ def test_a_worker_killed_half_way_writes_nothing_and_the_retry_imports_once(
     finally:
         topology.stop("worker-2")
     assert Cluster.objects.filter(product__startswith="Product ").count() == rows
+
+
+def test_an_export_asked_through_a_is_written_by_the_worker_and_downloaded_through_b(
+    topology, people, new_page
+):
+    """An editor exports a filtered stakeholder list (their agency's draft included) as a
+    job through server A; a worker writes it; server B serves the file to that editor."""
+    published = factories.ClusterFactory(
+        product="Knitwear", place="Tirupur", agency=people.agency_a
+    )
+    draft = factories.ClusterFactory(
+        product="Brassware", place="Moradabad", agency=people.agency_a, status="draft"
+    )
+    for cluster, kind, name in [
+        (published, "enterprise", "Tirupur Knits"),
+        (published, "supplier", "Tirupur Yarns"),
+        (draft, "enterprise", "Moradabad Brass"),
+    ]:
+        factories.MembershipFactory(
+            cluster=cluster, stakeholder=factories.StakeholderFactory(name=name, kind=kind)
+        )
+    page_a = signed_in(new_page, topology.servers["A"])
+    page_a.goto("/stakeholders/?kind=enterprise")
+    page_a.get_by_role("button", name="Export this list as a job").click()
+    page_a.wait_for_url(re.compile(r"/manage/jobs/[0-9a-f-]+/$"))
+    job_path = "/" + page_a.url.split("://", 1)[1].split("/", 1)[1]
+    topology.start_manage("worker", "db_worker", "--no-reload")
+    try:
+        page_a.get_by_role("link", name=re.compile("^Download ")).wait_for()
+    finally:
+        topology.stop("worker")
+
+    page_b = signed_in(new_page, topology.servers["B"])
+    page_b.goto(job_path)
+    with page_b.expect_download() as download:
+        page_b.get_by_role("link", name=re.compile("^Download ")).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Tirupur Knits" in text and "Moradabad Brass" in text
+    assert "Tirupur Yarns" not in text  # the list's filter: enterprises only

@@ -4,7 +4,7 @@ They validate a cluster, a stakeholder or a relationship the way the importers v
 row (the same fields from clusters/imports.py and common/forms.py, the same services for
 identity, years and roles), with the widgets, labels and hints a person typing needs.
 
-The forms live in modules by concern (clusters, members, curation; shared holds the
+The forms live in modules by concern (clusters, members, curation, quality; shared holds the
 helpers); this package re-exports them for the views and the tests.
 """
 
@@ -18,6 +18,7 @@ from workspace.forms.clusters import (
 )
 from workspace.forms.curation import MergeConfirmForm, MergePickForm, ReviewForm
 from workspace.forms.members import LinkForm, MemberChoiceField, RelationshipForm, StakeholderForm
+from workspace.forms.quality import QualityFilterForm
 from workspace.forms.shared import GroupedFieldsMixin, add_service_errors, blank_first
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "MemberChoiceField",
     "MergeConfirmForm",
     "MergePickForm",
+    "QualityFilterForm",
     "RelationshipForm",
     "ReviewForm",
     "StakeholderForm",

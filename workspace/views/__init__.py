@@ -7,7 +7,7 @@ permission at all gets 403, and objects come from `instances_user_has_permission
 another agency's record is simply not found (404). Views parse the request and call the
 services; the rules live there.
 
-The pages live in modules by concern (clusters, members, curation; shared holds the
+The pages live in modules by concern (clusters, members, curation, quality; shared holds the
 permission mixins and helpers); this package re-exports them for clusters/editing/urls.py.
 """
 
@@ -25,10 +25,13 @@ from workspace.views.clusters import (
     ManageHomeView,
 )
 from workspace.views.curation import (
+    ClusterMergeSearchView,
     ClusterMergeView,
     ClusterReviewView,
+    MergeSearchView,
     MergeView,
     ReviewQueueView,
+    StakeholderMergeSearchView,
     StakeholderMergeView,
 )
 from workspace.views.members import (
@@ -40,6 +43,7 @@ from workspace.views.members import (
     StakeholderEditView,
     StakeholderLinkView,
 )
+from workspace.views.quality import QualityDeskView
 from workspace.views.revisions import (
     RevisionDecideView,
     RevisionDetailView,
@@ -64,6 +68,7 @@ __all__ = [
     "ClusterFormMixin",
     "ClusterHistoryView",
     "ClusterListView",
+    "ClusterMergeSearchView",
     "ClusterMergeView",
     "ClusterMixin",
     "ClusterRelationshipsView",
@@ -72,8 +77,10 @@ __all__ = [
     "ClusterSubmitView",
     "ManageHomeView",
     "MembershipRemoveView",
+    "MergeSearchView",
     "MergeView",
     "PolicyRequiredMixin",
+    "QualityDeskView",
     "RelationshipRemoveView",
     "ReviewQueueView",
     "RevisionDecideView",
@@ -83,6 +90,7 @@ __all__ = [
     "StakeholderCreateView",
     "StakeholderEditView",
     "StakeholderLinkView",
+    "StakeholderMergeSearchView",
     "StakeholderMergeView",
     "option_lists",
     "review_auto_id",

@@ -3,6 +3,7 @@ queue, and merging duplicate clusters or stakeholders."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,8 +14,11 @@ from django.views.generic import TemplateView
 
 from clusters import workflow
 from clusters.permissions import MERGE, PUBLISH, cluster_policy
+from clusters.selectors import cluster_successor_slug
 from stakeholders import merging
+from stakeholders.merging import comparison, search
 from stakeholders.permissions import stakeholder_policy
+from stakeholders.selectors import stakeholder_successor_slug
 from workspace import queries
 from workspace.forms import MergeConfirmForm, MergePickForm, ReviewForm, add_service_errors
 from workspace.views.clusters import ClusterDetailView
@@ -100,52 +104,70 @@ class ReviewQueueView(PolicyRequiredMixin, TemplateView):
 
 
 class MergeView(PolicyRequiredMixin, TemplateView):
-    """Merge two duplicates: name them by slug, compare, choose the survivor, confirm."""
+    """Merge two duplicates: find them (search, slug or address), compare them side by side
+    with the warnings, choose the survivor and the values it keeps, confirm.
+
+    `?first=<slug>&second=<slug>` opens the comparison directly (the data-quality desk
+    links here so).
+    """
 
     template_name = "workspace/merge.html"
     action = MERGE
     noun = ""
     merge = None
-    detail_url_name = ""
+    compare = None
+    search_url_name = ""
+    successor = None
 
     def candidates(self):
         return self.policy.instances_user_has_permission_for(self.request.user, MERGE)
 
-    def get_context_data(self, **kwargs):
+    def pick_form(self, data):
+        return MergePickForm(
+            data,
+            candidates=self.candidates().select_related(*self.related),
+            noun=self.noun,
+            search_url=reverse(self.search_url_name),
+            successor=self.successor,
+        )
+
+    def get_context_data(self, pick=None, confirm=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        pick = MergePickForm(self.request.GET or None, candidates=self.candidates(), noun=self.noun)
-        confirm = kwargs.get("confirm_form")
+        if pick is None:
+            pick = self.pick_form(self.request.GET or None)
         if confirm is None and pick.is_bound and pick.is_valid():
-            confirm = MergeConfirmForm(
-                initial={
-                    "first": pick.cleaned_data["first"].slug,
-                    "second": pick.cleaned_data["second"].slug,
-                    "survivor": "first",
-                },
-                candidates=self.candidates(),
-                noun=self.noun,
+            comparison = self.compare(
+                first=pick.cleaned_data["first"], second=pick.cleaned_data["second"]
             )
-            context["records"] = (pick.cleaned_data["first"], pick.cleaned_data["second"])
-        context.update(pick_form=pick, confirm_form=confirm, noun=self.noun)
+            confirm = MergeConfirmForm(comparison=comparison)
+        context.update(
+            pick_form=pick,
+            confirm_form=confirm,
+            comparison=confirm.comparison if confirm is not None else None,
+            records=(
+                (confirm.comparison.first, confirm.comparison.second) if confirm is not None else ()
+            ),
+            noun=self.noun,
+        )
         return context
 
     def post(self, request, *args, **kwargs):
-        form = MergeConfirmForm(request.POST, candidates=self.candidates(), noun=self.noun)
-        if not form.is_valid():
-            context = self.get_context_data(confirm_form=form)
-            if form.cleaned_data.get("first") and form.cleaned_data.get("second"):
-                context["records"] = (form.cleaned_data["first"], form.cleaned_data["second"])
-            return TemplateResponse(request, self.template_name, context)
-        survivor, duplicate = form.survivor_and_duplicate()
-        try:
-            record = self.merge(survivor=survivor, duplicate=duplicate, user=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return TemplateResponse(
-                request, self.template_name, self.get_context_data(confirm_form=form)
-            )
-        messages.success(request, str(record))
-        return redirect(self.survivor_url(survivor))
+        pick = self.pick_form(request.POST)
+        if not pick.is_valid():
+            return self.render_to_response(self.get_context_data(pick=pick))
+        comparison = self.compare(
+            first=pick.cleaned_data["first"], second=pick.cleaned_data["second"]
+        )
+        form = MergeConfirmForm(request.POST, comparison=comparison)
+        if form.is_valid():
+            try:
+                record = self.merge(user=request.user, **form.merge_arguments())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, str(record))
+                return redirect(self.survivor_url(form.merge_arguments()["survivor"]))
+        return self.render_to_response(self.get_context_data(pick=pick, confirm=form))
 
     def survivor_url(self, survivor):
         raise NotImplementedError
@@ -154,10 +176,17 @@ class MergeView(PolicyRequiredMixin, TemplateView):
 class ClusterMergeView(MergeView):
     policy = cluster_policy
     noun = gettext_lazy("cluster")
+    related = ("region", "sector", "agency")
+    search_url_name = "editing:cluster_merge_search"
+    successor = staticmethod(cluster_successor_slug)
 
     @staticmethod
     def merge(**kwargs):
         return merging.cluster_merge(**kwargs)
+
+    @staticmethod
+    def compare(**kwargs):
+        return comparison.cluster_merge_comparison(**kwargs)
 
     def survivor_url(self, survivor):
         return reverse("editing:cluster_detail", kwargs={"slug": survivor.slug})
@@ -166,10 +195,71 @@ class ClusterMergeView(MergeView):
 class StakeholderMergeView(MergeView):
     policy = stakeholder_policy
     noun = gettext_lazy("stakeholder")
+    related = ("region",)
+    search_url_name = "editing:stakeholder_merge_search"
+    successor = staticmethod(stakeholder_successor_slug)
 
     @staticmethod
     def merge(**kwargs):
         return merging.stakeholder_merge(**kwargs)
 
+    @staticmethod
+    def compare(**kwargs):
+        return comparison.stakeholder_merge_comparison(**kwargs)
+
     def survivor_url(self, survivor):
         return reverse("editing:stakeholder_edit", kwargs={"slug": survivor.slug})
+
+
+class MergeSearchView(PolicyRequiredMixin, View):
+    """The merge page's autocomplete: `?q=` (and `exclude=<slug>`, the record picked in the
+    other field) → JSON `{"results": [{"slug", "label", "detail"}]}`, at most 20 records
+    the curator may merge."""
+
+    action = MERGE
+    http_method_names = ["get"]
+    search = None
+
+    def get(self, request, *args, **kwargs):
+        candidates = self.policy.instances_user_has_permission_for(request.user, MERGE)
+        records = self.search(
+            candidates=candidates,
+            query=request.GET.get("q", "")[:200],
+            exclude=request.GET.get("exclude", "")[:220],
+        )
+        return JsonResponse({"results": [self.describe(record) for record in records]})
+
+
+class ClusterMergeSearchView(MergeSearchView):
+    policy = cluster_policy
+
+    @staticmethod
+    def search(**kwargs):
+        return search.cluster_merge_search(**kwargs)
+
+    @staticmethod
+    def describe(cluster):
+        detail = [str(cluster.region or ""), cluster.get_cluster_type_display()]
+        detail.append(cluster.get_status_display())
+        return {
+            "slug": cluster.slug,
+            "label": str(cluster),
+            "detail": " · ".join(part for part in detail if part),
+        }
+
+
+class StakeholderMergeSearchView(MergeSearchView):
+    policy = stakeholder_policy
+
+    @staticmethod
+    def search(**kwargs):
+        return search.stakeholder_merge_search(**kwargs)
+
+    @staticmethod
+    def describe(stakeholder):
+        detail = [stakeholder.get_kind_display(), stakeholder.place, str(stakeholder.region or "")]
+        return {
+            "slug": stakeholder.slug,
+            "label": stakeholder.name,
+            "detail": " · ".join(part for part in detail if part),
+        }

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clusters import accounts
+from clusters.choices import PublicationStatus
 from clusters.imports import ClusterImporter
 from clusters.models import Agency
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
@@ -21,12 +22,17 @@ DEMO_ACCOUNTS = (
     ("editor", "editor-demo-2026", "agency editor of the Demo Implementing Agency"),
 )
 # (importer, file) in order: clusters before the stakeholders and relationships that name them.
+# The BDS providers are illustrative (FAQ Q62-64, marked so in their source); the probable
+# duplicate is a draft the data-quality desk finds (fixtures/SOURCES.md).
 DEMO_FILES = (
     ("clusters", "clusters_india_profiles.csv"),
     ("clusters", "faq_clusters.csv"),
+    ("draft clusters", "demo_probable_duplicate.csv"),
     ("stakeholders", "stakeholders_india_profiles.csv"),
     ("stakeholders", "faq_stakeholders.csv"),
+    ("stakeholders", "faq_bds_providers.csv"),
     ("relationships", "faq_relationships.csv"),
+    ("relationships", "faq_bds_relationships.csv"),
 )
 
 # Uploaded by the demo editor after the accounts exist: a pending proposed revision.
@@ -54,6 +60,7 @@ class Command(BaseCommand):
         agency = Agency.objects.create(**DEMO_AGENCY)
         importers = {
             "clusters": ClusterImporter(agency=agency),
+            "draft clusters": ClusterImporter(agency=agency, status=PublicationStatus.DRAFT),
             "stakeholders": StakeholderImporter(),
             "relationships": RelationshipImporter(),
         }

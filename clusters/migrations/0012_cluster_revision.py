@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0010_drop_slug_pattern_index'),
+        ('clusters', '0011_retired_slugs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
