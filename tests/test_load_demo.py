@@ -50,3 +50,16 @@ def test_loading_twice_loads_once(demo):
     clusters = Cluster.objects.count()
     assert "already" in load()
     assert Cluster.objects.count() == clusters
+
+
+def test_the_demo_has_a_change_waiting_for_review(demo):
+    """The demo editor's upload of two Ludhiana relationships is a pending revision; the
+    relationships are not written until a curator approves them."""
+    from clusters.models import ClusterRevision
+
+    revision = ClusterRevision.objects.get()
+    assert revision.state == "pending" and revision.author.username == "editor"
+    assert (revision.cluster.product, revision.cluster.place) == ("Hosiery", "Ludhiana")
+    assert len(revision.changes["relationships_added"]) == 2
+    assert not Relationship.objects.filter(provenance__contains="demo proposal").exists()
+    assert "proposed 2" in demo
