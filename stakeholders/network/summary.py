@@ -42,22 +42,13 @@ REFRESH_CHUNK = 500
 # a relationship whose both ends are members (as cluster_graph reads the network).
 SUMMARY_SQL = """
 WITH member AS (
-    -- Each member's kind by its primary key (a scalar subquery: one index probe a member;
-    -- as a join, the planner read all million stakeholders to hash them).
-    SELECT m.cluster_id, m.stakeholder_id,
-        (SELECT s.kind FROM stakeholders_stakeholder s WHERE s.id = m.stakeholder_id) AS kind
-    FROM stakeholders_clustermembership m
+    SELECT m.cluster_id, m.stakeholder_id, {member_kind} AS kind
+    FROM stakeholders_clustermembership m {member_join}
     WHERE {member_where}
 ), edge AS (
-    -- Both ends members of the cluster (never the same stakeholder; one membership per
-    -- cluster and stakeholder): a scalar count, two index probes a relationship, which the
-    -- planner cannot turn into a hash of every membership.
     SELECT r.cluster_id, r.source_id, r.target_id, r.kind
-    FROM stakeholders_relationship r
+    FROM stakeholders_relationship r {edge_join}
     WHERE {edge_where}
-        AND (SELECT count(*) FROM stakeholders_clustermembership m
-            WHERE m.cluster_id = r.cluster_id AND m.stakeholder_id IN (r.source_id, r.target_id)
-        ) = 2
 ), link AS (
     SELECT cluster_id, count(*) AS links,
         count(DISTINCT (least(source_id, target_id), greatest(source_id, target_id))) AS pairs
@@ -126,15 +117,47 @@ def _summary_sql(cluster_ids):
         "kinds": list(Kind.values),
     }
     if cluster_ids is None:
-        wheres = {"member_where": "TRUE", "edge_where": "TRUE", "cluster_where": "TRUE"}
+        # Every cluster: joins, which the planner hashes (each table read once).
+        parts = {
+            "member_kind": "s.kind",
+            "member_join": "JOIN stakeholders_stakeholder s ON s.id = m.stakeholder_id",
+            "member_where": "TRUE",
+            "edge_join": _EDGE_ENDS_JOIN,
+            "edge_where": "TRUE",
+            "cluster_where": "TRUE",
+        }
     else:
+        # Some clusters (a refresh after a write): each member's kind and each end's
+        # membership looked up by index, one probe each, never a hash of a whole table
+        # (as joins, the planner hashed all million stakeholders and memberships when its
+        # estimates were off, as they are just after an import).
         params["ids"] = list(cluster_ids)
-        wheres = {
+        parts = {
+            "member_kind": (
+                "(SELECT s.kind FROM stakeholders_stakeholder s WHERE s.id = m.stakeholder_id)"
+            ),
+            "member_join": "",
             "member_where": "m.cluster_id = ANY(%(ids)s)",
-            "edge_where": "r.cluster_id = ANY(%(ids)s)",
+            "edge_join": "",
+            # Both ends members (never the same stakeholder; one membership per cluster
+            # and stakeholder): a count of two index probes.
+            "edge_where": (
+                "r.cluster_id = ANY(%(ids)s) AND (SELECT count(*) FROM "
+                "stakeholders_clustermembership e WHERE e.cluster_id = r.cluster_id "
+                "AND e.stakeholder_id IN (r.source_id, r.target_id)) = 2"
+            ),
             "cluster_where": "c.id = ANY(%(ids)s)",
         }
-    return SUMMARY_SQL.format(**wheres), params
+    return SUMMARY_SQL.format(**parts), params
+
+
+# Both ends of a relationship members of its cluster, as joins (a whole rebuild).
+_EDGE_ENDS_JOIN = (
+    "JOIN stakeholders_clustermembership ms "
+    "ON ms.cluster_id = r.cluster_id AND ms.stakeholder_id = r.source_id "
+    "JOIN stakeholders_clustermembership mt "
+    "ON mt.cluster_id = r.cluster_id AND mt.stakeholder_id = r.target_id"
+)
 
 
 def _density(actors, pairs):
