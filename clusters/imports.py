@@ -206,6 +206,7 @@ class ClusterImporter(RowImporter):
         self.lookups = services.Lookups()
 
     fingerprints = CLUSTER_FINGERPRINTS
+    written_models = (Cluster, ClusterFigure)
 
     def form_kwargs(self):
         return {"lookups": self.lookups}

@@ -435,6 +435,7 @@ class StakeholderImporter(ClusterScopedImporter):
         )
 
     fingerprints = STAKEHOLDER_FINGERPRINTS
+    written_models = (Stakeholder, ClusterMembership)
 
     def identity(self, cleaned):
         key = services.stakeholder_identity_key(
@@ -596,6 +597,7 @@ class RelationshipImporter(ClusterScopedImporter):
         return f"{cleaned['source_name']} {cleaned['relationship']} {cleaned['target_name']}"
 
     fingerprints = RELATIONSHIP_FINGERPRINTS
+    written_models = (Relationship,)
 
     def identity(self, cleaned):
         return (

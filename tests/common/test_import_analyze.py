@@ -1,0 +1,37 @@
+"""A big operator's import refreshes PostgreSQL's statistics of the tables it wrote, so the
+next import is planned with today's counts (common.importing.RowImporter._analyze)."""
+
+import pytest
+from django.db import connection
+
+from clusters.imports import ClusterImporter
+from common import importing
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ANALYZE")
+
+CLUSTERS = (
+    "product,place,state,cluster_type,enterprise_count\n"
+    "Knitwear,Ludhiana,Punjab,industrial,1200\n"
+    "Brassware,Moradabad,Uttar Pradesh,handicraft,800\n"
+)
+
+
+def analyzed(table):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_a_big_import_analyzes_what_it_wrote_and_a_small_one_does_not(committed_db, monkeypatch):
+    # Committed (ANALYZE is not run inside the caller's transaction), states put back after.
+    monkeypatch.setattr(importing, "ANALYZE_ROWS", 3)
+    before = analyzed("clusters_cluster")
+    assert ClusterImporter().run(CLUSTERS.encode()).ok  # 2 rows: left to autovacuum
+    assert analyzed("clusters_cluster") == before
+    monkeypatch.setattr(importing, "ANALYZE_ROWS", 2)
+    more = CLUSTERS.replace("1200", "1300").replace("800", "900")
+    assert ClusterImporter().run(more.encode()).ok  # 2 rows updated: analyzed
+    after = analyzed("clusters_cluster")
+    assert after is not None and after != before
+    assert analyzed("clusters_clusterfigure") is not None
+    assert analyzed("common_importfingerprint") is not None
