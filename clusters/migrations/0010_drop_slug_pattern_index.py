@@ -1,28 +1,12 @@
-"""Drop the pattern index PostgreSQL's schema editor adds beside a unique slug
-(varchar_pattern_ops, for `LIKE 'prefix%'`): slugs are only ever looked up whole, by the
-unique index, and every imported cluster paid a write into this one for no reader."""
+"""Drop the pattern index beside the unique slug: slugs are only looked up whole, and every
+imported cluster paid a write into it for no reader (common.pattern_index)."""
 
 from django.db import migrations
 
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    name = schema_editor._create_index_name("clusters_cluster", ["slug"], suffix="_like")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    name = schema_editor._create_index_name("clusters_cluster", ["slug"], suffix="_like")
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} "
-        "ON clusters_cluster (slug varchar_pattern_ops)"
-    )
+from common.pattern_index import pattern_index_dropped
 
 
 class Migration(migrations.Migration):
     dependencies = [("clusters", "0009_newest_figure_index")]
 
-    operations = [migrations.RunPython(drop, create)]
+    operations = [pattern_index_dropped(table="clusters_cluster", column="slug")]
