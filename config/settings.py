@@ -198,6 +198,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-in"
+# The site's languages: English and Hindi (Official Languages Act). Another language (bn, ta...)
+# is added by writing its catalogue (locale/<code>/LC_MESSAGES/django.po, docs/translations.md)
+# and naming it here or in REGISTRY_LANGUAGES ("en-in,hi,bn"); its name comes from Django.
+REGISTRY_LANGUAGE_CODES = [
+    code.strip()
+    for code in os.environ.get("REGISTRY_LANGUAGES", "en-in,hi").split(",")
+    if code.strip()
+]
+
+
+def _language_name(code):
+    from django.conf.locale import LANG_INFO
+
+    info = LANG_INFO.get(code) or LANG_INFO[code.split("-")[0]]
+    return info["name_local"]
+
+
+LANGUAGES = [(code, _language_name(code)) for code in REGISTRY_LANGUAGE_CODES]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from common import health
 from public.views import HomeView
+from public.views.language import set_language
 
 # A lost database answers 503 "temporarily unavailable", any other error Django's 500 page.
 handler500 = health.server_error
@@ -12,6 +13,7 @@ handler500 = health.server_error
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", HomeView.as_view(), name="home"),
+    path("language/", set_language, name="set_language"),
     path("", include("public.urls.clusters")),
     path("stakeholders/", include("public.urls.stakeholders")),
     path("relationships/", include("public.urls.relationships")),
