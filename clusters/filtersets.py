@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters.constants import EMPTY_VALUES
 
+from common.forms import QuantityField
+
 from .choices import (
     ARTISAN_TYPES,
     ClassificationStatus,
@@ -119,10 +121,11 @@ class IdMultipleFilter(filters.ModelMultipleChoiceFilter):
 
 
 class WholeNumberFilter(filters.NumberFilter):
-    """A count or an amount in whole units, from 0: `1.5` is an error (as is more than any
-    column holds), not a comparison with a fraction."""
+    """A count or an amount in whole units, from 0, written as people write it ('10,000',
+    '1.2 lakh', '₹5 crore': common.forms.QuantityField): `1.5` is an error (as is more than
+    any column holds), not a comparison with a fraction."""
 
-    field_class = forms.IntegerField
+    field_class = QuantityField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -241,6 +244,18 @@ class ClusterFilterSet(filters.FilterSet):
     )
     employment_max = WholeNumberFilter(
         field_name="employment", lookup_expr="lte", label=_("Employment to")
+    )
+    loom_count_min = WholeNumberFilter(
+        field_name="loom_count", lookup_expr="gte", label=_("Looms from")
+    )
+    loom_count_max = WholeNumberFilter(
+        field_name="loom_count", lookup_expr="lte", label=_("Looms to")
+    )
+    artisan_count_min = WholeNumberFilter(
+        field_name="artisan_count", lookup_expr="gte", label=_("Artisans from")
+    )
+    artisan_count_max = WholeNumberFilter(
+        field_name="artisan_count", lookup_expr="lte", label=_("Artisans to")
     )
     turnover_min = WholeNumberFilter(
         field_name="annual_turnover", lookup_expr="gte", label=_("Turnover from (₹)")

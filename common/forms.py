@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_quantity
+
 _GROUPING = re.compile(r"^\d{1,3}(,\d{2,3})+$")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -151,3 +153,24 @@ class CodeField(forms.CharField):
                 code="invalid",
             )
         return value
+
+
+class QuantityField(forms.IntegerField):
+    """A whole number as people type it in a filter: '10,000', '12,00,000', '1.2 lakh',
+    '₹5 crore' (common.numbers.parse_quantity); the bounds of IntegerField apply."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_quantity(str(value))
+        except ValueError:
+            raise ValidationError(
+                _("'%(value)s' is not a whole number: write it as 12,00,000, 12 lakh or ₹5 crore.")
+                % {"value": value},
+                code="invalid",
+            ) from None

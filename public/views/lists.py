@@ -6,7 +6,7 @@ that keeps published clusters only.
 
 from dataclasses import dataclass
 
-from django.http import HttpResponseBadRequest, QueryDict
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -141,9 +141,16 @@ class FilteredListView(TemplateView):
         return min(cap for cap in caps if cap)
 
     def get(self, request, *args, **kwargs):
-        # Everything below (filters, facets, chips, sort and page links) reads the query
-        # without the blank fields of a submitted form.
-        request.GET = without_blanks(request.GET)
+        # A filter form submitted without JavaScript sends its blank fields too (`sector=`):
+        # the reader is sent on to the same list without them, so the address they share or
+        # bookmark says only what they chose. Everything below reads the cleaned query.
+        cleaned = without_blanks(request.GET)
+        if len(cleaned) != len(request.GET) or any(
+            len(cleaned.getlist(name)) != len(request.GET.getlist(name)) for name in cleaned
+        ):
+            query = cleaned.urlencode()
+            return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+        request.GET = cleaned
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -6,7 +6,13 @@ from decimal import Decimal
 import pytest
 
 from common.forms import parse_whole_number
-from common.numbers import format_amount, format_count, group_indian, group_international
+from common.numbers import (
+    format_amount,
+    format_count,
+    group_indian,
+    group_international,
+    parse_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +103,30 @@ def test_text_that_is_not_a_whole_number_is_refused(text):
     """Fractions, words, misplaced commas and non-finite values are refused."""
     with pytest.raises(ValueError):
         parse_whole_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("10,000", 10_000),
+        ("12,00,000", 1_200_000),
+        ("1,200,000", 1_200_000),
+        ("1.2 lakh", 120_000),
+        ("12 lakhs", 1_200_000),
+        ("₹5 crore", 50_000_000),
+        ("₹ 1,350 crore", 13_500_000_000),
+        ("Rs. 40 lakh", 4_000_000),
+        ("1.5cr", 15_000_000),
+        ("5 करोड़", 50_000_000),
+        ("3 लाख", 300_000),
+        ("50000000000", 50_000_000_000),
+    ],
+)
+def test_quantities_are_read_as_people_write_them(text, number):
+    assert parse_quantity(text) == number
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "-5", "1.234567 lakh", "5 bananas", "1.5"])
+def test_what_is_no_whole_quantity_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_quantity(text)

@@ -690,3 +690,56 @@ def test_profile_stakeholders_are_kept_until_the_network_changes(
     linked = body(client.get(url)).decode()
     assert "No relationships among this cluster's stakeholders are recorded yet." not in linked
     assert "Buyer house" in linked.split('id="relationships-caption"')[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("turnover_min=50 lakh", ["Big"]),
+        ("turnover_min=₹5 crore", []),
+        ("turnover_max=1.2 lakh", ["Small"]),
+        ("employment_min=10,000", ["Big"]),
+        ("loom_count_min=500", ["Big"]),
+        ("loom_count_max=499", ["Small"]),
+        ("artisan_count_min=1 thousand", ["Big"]),
+    ],
+)
+def test_range_filters_take_indian_formats_and_units(client, query, expected):
+    from clusters.choices import ClusterType
+    from tests.factories import ClusterFactory
+
+    ClusterFactory(
+        product="Big",
+        place="Bigpur",
+        cluster_type=ClusterType.HANDLOOM,
+        figures={
+            "annual_turnover": 6_000_000,
+            "employment": 12_000,
+            "loom_count": 800,
+            "artisan_count": 1_500,
+        },
+    )
+    ClusterFactory(
+        product="Small",
+        place="Smallpur",
+        cluster_type=ClusterType.HANDLOOM,
+        figures={
+            "annual_turnover": 100_000,
+            "employment": 50,
+            "loom_count": 300,
+            "artisan_count": 40,
+        },
+    )
+    response = client.get("/clusters/?" + query)
+    assert response.status_code == 200
+    assert response.context["filter_errors"] == []
+    assert [cluster.product for cluster in response.context["results"]] == expected
+
+
+@pytest.mark.django_db
+def test_a_range_filter_names_what_it_cannot_read(client):
+    response = client.get("/clusters/?turnover_min=five crore")
+    errors = response.context["filter_errors"]
+    assert [name for name, _label, _message in errors] == ["turnover_min"]
+    assert "12 lakh" in errors[0][2]

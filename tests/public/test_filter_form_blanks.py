@@ -1,5 +1,6 @@
 """A submitted filter form sends every field, blank ones included (`sector=`, `role=`):
-blank means no filter, on the lists and in the export the list links to."""
+blank means no filter, on the lists and in the export the list links to. A list asked with
+blank fields sends the reader on to its address without them (a clean address to share)."""
 
 import csv
 import io
@@ -38,7 +39,8 @@ def clusters(db):
 
 
 def test_cluster_list_ignores_the_blank_fields_of_the_form(client, clusters):
-    response = client.get(reverse("clusters:cluster_list") + "?" + CLUSTER_FORM)
+    response = client.get(reverse("clusters:cluster_list") + "?" + CLUSTER_FORM, follow=True)
+    assert response.redirect_chain == [("/clusters/?cluster_type=handloom&state=west-bengal", 302)]
     assert response.status_code == 200
     assert response.context["filter_errors"] == []
     assert [cluster.product for cluster in response.context["results"]] == ["Sarees"]
@@ -63,13 +65,27 @@ def test_stakeholder_list_ignores_the_blank_fields_of_the_form(client, clusters)
     MembershipFactory(
         cluster=clusters, stakeholder=StakeholderFactory(name="Weavers", kind=Kind.ASSOCIATION)
     )
-    response = client.get(reverse("stakeholders:stakeholder_list") + "?q=&role=&cluster=&state=")
+    response = client.get(
+        reverse("stakeholders:stakeholder_list") + "?q=&role=&cluster=&state=", follow=True
+    )
+    assert response.redirect_chain == [("/stakeholders/", 302)]
     assert response.status_code == 200
     assert response.context["filter_errors"] == []
     assert [item.name for item in response.context["results"]] == ["Weavers"]
 
 
 def test_a_wrong_value_is_still_an_error(client, clusters):
-    response = client.get(reverse("clusters:cluster_list") + "?sector=&state=atlantis")
+    response = client.get(reverse("clusters:cluster_list") + "?sector=&state=atlantis", follow=True)
     assert [name for name, _label, _message in response.context["filter_errors"]] == ["state"]
     assert response.context["results"] == []
+
+
+def test_a_list_without_blank_fields_is_served_at_once(client, clusters):
+    response = client.get(reverse("clusters:cluster_list") + "?cluster_type=handloom&page=1")
+    assert response.status_code == 200
+
+
+def test_repeated_values_with_one_blank_are_cleaned_too(client, clusters):
+    response = client.get(reverse("clusters:cluster_list") + "?cluster_type=handloom&cluster_type=")
+    assert response.status_code == 302
+    assert response["Location"] == "/clusters/?cluster_type=handloom"
