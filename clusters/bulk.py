@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils import translation
 
 from common.bulk import insert_rows
 from common.history import bulk_history_insert
 from common.text import collapse_spaces
 
 from .choices import AMOUNT_MEASURES, MEASURES
-from .classification import classify
+from .classification import STORED_LANGUAGE, classify
 from .models import DESCRIPTOR_FIELDS, Cluster, ClusterFigure
 from .services import Provenance, assign_unique_slugs, cluster_identity_key
 
@@ -68,48 +68,50 @@ def clusters_create_bulk(new_clusters, *, rules):
     """
     defaults = {name: Cluster._meta.get_field(name).get_default() for name in DESCRIPTOR_FIELDS}
     records = []
-    language = get_language()
-    for spec in new_clusters:
-        fields = spec.fields
-        product, place = collapse_spaces(fields["product"]), collapse_spaces(fields["place"])
-        country = (fields.get("country") or "IN").upper()
-        region = fields.get("region")
-        figures = dict.fromkeys(MEASURES)
-        figures.update(spec.figures)
-        currency = fields.get("currency") or "INR"
-        if any(measure in AMOUNT_MEASURES for measure in spec.figures):
-            currency = spec.provenance.currency
-        result = classify(
-            fields["cluster_type"],
-            figures,
-            rules,
-            country=country,
-            currency=currency,
-            language=language,
-        )
-        records.append(
-            SimpleNamespace(
-                slug="",
-                values=[
-                    product,
-                    place,
-                    _pk(region),
-                    country,
-                    cluster_identity_key(
-                        product=product, place=place, region=region, country=country
-                    ),
-                    None,  # the slug, given below
-                    fields["cluster_type"],
-                    _pk(fields.get("sector")),
-                    _pk(fields.get("agency")),
-                    fields["status"],
-                    *(fields.get(name, defaults[name]) for name in DESCRIPTOR_FIELDS),
-                    *figures.values(),
-                    currency,
-                    *(getattr(result, name) for name in _CLASSIFICATION),
-                ],
+    language = STORED_LANGUAGE
+    # Reasons are kept in the site's language, whoever imports (one switch for the batch).
+    with translation.override(language):
+        for spec in new_clusters:
+            fields = spec.fields
+            product, place = collapse_spaces(fields["product"]), collapse_spaces(fields["place"])
+            country = (fields.get("country") or "IN").upper()
+            region = fields.get("region")
+            figures = dict.fromkeys(MEASURES)
+            figures.update(spec.figures)
+            currency = fields.get("currency") or "INR"
+            if any(measure in AMOUNT_MEASURES for measure in spec.figures):
+                currency = spec.provenance.currency
+            result = classify(
+                fields["cluster_type"],
+                figures,
+                rules,
+                country=country,
+                currency=currency,
+                language=language,
             )
-        )
+            records.append(
+                SimpleNamespace(
+                    slug="",
+                    values=[
+                        product,
+                        place,
+                        _pk(region),
+                        country,
+                        cluster_identity_key(
+                            product=product, place=place, region=region, country=country
+                        ),
+                        None,  # the slug, given below
+                        fields["cluster_type"],
+                        _pk(fields.get("sector")),
+                        _pk(fields.get("agency")),
+                        fields["status"],
+                        *(fields.get(name, defaults[name]) for name in DESCRIPTOR_FIELDS),
+                        *figures.values(),
+                        currency,
+                        *(getattr(result, name) for name in _CLASSIFICATION),
+                    ],
+                )
+            )
     assign_unique_slugs(
         Cluster, records, [f"{record.values[0]} {record.values[1]}" for record in records]
     )

@@ -2,16 +2,26 @@
 
 A pure function of the cluster's type, its current figures and the benchmark rules: no
 database access, so it is tested as a table and reused wherever a classification is shown.
+
+The reason kept on a cluster (and exported) is written in the site's language
+(STORED_LANGUAGE, English); a page in another language writes it anew in the reader's
+(clusters.selectors.classification_sentence), since a classification is cheap to redo.
 """
 
 import functools
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from common.numbers import format_amount, format_count
 
 from .choices import AMOUNT_MEASURES, ClassificationStatus, ClusterType, Measure
+
+# The language of the reasons kept on clusters and written to exports.
+STORED_LANGUAGE = settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -54,18 +64,22 @@ def _type_label(cluster_type, language):
     return _label(ClusterType, cluster_type, language).lower()
 
 
-def _with_article(phrase):
+def _with_article(phrase, language):
+    # English puts "a" or "an" before the type; other languages' sentences need none.
+    if not language.startswith("en"):
+        return phrase
     return ("an " if phrase[:1] in "aeiou" else "a ") + phrase
 
 
-_NEEDS = {
-    Measure.ENTERPRISES: "the number of enterprises",
-    Measure.LOOMS: "the number of looms",
-    Measure.ARTISANS: "the number of artisans",
-    Measure.EMPLOYMENT: "the employment",
-    Measure.TURNOVER: "the annual turnover",
-    Measure.EXPORTS: "the annual exports",
-}
+def _needs(measure):
+    return {
+        Measure.ENTERPRISES: _("the number of enterprises"),
+        Measure.LOOMS: _("the number of looms"),
+        Measure.ARTISANS: _("the number of artisans"),
+        Measure.EMPLOYMENT: _("the employment"),
+        Measure.TURNOVER: _("the annual turnover"),
+        Measure.EXPORTS: _("the annual exports"),
+    }[measure]
 
 
 def _measure_label(measure, language):
@@ -75,8 +89,14 @@ def _measure_label(measure, language):
 
 def _value_text(measure, value, country, currency, language):
     if measure in AMOUNT_MEASURES:
-        return f"{_measure_label(measure, language)} of {format_amount(value, currency)}"
-    return f"{format_count(value, country)} {_measure_label(measure, language)}"
+        return _("%(measure)s of %(amount)s") % {
+            "measure": _measure_label(measure, language),
+            "amount": format_amount(value, currency),
+        }
+    return _("%(count)s %(measure)s") % {
+        "count": format_count(value, country),
+        "measure": _measure_label(measure, language),
+    }
 
 
 def _threshold_text(measure, threshold, country, currency):
@@ -91,11 +111,19 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR", lang
     `rules` are all benchmark rules; the ones for the type and country are chosen here. Any
     rule met qualifies; none met with a known measure makes a potential cluster; no known
     measure is insufficient data; no rule at all is no benchmark. The reason is written in
-    `language` (default: the active one; a caller classifying many passes it once).
+    `language` (default: STORED_LANGUAGE, the language clusters keep it in).
     """
+    language = language or STORED_LANGUAGE
+    # Asking for the active language costs more than the rest of a classification; a batch
+    # classified in the active language switches nothing.
+    if language == get_language():
+        return _classify(cluster_type, figures, rules, country, currency, language)
+    with translation.override(language):
+        return _classify(cluster_type, figures, rules, country, currency, language)
+
+
+def _classify(cluster_type, figures, rules, country, currency, language):
     applicable = rules_for(cluster_type, country, rules)
-    # The active language, asked once (asking costs more than the rest of a classification).
-    language = language or get_language()
     type_label = _type_label(cluster_type, language)
     if not applicable:
         return Classification(
@@ -103,7 +131,8 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR", lang
             measure="",
             value=None,
             threshold=None,
-            reason=f"No benchmark is set for {type_label} clusters, so it is not classified.",
+            reason=_("No benchmark is set for %(type)s clusters, so it is not classified.")
+            % {"type": type_label},
         )
 
     def comparable(rule):
@@ -122,23 +151,33 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR", lang
                 measure=rule.measure,
                 value=value,
                 threshold=rule.threshold,
-                reason=(
-                    f"{_value_text(rule.measure, value, country, currency, language)} ≥ "
-                    f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
-                    f"{_with_article(type_label)} cluster by the {rule.authority} benchmark."
-                ),
+                reason=_(
+                    "%(value)s ≥ %(threshold)s: %(a_type)s cluster by the %(authority)s benchmark."
+                )
+                % {
+                    "value": _value_text(rule.measure, value, country, currency, language),
+                    "threshold": _threshold_text(
+                        rule.measure, rule.threshold, country, rule.currency
+                    ),
+                    "a_type": _with_article(type_label, language),
+                    "authority": rule.authority,
+                },
             )
     unknown = [rule for rule in applicable if value_of(rule) is None]
     if known:
         rule, value = known[0]
-        reason = (
-            f"{_value_text(rule.measure, value, country, currency, language)} < "
-            f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)}: "
-            f"a potential {type_label} cluster, below the {rule.authority} benchmark."
-        )
+        reason = _(
+            "%(value)s < %(threshold)s: a potential %(type)s cluster, below the %(authority)s "
+            "benchmark."
+        ) % {
+            "value": _value_text(rule.measure, value, country, currency, language),
+            "threshold": _threshold_text(rule.measure, rule.threshold, country, rule.currency),
+            "type": type_label,
+            "authority": rule.authority,
+        }
         if unknown:
             missing = ", ".join(_measure_label(rule.measure, language) for rule in unknown)
-            reason += f" Not recorded, so not tested: {missing}."
+            reason += " " + _("Not recorded, so not tested: %(missing)s.") % {"missing": missing}
         return Classification(
             status=ClassificationStatus.POTENTIAL,
             measure=rule.measure,
@@ -146,9 +185,12 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR", lang
             threshold=rule.threshold,
             reason=reason,
         )
-    needed = " or ".join(
-        f"{_NEEDS[rule.measure]} (≥ "
-        f"{_threshold_text(rule.measure, rule.threshold, country, rule.currency)})"
+    needed = _(" or ").join(
+        _("%(measure)s (≥ %(threshold)s)")
+        % {
+            "measure": _needs(rule.measure),
+            "threshold": _threshold_text(rule.measure, rule.threshold, country, rule.currency),
+        }
         for rule in applicable
     )
     return Classification(
@@ -156,8 +198,9 @@ def classify(cluster_type, figures, rules, *, country="IN", currency="INR", lang
         measure=applicable[0].measure,
         value=None,
         threshold=applicable[0].threshold,
-        reason=(
-            f"Not classified: the {type_label} benchmark needs {needed}, "
-            "which is not recorded (blank is unknown, not zero)."
-        ),
+        reason=_(
+            "Not classified: the %(type)s benchmark needs %(needed)s, which is not recorded "
+            "(blank is unknown, not zero)."
+        )
+        % {"type": type_label, "needed": needed},
     )

@@ -24,12 +24,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.translation import get_language
 
+from common.page_cache import kept_until_public_change
 from common.retired import successor_slug
 
 from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
+from .classification import STORED_LANGUAGE, classify
 from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, RetiredClusterSlug, Sector
-from .services import current_figure_records
+from .services import benchmark_rules, current_figure_records
 
 TOP_STATES = 10
 SIMILAR_LIMIT = 6
@@ -396,3 +399,24 @@ def cluster_successor_slug(*, value, by_id=False):
         value=value,
         by_id=by_id,
     )
+
+
+def classification_sentence(cluster, language=None):
+    """Return why `cluster` is classified as it is, in `language` (default: the active one).
+
+    The kept reason is in STORED_LANGUAGE; for a reader of another language the same
+    classification is written anew in theirs, from the cluster's type and current figures
+    and the benchmarks (kept per public version: benchmark changes bump it).
+    """
+    language = language or get_language()
+    if language == STORED_LANGUAGE or not cluster.classification_status:
+        return cluster.classification_reason
+    rules = kept_until_public_change("benchmark-rules", benchmark_rules)
+    return classify(
+        cluster.cluster_type,
+        cluster.current_figures(),
+        rules,
+        country=cluster.country,
+        currency=cluster.currency,
+        language=language,
+    ).reason

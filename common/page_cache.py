@@ -39,6 +39,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import split_header_value
+from django.utils.translation import get_language
 
 from common import db_router
 
@@ -272,8 +273,10 @@ def kept_until_public_change(name, compute, *, timeout=60 * 60):
     kept value is never older than the data. The requests of a process share the value it
     last kept (read it, never change it).
     """
-    key = f"public-page-cache:kept:{public_version()}:{name}"
-    here = _kept_in_process.get(name)
+    # Kept per language too: what is computed may hold translated labels.
+    language = get_language()
+    key = f"public-page-cache:kept:{public_version()}:{language}:{name}"
+    here = _kept_in_process.get((name, language))
     if here is not None and here[0] == key:
         return here[1]
     cache = _cache()
@@ -281,5 +284,5 @@ def kept_until_public_change(name, compute, *, timeout=60 * 60):
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
-    _kept_in_process[name] = (key, value)
+    _kept_in_process[(name, language)] = (key, value)
     return value

@@ -134,6 +134,18 @@ def row_counts(db):
 
 
 @pytest.fixture(autouse=True)
+def fresh_public_version():
+    """Start each test under a new public version. A test's writes are rolled back, never
+    committed, so the version they bump never changes: values kept under it by an earlier
+    test (common.page_cache.kept_until_public_change) would be that test's data."""
+    from django.core.cache import caches
+
+    from common import page_cache
+
+    caches["default"].delete(page_cache.VERSION_KEY)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hash test users' passwords cheaply: PBKDF2 costs half a second a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, ClusterType, Measure
+from clusters.selectors import classification_sentence
 from common.numbers import format_amount, format_count
 from stakeholders.choices import Kind, RelationshipType, Role
 
@@ -149,3 +150,9 @@ def sort_header(context, param, label, numeric=False):
         "url": "?" + query.urlencode(),
         "numeric": numeric,
     }
+
+
+@register.filter
+def reason(cluster):
+    """Return why `cluster` is classified as it is, in the reader's language."""
+    return classification_sentence(cluster)

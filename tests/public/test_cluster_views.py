@@ -187,7 +187,12 @@ def test_list_rows_show_place_type_badge_counts_and_year(client, registry):
     assert "3,200" in html and "looms" in html
     assert "5,00,000" in html  # Indian digit grouping
     assert "2015-16" in html
-    assert "≈</abbr>2012" in html  # estimated figures are marked
+    # Estimated figures are marked beside the figures, not the year.
+    assert '<abbr title="estimated">≈</abbr>3,200' in html
+    assert '<abbr title="estimated">≈</abbr>800' in html
+    assert ">2012<" in html
+    # The classification's sentence is shown under its badge, not only as a tooltip.
+    assert '<span class="badge-reason">3,200 looms ≥ 500: a handloom cluster' in html
 
 
 def test_search_matches_words_in_product_place_and_state_but_never_drafts(client, registry):

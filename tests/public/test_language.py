@@ -50,3 +50,12 @@ def test_a_language_the_site_does_not_have_is_ignored(client):
     assert (
         "django_language" not in client.cookies or client.cookies["django_language"].value != "xx"
     )
+
+
+def test_a_hindi_reader_never_leaves_hindi_labels_for_english_readers(client):
+    from tests.factories import ClusterFactory, region
+
+    ClusterFactory(product="Bells", place="Testpur", region=region("Punjab"))
+    client.get("/clusters/?state=punjab", HTTP_ACCEPT_LANGUAGE="hi")
+    html = client.get("/clusters/?state=punjab", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<span>State: <strong>Punjab</strong></span>" in html
