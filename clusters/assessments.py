@@ -1,13 +1,14 @@
 """Judgements of the selection parameters of FAQ Q43 (ClusterAssessment): recording them
 and reading the one that counts, the newest per cluster and parameter."""
 
+import csv
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 
 from .choices import PublicationStatus
-from .models import ClusterAssessment
+from .models import Cluster, ClusterAssessment
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,22 @@ def cluster_assessments(*, cluster):
         .select_related("recorded_by")
         .order_by("parameter", "-assessed_on", "-id")
     )
+
+
+def assessments_load_csv(path, *, user=None):
+    """Record the judgements of a CSV file (cluster_slug, parameter, rating, source,
+    assessed_on as YYYY-MM-DD, note); return how many (the demo's illustrative ones)."""
+    count = 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            assessment_record(
+                cluster=Cluster.objects.get(slug=row["cluster_slug"]),
+                parameter=row["parameter"],
+                rating=int(row["rating"]),
+                source=row["source"],
+                assessed_on=date.fromisoformat(row["assessed_on"]),
+                note=row.get("note", ""),
+                user=user,
+            )
+            count += 1
+    return count
