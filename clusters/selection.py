@@ -42,6 +42,7 @@ class Parameter:
     label: str
     how: str
     judged: bool
+    short: str = ""
 
     @property
     def weight_name(self):
@@ -61,6 +62,7 @@ PARAMETERS = (
             "rupees only: a turnover or export in another currency is treated as unknown."
         ),
         False,
+        _("economy"),
     ),
     Parameter(
         REPLICABILITY,
@@ -73,6 +75,7 @@ PARAMETERS = (
             "clusters means a success can be replicated further."
         ),
         False,
+        _("similar clusters"),
     ),
     Parameter(
         SOCIO_ENVIRONMENTAL,
@@ -85,6 +88,7 @@ PARAMETERS = (
             "FAQ Q43 (iii) names such concerns as a reason to select a cluster."
         ),
         True,
+        _("socio-environmental"),
     ),
     Parameter(
         FUTURE_PROSPECTS,
@@ -95,6 +99,7 @@ PARAMETERS = (
             "growth prospects), with its source and date."
         ),
         True,
+        _("prospects"),
     ),
     Parameter(
         LIKELY_SUCCESS,
@@ -107,6 +112,7 @@ PARAMETERS = (
             "judgement is recorded too (1 to 5), the mean of the two."
         ),
         False,
+        _("likely success"),
     ),
     Parameter(
         COMPLEMENTARY_EFFORTS,
@@ -119,6 +125,7 @@ PARAMETERS = (
             "(three or more: fully present), averaged with any judgement."
         ),
         True,
+        _("complementary efforts"),
     ),
 )
 PARAMETER_KEYS = tuple(parameter.key for parameter in PARAMETERS)

@@ -69,7 +69,7 @@ def test_score_is_the_weighted_mean_of_known_values_never_zero_for_missing():
     assert rows[2].score == pytest.approx(100)
     assert rows[1].coverage == pytest.approx(1)
     assert rows[2].coverage == pytest.approx(0.5)
-    assert [str(label) for label in rows[2].missing] == ["Future prospects of the product"]
+    assert [str(label) for label in rows[2].missing] == ["prospects"]
     # Equal scores: the better covered first.
     assert [
         row.candidate.id

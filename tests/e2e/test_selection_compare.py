@@ -106,8 +106,15 @@ def test_a_shortlist_with_changed_weights(demo, live_server, page, new_page, tmp
     set_weights(page, economy=5)
     assert "w_economy=5" in page.url and "w_socio_environmental=0" in page.url
     by_economy = first_rows(page)
-    # Tirupur's knitwear (the FAQ's ₹ crore turnover, 6 lakh jobs) leads on the economy.
-    assert "Knitted garments" in by_economy[0]
+    # Only the economy weighs: the rows go by its contribution (5 × value), largest first,
+    # and no other parameter shows a contribution.
+    rows = page.locator(".selection-table tbody tr")
+    contributions = [
+        float(rows.nth(n).locator("td.contribution").first.inner_text().split("=")[1].split()[0])
+        for n in range(5)
+    ]
+    assert contributions == sorted(contributions, reverse=True) and contributions[0] > 4
+    assert "not weighted" in rows.first.locator("td.contribution").nth(1).inner_text()
 
     set_weights(page, socio_environmental=5)
     by_concern = first_rows(page, 1)
@@ -141,7 +148,7 @@ def test_compare_from_the_list_and_from_a_profile(demo, live_server, page, new_p
     page.check("input[name=clusters][value=terracotta-ghruni]")
     page.click("button:has-text('Compare the ticked clusters')")
     page.wait_for_url("**/clusters/compare/**")
-    headers = page.locator(".compare-table thead th[scope=col] > a").all_inner_texts()
+    headers = page.locator(".compare-table thead a.compare-name").all_inner_texts()
     assert headers == ["Handloom sarees, Phulia", "Terracotta, Ghruni"]
     table = page.inner_text(".compare-table")
     assert "Stakeholders by kind" in table and "Selection parameters" in table
@@ -156,5 +163,5 @@ def test_compare_from_the_list_and_from_a_profile(demo, live_server, page, new_p
     page.fill("#id_add", "knitted")
     page.click("button:has-text('Find')")
     page.click("text=Add Knitted garments, Tirupur")
-    headers = page.locator(".compare-table thead th[scope=col] > a").all_inner_texts()
+    headers = page.locator(".compare-table thead a.compare-name").all_inner_texts()
     assert headers == ["Hosiery, Ludhiana", "Knitted garments, Tirupur"]
