@@ -274,7 +274,9 @@ def _economy_values(candidates):
         },
     }
     scaled = {name: log_scaled(values) for name, values in measures.items()}
+    # Translated once, not once per cluster (10,000 lazy lookups cost seconds).
     labels = {"employment": _("employment"), "turnover": _("turnover"), "exports": _("exports")}
+    labels = {name: str(label) for name, label in labels.items()}
     result = {}
     for candidate in candidates:
         known = {
@@ -302,6 +304,8 @@ def _success_values(candidates, success_inputs, judgements):
         name: log_scaled({key: getattr(inputs, name) for key, inputs in with_stakeholders.items()})
         for name in ("associations", "networks", "links")
     }
+    counted = str(_("%(a)s associations, %(n)s networks, %(l)s links"))
+    judged_text = str(_("judged %(rating)s/5"))
     result = {}
     for candidate in candidates:
         parts, values = [], []
@@ -310,15 +314,12 @@ def _success_values(candidates, success_inputs, judgements):
             computed = sum(scaled[name][candidate.id] for name in scaled) / len(scaled)
             values.append(computed)
             parts.append(
-                str(
-                    _("%(a)s associations, %(n)s networks, %(l)s links")
-                    % {"a": inputs.associations, "n": inputs.networks, "l": inputs.links}
-                )
+                counted % {"a": inputs.associations, "n": inputs.networks, "l": inputs.links}
             )
         judged = judgements.get(candidate.id, {}).get(LIKELY_SUCCESS)
         if judged is not None:
             values.append(rating_value(judged.rating))
-            parts.append(str(_("judged %(rating)s/5") % {"rating": judged.rating}))
+            parts.append(judged_text % {"rating": judged.rating})
         result[candidate.id] = (sum(values) / len(values) if values else None, "; ".join(parts))
     return result
 
@@ -388,15 +389,16 @@ def rank_clusters(
     economy = _economy_values(candidates)
     replicability = log_scaled({c.id: similar.get(c.id, 0) for c in candidates if c.id in similar})
     success = _success_values(candidates, success_inputs, judgements)
+    similar_text = str(_("%(count)s similar"))
+    labels = {parameter.key: str(parameter.label) for parameter in PARAMETERS}
+    shorts = {parameter.key: str(parameter.short) for parameter in PARAMETERS}
     ranked = []
     for candidate in candidates:
         raw = {
             ECONOMY: economy[candidate.id],
             REPLICABILITY: (
                 replicability.get(candidate.id),
-                str(_("%(count)s similar") % {"count": similar[candidate.id]})
-                if candidate.id in similar
-                else "",
+                similar_text % {"count": similar[candidate.id]} if candidate.id in similar else "",
             ),
             SOCIO_ENVIRONMENTAL: _judged_value(candidate, judgements, SOCIO_ENVIRONMENTAL),
             FUTURE_PROSPECTS: _judged_value(candidate, judgements, FUTURE_PROSPECTS),
@@ -406,7 +408,7 @@ def rank_clusters(
         values = [
             ParameterValue(
                 key=parameter.key,
-                label=parameter.label,
+                label=labels[parameter.key],
                 value=raw[parameter.key][0],
                 weight=weights[parameter.key],
                 detail=raw[parameter.key][1],
@@ -420,7 +422,9 @@ def rank_clusters(
                 values=values,
                 score=total,
                 coverage=coverage,
-                missing=[value.label for value in values if not value.known and value.weight > 0],
+                missing=[
+                    shorts[value.key] for value in values if not value.known and value.weight > 0
+                ],
             )
         )
     eligible = [
