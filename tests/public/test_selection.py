@@ -229,3 +229,15 @@ def test_reserved_words_are_never_cluster_slugs():
             reverse("clusters:cluster_detail", kwargs={"slug": cluster.slug})
             != f"/clusters/{word}/"
         )
+
+
+def test_bulk_slugs_avoid_the_reserved_words_too():
+    """The bulk path (imports, scale data) reserves the same words."""
+    from types import SimpleNamespace
+
+    from clusters.models import Cluster
+    from clusters.services import assign_unique_slugs
+
+    objects = [SimpleNamespace(slug=""), SimpleNamespace(slug="")]
+    assign_unique_slugs(Cluster, objects, ["Selection", "compare"])
+    assert [obj.slug for obj in objects] == ["selection-2", "compare-2"]
