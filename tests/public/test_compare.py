@@ -138,3 +138,27 @@ def test_comparison_queries_are_bounded(client, pair, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         response = client.get(f"{COMPARE}?clusters={slugs}")
     assert len(response.context["columns"]) == 4
+
+
+def test_selection_and_comparison_are_cached_for_anonymous_readers_until_a_write(
+    client, pair, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A repeated anonymous read costs no query; a new judgement shows at once."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    tiruppur, ludhiana = pair
+    compare = f"{COMPARE}?clusters={tiruppur.slug},{ludhiana.slug}"
+    for url in ("/clusters/selection/?w_economy=2", compare):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_record(
+            cluster=tiruppur,
+            parameter=AssessmentParameter.SOCIO_ENVIRONMENTAL,
+            rating=2,
+            source="Effluent survey 2024",
+            assessed_on=date(2024, 5, 1),
+        )
+    response = client.get(compare)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Effluent survey 2024" in response.content.decode()
