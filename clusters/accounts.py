@@ -15,6 +15,7 @@ EDITOR_PERMISSIONS = [
     for model in (
         "cluster",
         "clusterfigure",
+        "clusterassessment",
         "stakeholder",
         "clustermembership",
         "relationship",

@@ -20,12 +20,13 @@ from .models import (
     AgencyEditor,
     Benchmark,
     Cluster,
+    ClusterAssessment,
     ClusterFigure,
     ClusterRevision,
     Region,
     Sector,
 )
-from .permissions import cluster_policy, figure_policy
+from .permissions import assessment_policy, cluster_policy, figure_policy
 from .workflow import deletable_clusters
 
 CLASSIFICATION_FIELDS = (
@@ -593,3 +594,25 @@ class ClusterRevisionAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClusterAssessment)
+class ClusterAssessmentAdmin(PolicyAdminMixin, HistoryAdmin):
+    """Judgements of the selection parameters (FAQ Q43): an agency editor reaches only
+    their own agency's clusters (the policy), as on the site."""
+
+    policy = assessment_policy
+    list_display = ("cluster", "parameter", "rating", "assessed_on", "source", "recorded_by")
+    list_filter = ("parameter", "rating")
+    search_fields = ("cluster__product", "cluster__place", "source", "note")
+    autocomplete_fields = ("cluster",)
+    list_select_related = ("cluster", "recorded_by")
+    readonly_fields = ("recorded_by", "created", "updated")
+    fields = ("cluster", "parameter", "rating", "assessed_on", "source", "note", "recorded_by")
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        with change_set(user=request.user, reason="admin: cluster assessment"):
+            super().save_model(request, obj, form, change)

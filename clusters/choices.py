@@ -59,3 +59,51 @@ class Measure(models.TextChoices):
 # Every measure, once (Measure.values builds the choices again on each use).
 MEASURES = tuple(Measure.values)
 AMOUNT_MEASURES = (Measure.TURNOVER, Measure.EXPORTS)
+
+
+class AssessmentParameter(models.TextChoices):
+    """A selection parameter of FAQ Q43 that needs a person's judgement (ClusterAssessment).
+
+    Every rating runs from 1 to 5, higher meaning more in favour of selecting the cluster
+    for a development initiative (see ASSESSMENT_SCALES for what each step means).
+    """
+
+    SOCIO_ENVIRONMENTAL = "socio_environmental", _("Socio-environmental concerns")
+    FUTURE_PROSPECTS = "future_prospects", _("Future prospects of the product")
+    LIKELY_SUCCESS = "likely_success", _("Likely success (as judged)")
+    COMPLEMENTARY_EFFORTS = "complementary_efforts", _("Complementary efforts by others")
+
+
+# What each rating means, per parameter: 1 to 5, higher = more in favour of selection.
+# Socio-environmental concerns: FAQ Q43 (iii) names concerns as a reason to select a
+# cluster, so more concern is a higher rating (a higher priority for development).
+ASSESSMENT_SCALES = {
+    AssessmentParameter.SOCIO_ENVIRONMENTAL: (
+        _("no notable concern"),
+        _("minor concerns"),
+        _("moderate concerns"),
+        _("serious concerns"),
+        _("severe concerns that call for action"),
+    ),
+    AssessmentParameter.FUTURE_PROSPECTS: (
+        _("declining demand"),
+        _("weak prospects"),
+        _("steady demand"),
+        _("good prospects"),
+        _("strong growth prospects"),
+    ),
+    AssessmentParameter.LIKELY_SUCCESS: (
+        _("very unlikely: stakeholders passive or divided"),
+        _("unlikely"),
+        _("possible"),
+        _("likely"),
+        _("very likely: pro-active stakeholders"),
+    ),
+    AssessmentParameter.COMPLEMENTARY_EFFORTS: (
+        _("none, or efforts that work against an initiative"),
+        _("little to build on"),
+        _("some complementary efforts"),
+        _("good complementary efforts"),
+        _("strong complementary efforts to build on"),
+    ),
+}

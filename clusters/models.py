@@ -14,6 +14,8 @@ from common.numbers import format_amount, format_count
 
 from .choices import (
     AMOUNT_MEASURES,
+    ASSESSMENT_SCALES,
+    AssessmentParameter,
     ClassificationStatus,
     ClusterType,
     Measure,
@@ -479,3 +481,66 @@ class RetiredClusterSlug(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.cluster_id}"
+
+
+class ClusterAssessment(TimeStampedModel):
+    """A person's judgement of one selection parameter of a cluster (FAQ Q43), with its
+    source and date: a rating from 1 to 5, higher meaning more in favour of selection.
+
+    The newest record per (cluster, parameter), by `assessed_on` then id, is the one that
+    counts (clusters.assessments); older ones stay as the record of earlier judgements.
+    """
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="assessments")
+    parameter = models.CharField(_("parameter"), max_length=30, choices=AssessmentParameter)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 to 5: higher is more in favour of selecting the cluster"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("What the judgement rests on"))
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("A study, report, visit or web address")
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["cluster", "parameter", "-assessed_on", "-id"]
+        verbose_name = _("cluster assessment")
+        verbose_name_plural = _("cluster assessments")
+        indexes = [
+            models.Index(
+                "cluster",
+                "parameter",
+                models.F("assessed_on").desc(),
+                models.F("id").desc(),
+                name="assessment_newest_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="assessment_rating_1_to_5",
+                violation_error_message=_("A rating runs from 1 to 5."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cluster}: {self.get_parameter_display()} {self.rating}/5"
+
+    @property
+    def rating_label(self):
+        """Return what the rating means for its parameter ("serious concerns")."""
+        scale = ASSESSMENT_SCALES.get(self.parameter)
+        if not scale or not self.rating or not 1 <= self.rating <= len(scale):
+            return ""
+        return scale[self.rating - 1]

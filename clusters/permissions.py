@@ -22,7 +22,7 @@ from common.permissions import (
 
 from .accounts import editor_agency_id
 from .choices import PublicationStatus
-from .models import Cluster, ClusterFigure
+from .models import Cluster, ClusterAssessment, ClusterFigure
 
 SUBMIT, PUBLISH, MERGE, HISTORY = "submit", "publish", "merge", "history"
 EDITOR_ACTIONS = {ADD, CHANGE, DELETE, IMPORT, SUBMIT, HISTORY}
@@ -87,3 +87,13 @@ class ClusterFigurePermissionPolicy(ClusterChildPolicy):
 
 
 figure_policy = register_policy(ClusterFigurePermissionPolicy())
+
+
+class ClusterAssessmentPermissionPolicy(ClusterChildPolicy):
+    """Judgements of the selection parameters (FAQ Q43): recorded by curators for any
+    cluster and by agency editors for their own agency's clusters."""
+
+    model = ClusterAssessment
+
+
+assessment_policy = register_policy(ClusterAssessmentPermissionPolicy())

@@ -32,6 +32,7 @@ from common.retired import successor_slug
 from .choices import ClassificationStatus, ClusterType, Measure, PublicationStatus
 from .classification import STORED_LANGUAGE, classify
 from .models import Agency, Benchmark, Cluster, ClusterFigure, Region, RetiredClusterSlug, Sector
+from .selection import Candidate, similar_counts
 from .services import benchmark_rules, current_figure_records
 
 TOP_STATES = 10
@@ -420,3 +421,96 @@ def classification_sentence(cluster, language=None):
         currency=cluster.currency,
         language=language,
     ).reason
+
+
+# Selection of clusters (FAQ Q43) ----------------------------------------------------------
+
+CANDIDATE_FIELDS = (
+    "pk",
+    "slug",
+    "product",
+    "place",
+    "region__name",
+    "cluster_type",
+    "sector_id",
+    "employment",
+    "annual_turnover",
+    "annual_exports",
+    "currency",
+)
+
+
+def selection_candidates(queryset):
+    """Return the clusters of `queryset` as clusters.selection.Candidates (one query)."""
+    return [
+        Candidate(
+            id=pk,
+            slug=slug,
+            product=product,
+            place=place,
+            state=state or "",
+            cluster_type=cluster_type,
+            sector_id=sector_id,
+            employment=employment,
+            annual_turnover=turnover,
+            annual_exports=exports,
+            currency=currency,
+        )
+        for (
+            pk,
+            slug,
+            product,
+            place,
+            state,
+            cluster_type,
+            sector_id,
+            employment,
+            turnover,
+            exports,
+            currency,
+        ) in queryset.order_by("product", "place", "pk").values_list(*CANDIDATE_FIELDS)
+    ]
+
+
+def published_similar_counts():
+    """Return {cluster id: other published clusters of the same product, or the same sector
+    and type} over every published cluster (one query; see clusters.selection)."""
+    rows = (
+        _published(Cluster.objects)
+        .order_by()
+        .values_list("pk", "product", "sector_id", "cluster_type")
+    )
+    return similar_counts(rows.iterator(chunk_size=5000))
+
+
+def clusters_for_comparison(*, slugs):
+    """Return {slug: ClusterProfile} of the published clusters among `slugs` (their
+    figures with every record; no similar clusters): two queries whatever their number."""
+    clusters = (
+        cluster_list()
+        .prefetch_related(
+            Prefetch("figures", queryset=ClusterFigure.objects.order_by("measure", "-year", "-pk"))
+        )
+        .filter(slug__in=list(slugs))
+    )
+    profiles = {}
+    for cluster in clusters:
+        figures, unknown = _figure_lines(cluster)
+        profiles[cluster.slug] = ClusterProfile(
+            cluster=cluster, figures=figures, unknown_measures=unknown, similar=[]
+        )
+    return profiles
+
+
+def clusters_to_add(*, text, exclude=(), limit=10):
+    """Return up to `limit` published clusters matching every word of `text` in their
+    product, place, district, state or sector, leaving out the slugs in `exclude`."""
+    from .filtersets import clusters_matching  # filtersets imports this module
+
+    queryset = cluster_list().exclude(slug__in=list(exclude))
+    words = text.split()
+    if not words:
+        return []
+    for word in words:
+        queryset = queryset.filter(clusters_matching(word))
+    return list(queryset.order_by("product", "place", "pk")[:limit])

@@ -82,6 +82,15 @@ def sector_get_or_create(*, name):
     return sector
 
 
+# Words a cluster's slug may not be: /clusters/<word>/ is a page of its own.
+RESERVED_CLUSTER_SLUGS = frozenset({"selection", "compare", "map", "export"})
+
+
+def reserved_slugs(model):
+    """Return the slugs no row of `model` may take (its addresses' fixed words)."""
+    return RESERVED_CLUSTER_SLUGS if model is Cluster else frozenset()
+
+
 def assign_unique_slugs(model, objects, texts, *, max_length=200):
     """Give each unsaved object a slug from its text that no row of `model` (nor another of
     `objects`) has, asking the database once for the whole batch."""
@@ -89,7 +98,7 @@ def assign_unique_slugs(model, objects, texts, *, max_length=200):
         (slugify_fast(str(text)) or model._meta.model_name)[:max_length].strip("-")
         for text in texts
     ]
-    taken = set()
+    taken = set(reserved_slugs(model))
     unique_bases = list(set(bases))
     for start in range(0, len(unique_bases), 2000):
         chunk = unique_bases[start : start + 2000]
@@ -119,7 +128,11 @@ def unique_slug(model, text, *, instance=None, max_length=200):
     others = model.objects.exclude(pk=instance.pk) if instance and instance.pk else model.objects
     retired = _retired_slugs(model)
 
+    reserved = reserved_slugs(model)
+
     def taken(slug):
+        if slug in reserved:
+            return True
         rows = others.filter(slug=slug).values_list("slug")
         if retired is not None:
             # One query still: the live rows and the retired slugs together.

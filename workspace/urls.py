@@ -3,6 +3,7 @@
 from django.urls import path
 
 from workspace import views
+from workspace.views.assessments import ClusterAssessmentsView
 
 app_name = "editing"
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path(f"{cluster}submit/", views.ClusterSubmitView.as_view(), name="cluster_submit"),
     path(f"{cluster}review/", views.ClusterReviewView.as_view(), name="cluster_review"),
     path(f"{cluster}history/", views.ClusterHistoryView.as_view(), name="cluster_history"),
+    path(f"{cluster}assessments/", ClusterAssessmentsView.as_view(), name="cluster_assessments"),
     path(
         f"{cluster}stakeholders/",
         views.ClusterStakeholdersView.as_view(),

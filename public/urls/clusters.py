@@ -4,6 +4,8 @@ from django.urls import path
 
 from public import views
 from public.views import maps as map_views
+from public.views.compare import ClusterCompareView
+from public.views.selection import ClusterSelectionCsvView, ClusterSelectionView
 
 app_name = "clusters"
 
@@ -24,6 +26,11 @@ urlpatterns = [
         views.ClusterExportView.as_view(file_format="json"),
         name="cluster_export_json",
     ),
+    # Selection (FAQ Q43) and comparison: before the profile, whose slug they would match
+    # (clusters.services reserves these words as slugs).
+    path("clusters/selection/", ClusterSelectionView.as_view(), name="cluster_selection"),
+    path("clusters/selection.csv", ClusterSelectionCsvView.as_view(), name="cluster_selection_csv"),
+    path("clusters/compare/", ClusterCompareView.as_view(), name="cluster_compare"),
     path("clusters/<slug:slug>/", views.ClusterDetailView.as_view(), name="cluster_detail"),
     # The cluster's stakeholder network: its map and its files (same visibility as the map).
     path("clusters/<slug:slug>/map/", map_views.ClusterMapView.as_view(), name="cluster_map"),

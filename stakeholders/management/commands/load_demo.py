@@ -9,9 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clusters import accounts
+from clusters.assessments import assessments_load_csv
 from clusters.choices import PublicationStatus
 from clusters.imports import ClusterImporter
 from clusters.models import Agency
+from common.history import change_set
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -34,6 +36,10 @@ DEMO_FILES = (
     ("relationships", "faq_relationships.csv"),
     ("relationships", "faq_bds_relationships.csv"),
 )
+
+# Judgements of the selection parameters (FAQ Q43), illustrative (so marked in their
+# source), recorded by the demo curator.
+DEMO_ASSESSMENTS = "demo_assessments.csv"
 
 # Uploaded by the demo editor after the accounts exist: a pending proposed revision.
 DEMO_PROPOSAL = "demo_proposed_relationships.csv"
@@ -74,9 +80,12 @@ class Command(BaseCommand):
         users = get_user_model().objects
         admin_name, admin_password, _role = DEMO_ACCOUNTS[0]
         users.create_superuser(admin_name, f"{admin_name}@example.org", admin_password)
-        accounts.curator_create(
+        curator = accounts.curator_create(
             username=DEMO_ACCOUNTS[1][0], password=DEMO_ACCOUNTS[1][1], email="curator@example.org"
         )
+        with change_set(user=curator, reason=f"load_demo {DEMO_ASSESSMENTS}"):
+            count = assessments_load_csv(FIXTURES / DEMO_ASSESSMENTS, user=curator)
+        self.stdout.write(f"{DEMO_ASSESSMENTS}: recorded {count}")
         editor = accounts.agency_editor_create(
             username=DEMO_ACCOUNTS[2][0],
             password=DEMO_ACCOUNTS[2][1],

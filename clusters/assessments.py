@@ -1,0 +1,104 @@
+"""Judgements of the selection parameters of FAQ Q43 (ClusterAssessment): recording them
+and reading the one that counts, the newest per cluster and parameter."""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from .choices import PublicationStatus
+from .models import Cluster, ClusterAssessment
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The judgement that counts for one parameter of one cluster, as plain data."""
+
+    parameter: str
+    parameter_label: str
+    rating: int
+    rating_label: str
+    source: str
+    assessed_on: date
+    note: str
+
+
+def _judgement(record):
+    return Judgement(
+        parameter=record.parameter,
+        parameter_label=str(record.get_parameter_display()),
+        rating=record.rating,
+        rating_label=str(record.rating_label),
+        source=record.source,
+        assessed_on=record.assessed_on,
+        note=record.note,
+    )
+
+
+@transaction.atomic
+def assessment_record(*, cluster, parameter, rating, source, assessed_on, note="", user=None):
+    """Record a judgement of `parameter` for `cluster` by `user`; return it.
+
+    A new record every time (the earlier judgements stay); the newest by date counts.
+    """
+    assessment = ClusterAssessment(
+        cluster=cluster,
+        parameter=parameter,
+        rating=rating,
+        source=(source or "").strip(),
+        assessed_on=assessed_on,
+        note=(note or "").strip(),
+        recorded_by=user if user is not None and user.is_authenticated else None,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def newest_judgements(*, cluster_ids=None, published_only=True):
+    """Return {cluster_id: {parameter: Judgement}}: the newest judgement per cluster and
+    parameter (one query), of `cluster_ids` or of every (published) cluster."""
+    records = ClusterAssessment.objects.order_by("cluster_id", "parameter", "-assessed_on", "-id")
+    if published_only:
+        records = records.filter(cluster__status=PublicationStatus.PUBLISHED)
+    if cluster_ids is not None:
+        # A queryset of clusters is one subquery; ids are a list.
+        if hasattr(cluster_ids, "values"):
+            cluster_ids = cluster_ids.order_by().values("pk")
+        else:
+            cluster_ids = list(cluster_ids)
+        records = records.filter(cluster_id__in=cluster_ids)
+    newest = {}
+    for record in records:
+        newest.setdefault(record.cluster_id, {}).setdefault(record.parameter, _judgement(record))
+    return newest
+
+
+def cluster_assessments(*, cluster):
+    """Return every judgement recorded for `cluster`, newest first within each parameter,
+    with who recorded it (one query)."""
+    return list(
+        ClusterAssessment.objects.filter(cluster=cluster)
+        .select_related("recorded_by")
+        .order_by("parameter", "-assessed_on", "-id")
+    )
+
+
+def assessments_load_csv(path, *, user=None):
+    """Record the judgements of a CSV file (cluster_slug, parameter, rating, source,
+    assessed_on as YYYY-MM-DD, note); return how many (the demo's illustrative ones)."""
+    count = 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            assessment_record(
+                cluster=Cluster.objects.get(slug=row["cluster_slug"]),
+                parameter=row["parameter"],
+                rating=int(row["rating"]),
+                source=row["source"],
+                assessed_on=date.fromisoformat(row["assessed_on"]),
+                note=row.get("note", ""),
+                user=user,
+            )
+            count += 1
+    return count
