@@ -19,11 +19,11 @@ from clusters.models import Agency, Cluster, ClusterFigure, Region, Sector
 from stakeholders.models import Stakeholder
 from tests.accounts.people import PASSWORD, make_people
 from tests.e2e.reference_data import reference_data_left_behind  # noqa: F401
-from tests.e2e.test_accessibility import demo  # noqa: F401, F811  (the demo data fixture)
+from tests.e2e.test_accessibility import demo  # noqa: F401  (the demo data, used below)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data_left_behind"),
+    pytest.mark.usefixtures("reference_data_left_behind", "demo"),
 ]
 
 PHONE = {"width": 390, "height": 844}
@@ -99,7 +99,7 @@ def assert_no_sideways_scroll(visited, width):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE], ids=["390px", "360px"])
-def test_no_public_page_scrolls_sideways_on_a_phone(demo, live_server, new_page, viewport):
+def test_no_public_page_scrolls_sideways_on_a_phone(live_server, new_page, viewport):
     page = new_page(viewport=viewport)
     visited = crawl(page, live_server.url, ["/", "/clusters/", "/stakeholders/", "/stats/"])
     assert len(visited) >= 10, visited
@@ -107,7 +107,7 @@ def test_no_public_page_scrolls_sideways_on_a_phone(demo, live_server, new_page,
 
 
 @pytest.mark.parametrize("role", ["own_editor", "curator"])
-def test_no_workspace_page_scrolls_sideways_on_a_phone(demo, live_server, new_page, role):
+def test_no_workspace_page_scrolls_sideways_on_a_phone(live_server, new_page, role):
     people = make_people()
     user = getattr(people, role)
     if role == "own_editor":
@@ -140,7 +140,7 @@ def data_words():
     return {word.lower() for text in texts for word in re.findall(r"[A-Za-z]+", text)}
 
 
-def test_every_public_page_in_hindi_has_no_english_outside_data(demo, live_server, new_page):
+def test_every_public_page_in_hindi_has_no_english_outside_data(live_server, new_page):
     page = new_page(extra_http_headers={"Accept-Language": "hi"})
     allowed = data_words() | LATIN_ALLOWED
     base = live_server.url
