@@ -11,7 +11,7 @@ served by the workspace's permission-checked view.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import PublicationStatus
@@ -91,6 +91,13 @@ class InitiativeRowAdmin(PolicyAdminMixin, HistoryAdmin):
 
 
 class InitiativeAdminForm(VersionedAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        sanctioned, released = cleaned.get("sanctioned_amount"), cleaned.get("released_amount")
+        if sanctioned is not None and released is not None and released > sanctioned:
+            self.add_error("released_amount", _("More cannot be released than was sanctioned."))
+        return cleaned
+
     class Meta:
         model = Initiative
         fields = (
@@ -205,9 +212,75 @@ class InitiativeAdmin(InitiativeRowAdmin):
                 services.initiative_delete(user=request.user, initiative=initiative)
 
 
+class StudyDocumentAddForm(forms.ModelForm):
+    file = forms.FileField(label=_("file"), widget=forms.FileInput)
+
+    class Meta:
+        model = StudyDocument
+        fields = ("study", "title", "file")
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        try:
+            services.document_check(file=file)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("file", exc.messages)) from None
+        return file
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """An admin form that asks the service's checks in clean(), so a refused save is a
+    form error (not a server error)."""
+
+    def service_check(self, cleaned):
+        """Raise ValidationError where the service would refuse `cleaned`."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            self.service_check(cleaned)
+        return cleaned
+
+
+class DiagnosticStudyForm(ServiceCheckedForm):
+    def service_check(self, cleaned):
+        initiative = cleaned.get("initiative") or self.instance.initiative
+        services.check_members(initiative.cluster, cleaned.get("consulted") or [], "consulted")
+
+
+class PlanActivityForm(ServiceCheckedForm):
+    def service_check(self, cleaned):
+        services.check_members(
+            cleaned["initiative"].cluster, cleaned.get("responsible") or [], "responsible"
+        )
+
+
+class IndicatorTargetForm(ServiceCheckedForm):
+    def service_check(self, cleaned):
+        if cleaned.get("baseline_value") is None and cleaned.get("target_value") is None:
+            raise ValidationError(_("Give a baseline, a target or both."))
+        baseline, target = cleaned.get("baseline_year"), cleaned.get("target_year")
+        if baseline is not None and target is not None and target < baseline:
+            raise ValidationError({"target_year": _("The target cannot come before the baseline.")})
+
+
+class IndicatorMeasurementForm(ServiceCheckedForm):
+    def service_check(self, cleaned):
+        indicator = cleaned["indicator"]
+        if indicator.computed_from:
+            raise ValidationError(
+                {"indicator": _("This indicator is computed from the registry's own data.")}
+            )
+        services.measurement_unit(indicator, cleaned.get("unit"))
+        initiative = cleaned.get("initiative")
+        if initiative is not None and initiative.cluster_id != cleaned["cluster"].pk:
+            raise ValidationError({"initiative": _("The initiative is in another cluster.")})
+
+
 @admin.register(DiagnosticStudy)
 class DiagnosticStudyAdmin(InitiativeRowAdmin):
     policy = study_policy
+    form = DiagnosticStudyForm
     list_display = ("initiative", "completed_on", "prepared_by")
     search_fields = ("initiative__title", "prepared_by")
     autocomplete_fields = ("initiative", "consulted")
@@ -228,14 +301,6 @@ class DiagnosticStudyAdmin(InitiativeRowAdmin):
             data={},
             consulted=form.cleaned_data.get("consulted", []),
         )
-
-
-class StudyDocumentAddForm(forms.ModelForm):
-    file = forms.FileField(label=_("file"), widget=forms.FileInput)
-
-    class Meta:
-        model = StudyDocument
-        fields = ("study", "title", "file")
 
 
 @admin.register(StudyDocument)
@@ -290,6 +355,7 @@ class StudyDocumentAdmin(InitiativeRowAdmin):
 @admin.register(PlanActivity)
 class PlanActivityAdmin(InitiativeRowAdmin):
     policy = activity_policy
+    form = PlanActivityForm
     list_display = ("title", "initiative", "horizon", "intervention", "activity_type", "status")
     list_filter = ("horizon", "intervention", "activity_type", "status")
     search_fields = ("title", "initiative__title")
@@ -327,6 +393,7 @@ class PlanActivityAdmin(InitiativeRowAdmin):
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(InitiativeRowAdmin):
     policy = target_policy
+    form = IndicatorTargetForm
     list_display = ("initiative", "indicator", "baseline_value", "target_value", "target_year")
     list_filter = ("indicator",)
     search_fields = ("initiative__title",)
@@ -359,6 +426,7 @@ class IndicatorTargetAdmin(InitiativeRowAdmin):
 @admin.register(IndicatorMeasurement)
 class IndicatorMeasurementAdmin(PolicyAdminMixin, HistoryAdmin):
     policy = measurement_policy
+    form = IndicatorMeasurementForm
     list_display = ("cluster", "indicator", "year_label", "value", "estimated", "source")
     list_filter = ("indicator", "estimated")
     search_fields = ("cluster__product", "cluster__place", "source")

@@ -340,12 +340,13 @@ def study_save(*, user=None, initiative, data, consulted=None):
         study.save()
         if consulted is not None:
             consulted = list(consulted)
-            _check_members(initiative.cluster, consulted, "consulted")
+            check_members(initiative.cluster, consulted, "consulted")
             study.consulted.set(consulted)
     return study
 
 
-def _check_members(cluster, stakeholders, field):
+def check_members(cluster, stakeholders, field):
+    """Raise ValidationError on `field` unless every stakeholder belongs to `cluster`."""
     outside = [s for s in stakeholders if not s.memberships.filter(cluster=cluster).exists()]
     if outside:
         raise ValidationError(
@@ -494,7 +495,7 @@ def activity_save(*, user=None, initiative, activity=None, data, responsible=Non
         activity.save()
         if responsible is not None:
             responsible = list(responsible)
-            _check_members(initiative.cluster, responsible, "responsible")
+            check_members(initiative.cluster, responsible, "responsible")
             activity.responsible.set(responsible)
     return activity
 

@@ -124,18 +124,20 @@ class World:
         self.network = Network.objects.create(
             cluster=self.a_draft, name="Firozabad export network", joint_action="marketing"
         )
-        # Development programmes (issue 15): agency A's draft initiative in its draft cluster,
-        # with a study, a document, an activity, a target and a measurement.
+        # Development programmes (issue 15): agency A's draft initiative in its published
+        # cluster, with a study, a document, an activity, a target and a measurement.
         self.initiative = factories.InitiativeFactory(
-            agency=people.agency_a, cluster=self.a_draft, title="Firozabad glass CDP"
+            agency=people.agency_a, cluster=self.a_published, title="Moradabad brass CDP"
         )
         self.study = factories.DiagnosticStudyFactory(initiative=self.initiative)
         self.document = factories.StudyDocumentFactory(study=self.study)
         self.activity = factories.PlanActivityFactory(initiative=self.initiative)
         self.indicator_target = factories.IndicatorTargetFactory(initiative=self.initiative)
-        self.measurement = factories.IndicatorMeasurementFactory(cluster=self.a_draft)
+        self.measurement = factories.IndicatorMeasurementFactory(cluster=self.a_published)
         self.initiative_revision = factories.InitiativeRevisionFactory(
-            initiative__agency=people.agency_a, proposed_by=people.own_editor
+            initiative__agency=people.agency_a,
+            initiative__cluster=self.a_published,
+            proposed_by=people.own_editor,
         )
 
     def client(self, client, role):

@@ -161,3 +161,22 @@ def test_the_list_filters_by_scheme_state_stage_agency_type_and_words(developed)
     assert not InitiativeFilterSet(
         {"stage": "nonsense"}, queryset=selectors.initiative_list()
     ).is_valid()
+
+
+def test_initiative_page_and_profile_summary_read_in_bounded_queries(
+    developed, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(14):
+        detail = selectors.initiative_detail(slug=developed.slug)
+        assert [s for s, _t in detail.study_sections][:2] == [
+            "industrial scenario",
+            "history of the cluster",
+        ]
+    with django_assert_max_num_queries(3):
+        summary = selectors.cluster_development_summary(developed.cluster)
+    assert [i.title for i in summary["initiatives"]] == ["MSE-CDP Moradabad brassware"]
+    assert summary["indicators_measured"] == 2
+    assert [(scheme.slug, n) for scheme, n in selectors.initiatives_by_scheme()][0] == (
+        "mse-cdp",
+        1,
+    )
