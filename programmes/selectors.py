@@ -513,3 +513,18 @@ def indicator_catalogue():
     return Indicator.objects.annotate(
         measured=Count("measurements", filter=Q(measurements__cluster__status=PUBLISHED))
     ).order_by("position", "slug")
+
+
+def document_for_download(*, user, pk):
+    """Return the study document `pk` if `user` may download its file (the editors of the
+    initiative's agency and curators), else None: the view then answers 404."""
+    from .permissions import document_policy
+
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        document_policy.instances_user_has_permission_for(user, DOWNLOAD)
+        .select_related("study__initiative")
+        .filter(pk=pk)
+        .first()
+    )

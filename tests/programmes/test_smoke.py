@@ -52,3 +52,33 @@ def test_factories_build_an_initiative_with_study_plan_targets_and_measurements(
     assert factories.SchemeFactory().kind == "state"
     assert factories.IndicatorFactory().unit == "markets"
     assert initiative.history.count() == 1
+
+
+def test_the_browser_tests_reference_data_brings_the_catalogue_back(db):
+    """A transactional browser test empties every table; its reference data loads the
+    schemes and the catalogue again (tests/e2e/reference_data.py)."""
+    from tests.e2e.reference_data import load_reference_data
+
+    Indicator.objects.all().delete()
+    Scheme.objects.all().delete()
+    load_reference_data()
+    load_reference_data()
+    assert Indicator.objects.count() == 14
+    assert Scheme.objects.filter(slug="sfurti").exists()
+
+
+def test_only_the_agency_and_curators_may_download_a_document(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from programmes.selectors import document_for_download
+
+    document = factories.StudyDocumentFactory(
+        study__initiative__status="published", study__initiative__title="Public one"
+    )
+    agency = document.study.initiative.agency
+    editor = factories.AgencyEditorFactory(agency=agency).user
+    stranger = factories.AgencyEditorFactory().user
+    assert document_for_download(user=editor, pk=document.pk) == document
+    assert document_for_download(user=stranger, pk=document.pk) is None
+    assert document_for_download(user=AnonymousUser(), pk=document.pk) is None
+    assert document_for_download(user=factories.CuratorFactory(), pk=document.pk) == document
