@@ -115,3 +115,30 @@ def test_proposed_revisions_are_for_curators_only_in_the_admin(client, people):
     url = admin_url(InitiativeRevision, "change", revision.pk)
     assert client_for(client, people, "own_editor").get(url).status_code in (302, 403)
     assert client_for(client, people, "curator").get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model_name",
+    [
+        "initiative",
+        "diagnosticstudy",
+        "studydocument",
+        "planactivity",
+        "indicatortarget",
+        "indicatormeasurement",
+        "scheme",
+        "indicator",
+        "initiativerevision",
+    ],
+)
+def test_every_programmes_admin_list_renders_for_curators_and_editors(client, people, model_name):
+    study = factories.DiagnosticStudyFactory(initiative__agency=people.agency_a)
+    factories.StudyDocumentFactory(study=study)
+    factories.PlanActivityFactory(initiative=study.initiative)
+    factories.IndicatorTargetFactory(initiative=study.initiative)
+    factories.IndicatorMeasurementFactory(cluster=study.initiative.cluster)
+    factories.InitiativeRevisionFactory(initiative=study.initiative)
+    url = reverse(f"admin:programmes_{model_name}_changelist")
+    assert client_for(client, people, "curator").get(url).status_code == 200
+    editor = client_for(client, people, "own_editor").get(url)
+    assert editor.status_code == (403 if model_name == "initiativerevision" else 200)
