@@ -528,3 +528,18 @@ def document_for_download(*, user, pk):
         .filter(pk=pk)
         .first()
     )
+
+
+def initiative_review_queue():
+    """Return the initiatives waiting for a curator, oldest submission first."""
+    return (
+        Initiative.objects.filter(status=PublicationStatus.SUBMITTED)
+        .select_related("cluster", "cluster__region", "agency", "scheme")
+        .order_by("updated", "pk")
+    )
+
+
+def initiative_reviews(initiative):
+    """Return the workflow steps of `initiative` (who submitted, published, returned), newest
+    first."""
+    return initiative.reviews.select_related("user").order_by("-created", "-id")

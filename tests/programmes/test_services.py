@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusters.choices import PublicationStatus
-from programmes import services
+from programmes import selectors, services
 from programmes.models import IndicatorMeasurement, Initiative, StudyDocument
 from tests import factories
 from tests.accounts.people import make_people
@@ -64,6 +64,7 @@ def test_workflow_submit_publish_return_with_reviews_and_curator_only_steps(peop
     initiative = factories.InitiativeFactory(agency=people.agency_a)
     services.initiative_submit(initiative=initiative, user=people.own_editor)
     assert initiative.status == PublicationStatus.SUBMITTED
+    assert list(selectors.initiative_review_queue()) == [initiative]
     with pytest.raises(PermissionDenied):
         services.initiative_publish(initiative=initiative, user=people.own_editor)
     services.initiative_publish(initiative=initiative, user=people.curator)
@@ -78,6 +79,8 @@ def test_workflow_submit_publish_return_with_reviews_and_curator_only_steps(peop
         "rejected",
     ]
     assert initiative.reviews.first().comment == "Add dates"
+    assert selectors.initiative_reviews(initiative)[0].user == people.curator
+    assert not selectors.initiative_review_queue().exists()
     # Once published, a draft is archived rather than deleted.
     with pytest.raises(ValidationError):
         services.initiative_delete(initiative=initiative)
