@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clusters.accounts import editor_agency_id
 from clusters.services import cluster_is_visible
 from common.forms import YesNoField
+from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
 from common.permissions import is_curator
 from common.text import collapse_spaces
@@ -263,6 +264,7 @@ class IndicatorImporter(RowImporter):
             ):
                 key = (measurement.cluster_id, measurement.indicator_id, measurement.year)
                 existing[key] = measurement
+        new = []
         for number, cleaned in valid:
             year, fiscal = cleaned["year"]
             indicator = cleaned["indicator"]
@@ -276,8 +278,10 @@ class IndicatorImporter(RowImporter):
             measurement = existing.get(key)
             label = self.row_label(cleaned) if result.wants_labels() else ""
             if measurement is None:
-                existing[key] = measurement_create(
-                    cluster=cleaned["cluster"], indicator=indicator, year=year, **data
+                new.append(
+                    measurement_new(
+                        cluster=cleaned["cluster"], indicator=indicator, year=year, **data
+                    )
                 )
                 result.count(CREATED, number, label)
             elif measurement_unchanged(measurement, indicator=indicator, data=data):
@@ -285,6 +289,7 @@ class IndicatorImporter(RowImporter):
             else:
                 measurement_update(measurement=measurement, data=data)
                 result.count(UPDATED, number, label)
+        measurements_create_bulk(new)
 
 
 # The import's writes. Measurements carry no review: an operator's import, and an editor's
@@ -298,14 +303,21 @@ def measurement_unchanged(measurement, *, indicator, data):
     return same_unit and all(getattr(measurement, name) == value for name, value in data.items())
 
 
-def measurement_create(*, cluster, indicator, year, **data):
-    """Record a new measurement (the catalogue's unit, kept blank)."""
+def measurement_new(*, cluster, indicator, year, **data):
+    """Return a new, validated, unsaved measurement (the catalogue's unit, kept blank)."""
     measurement = IndicatorMeasurement(
         cluster=cluster, indicator=indicator, year=year, unit="", **data
     )
     measurement.clean_fields(exclude=["cluster", "indicator", "initiative"])
-    measurement.save()
     return measurement
+
+
+def measurements_create_bulk(measurements, batch_size=2000):
+    """Insert new measurements a batch at a time, with their history rows (in the current
+    change set, common.history): a file of thousands of rows costs a few queries."""
+    for start in range(0, len(measurements), batch_size):
+        batch = IndicatorMeasurement.objects.bulk_create(measurements[start : start + batch_size])
+        bulk_history_insert(IndicatorMeasurement, [m.pk for m in batch])
 
 
 def measurement_update(*, measurement, data):
