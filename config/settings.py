@@ -54,9 +54,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # Below every app: shared building blocks (and the import fingerprints they keep).
     "common",
-    # The domain: clusters is the base, stakeholders builds on it.
+    # The domain: clusters is the base, stakeholders builds on it, programmes on both.
     "clusters",
     "stakeholders",
+    "programmes",
     # Background jobs (big uploads, reclassification) on Django's tasks framework, stored
     # in the database by django-tasks-db; above the domain, below the interfaces.
     "django_tasks_db",
@@ -216,6 +217,14 @@ REGISTRY_CONTACT_EMAIL = os.environ.get("REGISTRY_CONTACT_EMAIL", "").strip()
 # Spreadsheet uploads: the largest file accepted, and where files wait for confirmation.
 REGISTRY_UPLOAD_MAX_BYTES = int(os.environ.get("REGISTRY_UPLOAD_MAX_MB", "20")) * 1_000_000
 REGISTRY_UPLOAD_DIR = os.environ.get("REGISTRY_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
+# Diagnostic studies' source documents (programmes): the largest accepted, and the private
+# directory they are kept in (never served by the web server; a permission-checked view does).
+REGISTRY_STUDY_DOCUMENT_MAX_BYTES = (
+    int(os.environ.get("REGISTRY_STUDY_DOCUMENT_MAX_MB", "10")) * 1_000_000
+)
+REGISTRY_STUDY_DOCUMENT_DIR = os.environ.get(
+    "REGISTRY_STUDY_DOCUMENT_DIR", str(BASE_DIR / "var" / "study-documents")
+)
 # What one CSV/XLSX file may hold (uploads and the import commands, common.tabular): rows
 # after the header, cells (rows x columns), characters in a cell; for XLSX, the size its parts
 # declare unpacked and the compression of any part (a bomb packs a thousand to one).

@@ -179,3 +179,145 @@ def stakeholder_network(cluster, actors, links):
             until=until,
         )
     return members
+
+
+# Development programmes (issue 15) --------------------------------------------------------
+
+
+def scheme(slug="mse-cdp"):
+    """Return one of the schemes loaded by the migration."""
+    from programmes.models import Scheme
+
+    return Scheme.objects.get(slug=slug)
+
+
+def indicator(slug="new-markets"):
+    """Return one entry of the indicator catalogue loaded by the migration."""
+    from programmes.models import Indicator
+
+    return Indicator.objects.get(slug=slug)
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    slug = factory.Sequence(lambda n: f"scheme-{n}")
+    name = factory.Sequence(lambda n: f"Scheme {n}")
+    short_name = factory.Sequence(lambda n: f"S{n}")
+    kind = "state"
+    owner = "Department of Industries"
+
+    class Meta:
+        model = "programmes.Scheme"
+        django_get_or_create = ("slug",)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    """An initiative in a published cluster of its agency, under MSE-CDP, in draft."""
+
+    slug = factory.Sequence(lambda n: f"initiative-{n}")
+    title = factory.Sequence(lambda n: f"Initiative {n}")
+    agency = factory.SubFactory(AgencyFactory)
+    cluster = factory.SubFactory(ClusterFactory, agency=factory.SelfAttribute("..agency"))
+    scheme = factory.LazyFunction(scheme)
+    development_agent_name = "A. Cluster Development Agent"
+    stage = "diagnostic_study"
+    status = PublicationStatus.DRAFT
+    currency = "INR"
+
+    class Meta:
+        model = "programmes.Initiative"
+
+
+class DiagnosticStudyFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory)
+    industrial_scenario = "The cluster supplies most of the country's output."
+    cluster_history = "Started in the 1950s; grew after the export boom of the 1990s."
+    value_chain = "Yarn, weaving, dyeing, finishing, marketing."
+    challenges = "Old technology, no common testing facility."
+    opportunities = "Exports to new markets."
+    prepared_by = "The cluster development agent"
+
+    class Meta:
+        model = "programmes.DiagnosticStudy"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def consulted(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.consulted.set(extracted)
+
+
+class StudyDocumentFactory(factory.django.DjangoModelFactory):
+    study = factory.SubFactory(DiagnosticStudyFactory)
+    title = factory.Sequence(lambda n: f"Study report {n}")
+    file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.4\n% a study\n")
+    content_type = "application/pdf"
+    size = 19
+
+    class Meta:
+        model = "programmes.StudyDocument"
+
+
+class PlanActivityFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory)
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    horizon = "short"
+    intervention = "soft"
+    activity_type = "training"
+    status = "planned"
+    position = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = "programmes.PlanActivity"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def responsible(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.responsible.set(extracted)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    level = "enterprise"
+    unit = "markets"
+    position = factory.Sequence(lambda n: 1000 + n)
+
+    class Meta:
+        model = "programmes.Indicator"
+        django_get_or_create = ("slug",)
+
+
+class IndicatorTargetFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory)
+    indicator = factory.LazyFunction(indicator)
+    baseline_year = 2022
+    baseline_value = 2
+    target_year = 2026
+    target_value = 10
+    source = "Diagnostic study"
+
+    class Meta:
+        model = "programmes.IndicatorTarget"
+
+
+class IndicatorMeasurementFactory(factory.django.DjangoModelFactory):
+    cluster = factory.SubFactory(ClusterFactory)
+    indicator = factory.LazyFunction(indicator)
+    year = factory.Sequence(lambda n: 2000 + n % 100)
+    fiscal = False
+    value = 5
+    source = factory.Sequence(lambda n: f"Progress report {n}")
+
+    class Meta:
+        model = "programmes.IndicatorMeasurement"
+
+
+class InitiativeRevisionFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory, status=PublicationStatus.PUBLISHED)
+    proposed_by = factory.SubFactory(UserFactory)
+    changes = factory.LazyFunction(lambda: {"fields": {"description": "A proposed change"}})
+    base_version = factory.LazyAttribute(lambda r: r.initiative.version)
+
+    class Meta:
+        model = "programmes.InitiativeRevision"

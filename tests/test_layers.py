@@ -1,7 +1,7 @@
 """The layers of the code, read from the import statements (plain ast, nothing is run).
 
 common/ is below everything and imports no package of the project; clusters/ is the base
-domain and stakeholders/ builds on it; the interfaces (public/, workspace/, api/) and
+domain, stakeholders/ builds on it and programmes/ on both; the interfaces (public/, workspace/, api/) and
 accounts/ sit above the domain, which never imports them; config/ wires everything. No two
 packages import each other, whatever their layers.
 """
@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SKIPPED = {"tests", "bench", "scripts", "migrations", "docs", "static", "templates", ".venv"}
 
 COMMON = {"common"}
-DOMAIN = ("clusters", "stakeholders")  # in order: a later app may import an earlier one
+DOMAIN = (
+    "clusters",
+    "stakeholders",
+    "programmes",
+)  # in order: a later app may import an earlier one
 INTERFACES = {"public", "workspace", "api", "accounts"}
 
 

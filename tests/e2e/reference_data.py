@@ -1,5 +1,5 @@
 """The rows the migrations load (India's states and union territories, the UNIDO
-benchmarks), for the browser tests.
+benchmarks, the development schemes and the indicator catalogue), for the browser tests.
 
 A transactional test (live_server) empties every table when it ends, these rows included, and
 serialized_rollback does not reliably bring them back once Playwright has run. So each test
@@ -13,12 +13,16 @@ import pytest
 from django.apps import apps
 from django.db import connections
 
-_MIGRATION = "clusters.migrations.0002_regions_and_benchmarks"
+_MIGRATIONS = (
+    "clusters.migrations.0002_regions_and_benchmarks",
+    "programmes.migrations.0002_schemes_and_indicators",
+)
 
 
 def load_reference_data():
-    """Load the states and benchmarks as the migration does (idempotent)."""
-    importlib.import_module(_MIGRATION).load(apps, None)
+    """Load the states, benchmarks, schemes and indicators as the migrations do (idempotent)."""
+    for name in _MIGRATIONS:
+        importlib.import_module(name).load(apps, None)
 
 
 @pytest.fixture(scope="module")
