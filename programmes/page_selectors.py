@@ -77,9 +77,7 @@ def cluster_initiatives(*, cluster, queryset=None):
     their pages' parts, newest first."""
     queryset = public_initiatives() if queryset is None else queryset
     return list(
-        with_page_details(queryset.filter(cluster=cluster)).order_by(
-            "-started_on", "title", "pk"
-        )
+        with_page_details(queryset.filter(cluster=cluster)).order_by("-started_on", "title", "pk")
     )
 
 

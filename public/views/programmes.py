@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from clusters import selectors as cluster_selectors
@@ -18,6 +17,7 @@ from clusters.choices import ClusterType
 from common.page_cache import kept_until_public_change
 from programmes import page_selectors
 from programmes.choices import Horizon, InitiativeStage
+from programmes.models import DiagnosticStudy
 from programmes.years import format_year
 from public.indicator_charts import (
     BASELINE,
@@ -70,10 +70,10 @@ def timeline(initiative, study):
     steps = []
     for index, value in enumerate(STAGE_ORDER):
         state = "done" if index < current else ("current" if index == current else "upcoming")
-        steps.append(
-            Step(stage=value, label=value.label, date=dates.get(value), state=state)
-        )
-    last = InitiativeStage.STOPPED if stage == InitiativeStage.STOPPED else InitiativeStage.COMPLETED
+        steps.append(Step(stage=value, label=value.label, date=dates.get(value), state=state))
+    last = (
+        InitiativeStage.STOPPED if stage == InitiativeStage.STOPPED else InitiativeStage.COMPLETED
+    )
     steps.append(
         Step(
             stage=last,
@@ -225,8 +225,11 @@ class Chart:
 def charts(series_list, *, prefix):
     """Return a Chart (the SVG and its series) for each IndicatorSeries."""
     return [
-        Chart(series=series, svg=indicator_chart(series, chart_id=f"{prefix}-{series.slug}"),
-              chart_id=f"{prefix}-{series.slug}")
+        Chart(
+            series=series,
+            svg=indicator_chart(series, chart_id=f"{prefix}-{series.slug}"),
+            chart_id=f"{prefix}-{series.slug}",
+        )
         for series in series_list
     ]
 
@@ -258,10 +261,9 @@ class InitiativePage:
 
 def initiative_page(initiative, *, measurements, computed):
     """Return the InitiativePage of `initiative` (its parts prefetched by the selector)."""
-    study = getattr(initiative, "study", None)
     try:
         study = initiative.study
-    except Exception:  # RelatedObjectDoesNotExist: no study recorded yet
+    except DiagnosticStudy.DoesNotExist:  # no study recorded yet
         study = None
     series = indicator_series(
         targets=list(initiative.targets.all()),
@@ -394,13 +396,8 @@ class ClusterDevelopmentView(TemplateView):
             cluster=cluster,
             pages=pages,
             measured=charts(
-                indicator_series(
-                    targets=[], measurements=measurements, country=cluster.country
-                ),
+                indicator_series(targets=[], measurements=measurements, country=cluster.country),
                 prefix="cluster-indicator",
             ),
         )
         return context
-
-
-STAGE_LABEL = gettext_lazy("Stage")

@@ -1,0 +1,5 @@
+"""Editor and curator pages of development initiatives under /manage/ (namespace `initiatives`)."""
+
+app_name = "initiatives"
+
+urlpatterns = []
