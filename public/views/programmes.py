@@ -7,6 +7,7 @@ write bumps the public version), and each runs a fixed number of queries.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.generic import TemplateView
 from clusters import selectors as cluster_selectors
 from clusters.choices import ClusterType
 from common.page_cache import kept_until_public_change
-from programmes import page_selectors
+from programmes import indicators, page_selectors
 from programmes.choices import Horizon, InitiativeStage
 from programmes.models import DiagnosticStudy
 from programmes.years import format_year
@@ -180,14 +181,19 @@ def indicator_series(*, targets, measurements, country="IN", computed=None):
         if indicator_id not in seen:
             others[indicator_id] = rows
     for rows in sorted(others.values(), key=lambda rows: rows[0].indicator.position):
+        seen.add(rows[0].indicator_id)
         series.append(_series(rows[0].indicator, rows, country=country))
+    # What the registry computes and nobody targeted: shown where it found something.
+    for value in computed.values():
+        if value.indicator.pk not in seen and value.value:
+            series.append(_series(value.indicator, [], country=country, computed=value))
     return series
 
 
 def _series(indicator, measurements, *, country, computed=None, baseline=None, target=None):
     points = _measurement_points(measurements)
     if computed is not None:
-        year, value = computed
+        year, value = computed.as_of.year, Decimal(computed.value)
         points = [point for point in points if point.year != year]
         points.append(
             Point(
@@ -235,14 +241,9 @@ def charts(series_list, *, prefix):
 
 
 def computed_values(cluster):
-    """Return {indicator slug: (year, value)} of the indicators the registry computes from
+    """Return {indicator slug: ComputedValue} of the indicators the registry computes from
     its own data for `cluster` (networks, linked institutions, BDS providers)."""
-    try:
-        from programmes import indicators
-    except ImportError:  # pragma: no cover - the domain module not there yet
-        return {}
-    compute = getattr(indicators, "computed_indicator_values", None)
-    return compute(cluster=cluster) if compute else {}
+    return indicators.computed_values(cluster)
 
 
 @dataclass

@@ -226,6 +226,132 @@ def test_the_cluster_profile_has_a_development_section(client):
     assert reverse("clusters:cluster_development", kwargs={"slug": initiative.cluster.slug}) in body
 
 
+# The list ---------------------------------------------------------------------------------
+
+
+LIST_URL = reverse("programmes:initiative_list")
+
+
+@pytest.fixture
+def listed(db):
+    """Three public initiatives that differ on every filter, and a draft."""
+    punjab, up = factories.region("Punjab"), factories.region("Uttar Pradesh")
+    fmc = factories.AgencyFactory(name="Foundation for MSME Clusters", slug="fmc")
+    kvic = factories.AgencyFactory(name="KVIC", slug="kvic")
+    knitwear = factories.ClusterFactory(
+        product="Knitwear", place="Ludhiana", region=punjab, agency=fmc, status=PUBLISHED
+    )
+    carpets = factories.ClusterFactory(
+        product="Carpets",
+        place="Bhadohi",
+        region=up,
+        agency=kvic,
+        status=PUBLISHED,
+        cluster_type="handicraft",
+    )
+    factories.InitiativeFactory(
+        cluster=knitwear,
+        agency=fmc,
+        title="Knitwear MSE-CDP",
+        status=PUBLISHED,
+        stage="implementation",
+        sanctioned_amount=13_50_00_000,
+    )
+    factories.InitiativeFactory(
+        cluster=carpets,
+        agency=kvic,
+        title="Carpet SFURTI",
+        status=PUBLISHED,
+        scheme=factories.scheme("sfurti"),
+        stage="action_plan",
+    )
+    factories.InitiativeFactory(
+        cluster=carpets,
+        agency=kvic,
+        title="Carpet UNIDO",
+        status=PUBLISHED,
+        scheme=factories.scheme("unido-cdp"),
+        stage="completed",
+    )
+    factories.InitiativeFactory(cluster=knitwear, agency=fmc, title="A draft", stage="completed")
+
+
+def titles(response):
+    return [initiative.title for initiative in response.context["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"Knitwear MSE-CDP", "Carpet SFURTI", "Carpet UNIDO"}),
+        ("scheme=sfurti", {"Carpet SFURTI"}),
+        ("state=punjab", {"Knitwear MSE-CDP"}),
+        ("stage=completed", {"Carpet UNIDO"}),
+        ("agency=kvic", {"Carpet SFURTI", "Carpet UNIDO"}),
+        ("cluster_type=handicraft", {"Carpet SFURTI", "Carpet UNIDO"}),
+        ("q=knitwear", {"Knitwear MSE-CDP"}),
+        ("agency=kvic&stage=action_plan", {"Carpet SFURTI"}),
+    ],
+)
+def test_the_list_filters_public_initiatives(client, listed, query, expected):
+    """Each filter narrows the public initiatives; drafts are never listed."""
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert set(titles(response)) == expected
+
+
+def test_active_filters_are_chips_and_an_empty_result_says_what_to_relax(client, listed):
+    response = client.get(f"{LIST_URL}?agency=fmc&stage=completed")
+    body = text(response)
+    assert titles(response) == []
+    assert "Implementing agency: <strong>Foundation for MSME Clusters</strong>" in body
+    assert "Remove “Stage: Completed” to see 1 result" in body
+
+
+def test_an_invalid_filter_is_reported_not_ignored(client, listed):
+    response = client.get(f"{LIST_URL}?scheme=no-such-scheme")
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert "A filter value is not valid" in text(response)
+
+
+def test_the_list_shows_amounts_in_crore_and_paginates(client, listed, settings):
+    from public.views import programmes as views
+
+    body = text(client.get(LIST_URL))
+    assert "₹13.5 crore" in body
+    original = views.InitiativeListView.paginate_by
+    views.InitiativeListView.paginate_by = 2
+    try:
+        response = client.get(f"{LIST_URL}?page=2")
+    finally:
+        views.InitiativeListView.paginate_by = original
+    assert len(titles(response)) == 1
+    assert 'rel="prev"' in text(response)
+
+
+def test_the_list_runs_as_many_queries_for_one_row_as_for_fifty(
+    client, listed, django_assert_max_num_queries
+):
+    client.get(LIST_URL)  # the filter options, kept until the registry changes
+    with django_assert_max_num_queries(8) as one:
+        client.get(f"{LIST_URL}?scheme=sfurti")
+    agency = factories.AgencyFactory()
+    cluster = factories.ClusterFactory(status=PUBLISHED, agency=agency)
+    for number in range(50):
+        factories.InitiativeFactory(
+            cluster=cluster,
+            agency=agency,
+            status=PUBLISHED,
+            scheme=factories.scheme("sfurti"),
+            title=f"SFURTI {number}",
+        )
+    client.get(LIST_URL)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(f"{LIST_URL}?scheme=sfurti")
+    assert len(titles(response)) == 50
+
+
 def test_the_header_links_to_the_programmes(client):
     response = client.get(reverse("programmes:initiative_list"))
     assert 'href="/programmes/" aria-current="page"' in text(response)

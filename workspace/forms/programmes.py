@@ -8,19 +8,16 @@ whose errors are put next to the fields (workspace.forms.shared.add_service_erro
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import (
     DiagnosticStudy,
     Indicator,
-    IndicatorMeasurement,
-    IndicatorTarget,
     Initiative,
     PlanActivity,
     StudyDocument,
 )
-from programmes.years import format_year, parse_year
+from programmes.years import format_year
 from stakeholders.models import Stakeholder
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,20 +39,7 @@ def cluster_stakeholders(cluster):
     )
 
 
-class YearField(forms.CharField):
-    """A year as '2023' or fiscal '2023-24', cleaned to (first calendar year, fiscal)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault("help_text", _("e.g. 2023, or the fiscal year 2023-24"))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return parse_year(value)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+YEAR_HINT = _("e.g. 2023, or the fiscal year 2023-24")
 
 
 def _year_widget(field):
@@ -64,7 +48,10 @@ def _year_widget(field):
 
 class InitiativeForm(forms.ModelForm):
     """Enter or edit an initiative. The cluster is chosen on creation only; the agency is a
-    curator's choice (an editor's initiatives belong to their agency)."""
+    curator's choice (an editor's initiatives belong to their agency). The version the form
+    showed comes back, so that a save over someone else's is refused."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Initiative
@@ -105,11 +92,17 @@ class InitiativeForm(forms.ModelForm):
             )
         else:
             del self.fields["cluster"]
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
         if not curator:
             del self.fields["agency"]
         for name in ("budget", "sanctioned_amount", "released_amount"):
             self.fields[name].widget.attrs.update(inputmode="numeric", autocomplete="off")
         self.fields["currency"].widget.attrs.update(size=3, maxlength=3, autocomplete="off")
+
+    def initiative_data(self):
+        """Return the initiative's fields as typed (for initiative_create / _update)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class StudyForm(forms.ModelForm):
@@ -134,6 +127,10 @@ class StudyForm(forms.ModelForm):
     def __init__(self, *args, cluster, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consulted"].queryset = cluster_stakeholders(cluster)
+
+    def study_data(self):
+        """Return the study's sections and facts as typed (for study_save)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "consulted"}
 
 
 class DocumentForm(forms.ModelForm):
@@ -187,48 +184,53 @@ class ActivityForm(forms.ModelForm):
         self.fields["cost"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         self.fields["currency"].widget.attrs.update(size=3, maxlength=3, autocomplete="off")
 
+    def activity_data(self):
+        """Return the activity's fields as typed (for activity_save)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "responsible"}
 
-class TargetForm(forms.ModelForm):
+
+class TargetForm(forms.Form):
     """An initiative's baseline and target for one indicator of the catalogue."""
 
-    baseline_year_text = YearField(label=_("Baseline year"), required=False)
-    target_year_text = YearField(label=_("Target year"), required=False)
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    baseline_year = forms.CharField(
+        label=_("Baseline year"), max_length=7, required=False, help_text=YEAR_HINT
+    )
+    baseline_value = forms.DecimalField(
+        label=_("Baseline value"), max_digits=20, decimal_places=2, required=False
+    )
+    target_year = forms.CharField(
+        label=_("Target year"), max_length=7, required=False, help_text=YEAR_HINT
+    )
+    target_value = forms.DecimalField(
+        label=_("Target value"), max_digits=20, decimal_places=2, required=False
+    )
+    source = forms.CharField(label=_("Source"), max_length=500, required=False)
+    estimated = forms.BooleanField(label=_("These values are estimates"), required=False)
 
-    class Meta:
-        model = IndicatorTarget
-        fields = ["indicator", "baseline_value", "target_value", "source", "estimated"]
-        labels = {"baseline_value": _("Baseline value"), "target_value": _("Target value")}
-
-    field_order = [
-        "indicator",
-        "baseline_year_text",
-        "baseline_value",
-        "target_year_text",
-        "target_value",
-        "source",
-        "estimated",
-    ]
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, target=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.order_by("position", "slug")
         self.fields["indicator"].label_from_instance = indicator_label
-        if self.instance.pk:
-            self.initial["baseline_year_text"] = format_year(
-                self.instance.baseline_year, self.instance.baseline_fiscal
+        if target is not None and target.pk and not self.is_bound:
+            self.initial.update(
+                indicator=target.indicator_id,
+                baseline_year=format_year(target.baseline_year, target.baseline_fiscal),
+                baseline_value=target.baseline_value,
+                target_year=format_year(target.target_year, target.target_fiscal),
+                target_value=target.target_value,
+                source=target.source,
+                estimated=target.estimated,
             )
-            self.initial["target_year_text"] = format_year(
-                self.instance.target_year, self.instance.target_fiscal
-            )
-        for name in ("baseline_year_text", "target_year_text"):
+        for name in ("baseline_year", "target_year"):
             _year_widget(self.fields[name])
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].widget.attrs.update(inputmode="decimal", autocomplete="off")
 
-    def clean(self):
-        data = super().clean()
-        baseline = data.get("baseline_year_text") or (None, False)
-        target = data.get("target_year_text") or (None, False)
-        self.instance.baseline_year, self.instance.baseline_fiscal = baseline
-        self.instance.target_year, self.instance.target_fiscal = target
+    def target_data(self):
+        """Return the fields target_save sets (years as typed: the service parses them)."""
+        data = dict(self.cleaned_data)
+        data.pop("indicator")
         return data
 
 
@@ -241,7 +243,7 @@ class MeasurementForm(forms.Form):
     """One measured value of an indicator in the initiative's cluster for one year."""
 
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    year = YearField(label=_("Year"))
+    year = forms.CharField(label=_("Year"), max_length=7, help_text=YEAR_HINT)
     value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=2)
     unit = forms.CharField(
         label=_("Unit"),
@@ -283,7 +285,6 @@ class InitiativeReviewForm(forms.Form):
 __all__ = [
     "ActivityForm",
     "DocumentForm",
-    "IndicatorMeasurement",
     "InitiativeForm",
     "InitiativeReviewForm",
     "MeasurementForm",
