@@ -8,7 +8,7 @@ from .models import AgencyEditor
 
 CURATORS_GROUP = "Curators"
 EDITORS_GROUP = "Agency editors"
-CURATED_APPS = ("clusters", "stakeholders")
+CURATED_APPS = ["clusters", "stakeholders"]
 # What an agency editor may touch in the admin; the policies narrow it to their agency.
 EDITOR_PERMISSIONS = [
     f"{verb}_{model}"
@@ -22,6 +22,15 @@ EDITOR_PERMISSIONS = [
     )
     for verb in ("view", "add", "change", "delete")
 ] + ["view_region", "view_sector"]  # reference data, picked in the cluster and stakeholder forms
+
+
+def register_curated_app(app_label, editor_permissions=()):
+    """Let the Curators group hold every permission of `app_label` and the Agency editors
+    group the `editor_permissions` (codenames) of it: a domain app above clusters calls
+    this from its ready(), as clusters knows nothing of the apps built on it."""
+    if app_label not in CURATED_APPS:
+        CURATED_APPS.append(app_label)
+    EDITOR_PERMISSIONS.extend(p for p in editor_permissions if p not in EDITOR_PERMISSIONS)
 
 
 def curators_group():

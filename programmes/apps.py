@@ -8,3 +8,28 @@ class ProgrammesConfig(AppConfig):
 
     name = "programmes"
     verbose_name = _("Development programmes")
+
+    def ready(self):
+        from clusters.accounts import register_curated_app
+
+        from . import permissions  # noqa: F401 (registers the policies the admin asks)
+
+        # Editors keep their agency's initiatives, studies, plans, targets and measurements
+        # in the admin too (programmes.admin narrows every path to their agency); the
+        # scheme list and the indicator catalogue are the curators'.
+        register_curated_app(
+            "programmes",
+            [
+                f"{verb}_{model}"
+                for model in (
+                    "initiative",
+                    "diagnosticstudy",
+                    "studydocument",
+                    "planactivity",
+                    "indicatortarget",
+                    "indicatormeasurement",
+                )
+                for verb in ("view", "add", "change", "delete")
+            ]
+            + ["view_scheme", "view_indicator"],
+        )

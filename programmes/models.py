@@ -137,6 +137,31 @@ class Initiative(TimeStampedModel):
         )
 
 
+class InitiativeReview(models.Model):
+    """One step of an initiative's publication workflow (the words of ClusterReview)."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        APPROVED = "approved", _("Approved and published")
+        REJECTED = "rejected", _("Returned to draft")
+        ARCHIVED = "archived", _("Archived")
+        RESTORED = "restored", _("Restored to draft")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.get_action_display()}"
+
+
 class DiagnosticStudy(TimeStampedModel):
     """The diagnostic study of an initiative, in the sections FAQ Q48 lists, with the
     sample of stakeholders consulted (Q49-50)."""
