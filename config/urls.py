@@ -14,6 +14,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("public.urls.clusters")),
     path("stakeholders/", include("public.urls.stakeholders")),
+    path("programmes/", include("public.urls.programmes")),
     path("relationships/", include("public.urls.relationships")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
@@ -22,4 +23,5 @@ urlpatterns = [
     path("manage/jobs/", include("workspace.jobs.urls")),
     path("manage/", include("workspace.urls")),
     path("manage/", include("workspace.network_urls")),
+    path("manage/", include("workspace.programme_urls")),
 ]
