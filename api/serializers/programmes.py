@@ -16,6 +16,7 @@ from api.fields import (
 )
 from api.serializers.clusters import YEAR_FORM, RegistryModelSerializer, request_user
 from clusters.models import Agency, Cluster
+from common.permissions import CHANGE
 from programmes.models import (
     Indicator,
     IndicatorMeasurement,
@@ -113,9 +114,8 @@ class MeasurementSerializer(RegistryModelSerializer):
         user = request_user(self)
         if user is not None:
             self.fields["cluster"].queryset = measurement_policy.measurable_clusters(user)
-            self.fields[
-                "initiative"
-            ].queryset = initiative_policy.instances_user_has_permission_for(user, "change")
+            editable = initiative_policy.instances_user_has_permission_for(user, CHANGE)
+            self.fields["initiative"].queryset = editable
 
 
 class InitiativeSerializer(RegistryModelSerializer):
