@@ -16,6 +16,7 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("", include("public.urls.clusters")),
     path("stakeholders/", include("public.urls.stakeholders")),
+    path("programmes/", include("public.urls.programmes")),
     path("relationships/", include("public.urls.relationships")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("manage/jobs/", include("workspace.jobs.urls")),
     path("manage/", include("workspace.urls")),
     path("manage/", include("workspace.network_urls")),
+    path("manage/", include("workspace.programme_urls")),
 ]

@@ -4,6 +4,7 @@ from django.urls import path
 
 from public import views
 from public.views import maps as map_views
+from public.views import programmes as programme_views
 from public.views.compare import ClusterCompareView
 from public.views.selection import ClusterSelectionCsvView, ClusterSelectionView
 
@@ -53,6 +54,11 @@ urlpatterns = [
         "clusters/<slug:slug>/measures.json",
         map_views.ClusterMeasuresJSONView.as_view(),
         name="cluster_measures_json",
+    ),
+    path(
+        "clusters/<slug:slug>/development/",
+        programme_views.ClusterDevelopmentView.as_view(),
+        name="cluster_development",
     ),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("about/data/", views.AboutDataView.as_view(), name="about_data"),
