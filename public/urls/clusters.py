@@ -3,6 +3,7 @@
 from django.urls import path
 
 from public import views
+from public.views import geo_map
 from public.views import maps as map_views
 
 app_name = "clusters"
@@ -24,6 +25,8 @@ urlpatterns = [
         views.ClusterExportView.as_view(file_format="json"),
         name="cluster_export_json",
     ),
+    # Before the profile's pattern: "map" is no cluster's slug (clusters.services reserves it).
+    path("clusters/map/", geo_map.ClusterGeoMapView.as_view(), name="cluster_geo_map"),
     path("clusters/<slug:slug>/", views.ClusterDetailView.as_view(), name="cluster_detail"),
     # The cluster's stakeholder network: its map and its files (same visibility as the map).
     path("clusters/<slug:slug>/map/", map_views.ClusterMapView.as_view(), name="cluster_map"),
