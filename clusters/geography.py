@@ -31,9 +31,9 @@ INDIA_WEST, INDIA_EAST = Decimal("68.0"), Decimal("97.6")
 # The projection: x = (lon - WEST) * cos(MID_LATITUDE) * SCALE, y = (NORTH - lat) * SCALE.
 SCALE = 20.0
 MID_LATITUDE = 22.0
-_X_FACTOR = math.cos(math.radians(MID_LATITUDE)) * SCALE
+X_FACTOR = math.cos(math.radians(MID_LATITUDE)) * SCALE
 _WEST, _NORTH = float(INDIA_WEST), float(INDIA_NORTH)
-WIDTH = round((float(INDIA_EAST) - _WEST) * _X_FACTOR)
+WIDTH = round((float(INDIA_EAST) - _WEST) * X_FACTOR)
 HEIGHT = round((_NORTH - float(INDIA_SOUTH)) * SCALE)
 
 
@@ -87,14 +87,14 @@ def in_india(latitude, longitude):
 
 def project(latitude, longitude):
     """Return the (x, y) of a point on the map, in the units of its viewBox."""
-    x = (float(longitude) - _WEST) * _X_FACTOR
+    x = (float(longitude) - _WEST) * X_FACTOR
     y = (_NORTH - float(latitude)) * SCALE
     return round(x, 1), round(y, 1)
 
 
 def unproject(x, y):
     """Return the (latitude, longitude) of a point of the map (the coordinate picker's click)."""
-    return _NORTH - y / SCALE, _WEST + x / _X_FACTOR
+    return _NORTH - y / SCALE, _WEST + x / X_FACTOR
 
 
 def _path(rings):
@@ -133,6 +133,26 @@ def boundaries():
     ]
     disputed = [_path(rings) for rings in data["disputed"]]
     return shapes, disputed, data["source"]
+
+
+@cache
+def outline_paths():
+    """Return India's states as one light SVG path (every third point, whole units): the
+    coordinate picker's background, where a state's detail matters less than the page's
+    weight."""
+    data = json.loads(BOUNDARIES_FILE.read_text())
+    parts = []
+    for rings in data["states"].values():
+        for ring in rings:
+            points = []
+            for longitude, latitude in ring[::3] or ring:
+                x, y = project(latitude, longitude)
+                point = f"{round(x)} {round(y)}"
+                if not points or points[-1] != point:
+                    points.append(point)
+            if len(points) >= 3:
+                parts.append("M" + "L".join(points) + "Z")
+    return "".join(parts)
 
 
 # The figures of a set of clusters by place -------------------------------------------------

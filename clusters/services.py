@@ -82,6 +82,14 @@ def sector_get_or_create(*, name):
     return sector
 
 
+# Addresses under /clusters/ that are pages, not profiles: no cluster may take them.
+RESERVED_CLUSTER_SLUGS = frozenset({"map", "selection", "compare", "export"})
+
+
+def _reserved(model):
+    return RESERVED_CLUSTER_SLUGS if model is Cluster else frozenset()
+
+
 def assign_unique_slugs(model, objects, texts, *, max_length=200):
     """Give each unsaved object a slug from its text that no row of `model` (nor another of
     `objects`) has, asking the database once for the whole batch."""
@@ -89,7 +97,7 @@ def assign_unique_slugs(model, objects, texts, *, max_length=200):
         (slugify_fast(str(text)) or model._meta.model_name)[:max_length].strip("-")
         for text in texts
     ]
-    taken = set()
+    taken = set(_reserved(model))
     unique_bases = list(set(bases))
     for start in range(0, len(unique_bases), 2000):
         chunk = unique_bases[start : start + 2000]
@@ -120,6 +128,8 @@ def unique_slug(model, text, *, instance=None, max_length=200):
     retired = _retired_slugs(model)
 
     def taken(slug):
+        if slug in _reserved(model):
+            return True
         rows = others.filter(slug=slug).values_list("slug")
         if retired is not None:
             # One query still: the live rows and the retired slugs together.

@@ -37,3 +37,57 @@
   });
   map.addEventListener("focusout", function () { tip.hidden = true; });
 })();
+
+/* The coordinate picker of the cluster form: a click on the small map of India fills in the
+   latitude and longitude (four decimals, about 10 m); typing them moves the point. */
+(function () {
+  "use strict";
+  var picker = document.querySelector("[data-coordinate-picker]");
+  if (!picker) return;
+  var form = picker.closest("form");
+  var latitude = form && form.querySelector("[name=latitude]");
+  var longitude = form && form.querySelector("[name=longitude]");
+  var svg = picker.querySelector("svg");
+  if (!latitude || !longitude || !svg || !svg.createSVGPoint) return;
+  var d = picker.dataset;
+  var west = parseFloat(d.west), north = parseFloat(d.north);
+  var south = parseFloat(d.south), east = parseFloat(d.east);
+  var xFactor = parseFloat(d.xFactor), scale = parseFloat(d.scale);
+  var NS = "http://www.w3.org/2000/svg";
+
+  function point() {
+    var circle = svg.querySelector("[data-picker-point]");
+    if (!circle) {
+      circle = document.createElementNS(NS, "circle");
+      circle.setAttribute("r", "7");
+      circle.setAttribute("data-picker-point", "");
+      svg.appendChild(circle);
+    }
+    return circle;
+  }
+  function place() {
+    var lat = parseFloat(latitude.value), lon = parseFloat(longitude.value);
+    var circle = svg.querySelector("[data-picker-point]");
+    if (isNaN(lat) || isNaN(lon) || lat < south || lat > north || lon < west || lon > east) {
+      if (circle) circle.remove();
+      return;
+    }
+    circle = point();
+    circle.setAttribute("cx", ((lon - west) * xFactor).toFixed(1));
+    circle.setAttribute("cy", ((north - lat) * scale).toFixed(1));
+  }
+  svg.addEventListener("click", function (event) {
+    var at = svg.createSVGPoint();
+    at.x = event.clientX;
+    at.y = event.clientY;
+    var inside = at.matrixTransform(svg.getScreenCTM().inverse());
+    latitude.value = (north - inside.y / scale).toFixed(4);
+    longitude.value = (west + inside.x / xFactor).toFixed(4);
+    [latitude, longitude].forEach(function (input) {
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    place();
+  });
+  latitude.addEventListener("input", place);
+  longitude.addEventListener("input", place);
+})();

@@ -142,3 +142,33 @@ def test_the_map_page_has_no_serious_accessibility_violation(demo, live_server, 
         page.goto(f"{live_server.url}{MAP}")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.locator("main").screenshot(path=str(SCREENSHOTS / "cluster-map.png"))
+
+
+def test_an_editor_picks_the_coordinates_on_the_map(demo, live_server, new_page):
+    """On the cluster form, a click on the small map of India fills in the latitude and
+    longitude, and the point is shown; typed values move it; the form saves them."""
+    from tests.accounts.people import make_people
+    from tests.e2e.test_agency_flow import sign_in
+
+    make_people()
+    page = new_page(base_url=live_server.url)
+    sign_in(page, "editor-a")
+    page.goto("/manage/clusters/new/")
+    picker = page.locator("[data-coordinate-picker] svg")
+    expect(picker).to_be_visible()
+    box = picker.bounding_box()
+    # Near the middle of the map: central India.
+    page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.5)
+    latitude = float(page.input_value("#id_latitude"))
+    longitude = float(page.input_value("#id_longitude"))
+    assert 15 < latitude < 28 and 72 < longitude < 84
+    expect(page.locator("[data-picker-point]")).to_have_count(1)
+    page.fill("#id_latitude", "30.9010")
+    page.fill("#id_longitude", "75.8573")
+    cy = float(page.locator("[data-picker-point]").get_attribute("cy"))
+    from clusters import geography
+
+    assert abs(cy - geography.project(30.901, 75.8573)[1]) < 0.2
+    results = Axe().run(page).response
+    blocking = [v["id"] for v in results["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not blocking, blocking
