@@ -13,7 +13,8 @@
   figure.appendChild(tip);
 
   function show(link, x, y) {
-    tip.textContent = link.getAttribute("aria-label");
+    var title = link.querySelector("title");
+    tip.textContent = link.getAttribute("aria-label") || (title && title.textContent);
     tip.hidden = false;
     var box = figure.getBoundingClientRect();
     var left = Math.min(x - box.left + 12, box.width - tip.offsetWidth - 4);
@@ -21,7 +22,7 @@
     tip.style.top = Math.max(0, y - box.top + 12) + "px";
   }
   function linkOf(target) {
-    return target.closest ? target.closest("a[aria-label]") : null;
+    return target.closest ? target.closest("a.geo-state, a.geo-dot") : null;
   }
   map.addEventListener("mousemove", function (event) {
     var link = linkOf(event.target);

@@ -15,7 +15,7 @@ MAP = "/clusters/map/"
 STATE = re.compile(
     r'<a href="([^"]+)" aria-label="([^"]+)" class="geo-state ([a-z0-9-]+)" data-code="([A-Z-]+)">'
 )
-DOT = re.compile(r'<a href="([^"]+)" aria-label="([^"]+)" class="geo-dot ([a-z -]+)">')
+DOT = re.compile(r'<a href="([^"]+)" class="geo-dot ([a-z -]+)"><title>([^<]+)</title>')
 
 
 @pytest.fixture(autouse=True)
@@ -136,7 +136,7 @@ def test_dots_link_to_profiles_coloured_by_classification(client, db):
     html = client.get(MAP).content.decode()
     dots = DOT.findall(html)
     assert len(dots) == 1
-    url, label, css = dots[0]
+    url, css, label = dots[0]
     assert url == located.get_absolute_url()
     assert label.startswith("Hosiery, Ludhiana (")
     status = located.classification_status.replace("_", "-")
@@ -174,7 +174,7 @@ def test_employment_dots_are_sized_by_employment(client, db):
     html = client.get(MAP, {"measure": "employment"}).content.decode()
     radii = dict(
         re.findall(
-            r'aria-label="(\w+), [^"]+" class="geo-dot [^"]+"><title>[^<]+</title><circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"',
+            r'class="geo-dot [^"]+"><title>(\w+), [^<]+</title><circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"',
             html,
         )
     )
