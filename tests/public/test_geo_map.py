@@ -252,3 +252,19 @@ def test_class_breaks_are_round_and_cover_the_largest():
     assert class_of(1, uppers) == 1 and class_of(980, uppers) == len(uppers)
     assert class_breaks([]) == []
     assert class_breaks([4, 4, 4]) == [4]
+
+
+def test_anonymous_readers_get_the_map_from_the_page_cache_until_a_change(
+    client, db, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A repeated anonymous read costs no query; a change to the registry shows at once."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    cluster("Punjab")
+    assert client.get(MAP)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert client.get(MAP)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster("Punjab")
+    response = client.get(MAP)
+    assert response["X-Page-Cache"] == "miss"
+    assert states(response.content.decode())["IN-PB"][1] == "Punjab: 2 clusters"
