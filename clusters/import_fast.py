@@ -18,6 +18,7 @@ from common.fast_cells import (
 from common.forms import MAX_AMOUNT, MAX_COUNT, NO, YES
 
 from .choices import ClusterType, Origin, Stage, Structure
+from .geography import coordinate_errors
 from .services import validate_year
 
 CLUSTER_TYPES = frozenset(ClusterType.values)
@@ -61,6 +62,10 @@ def cluster_row_clean(values, *, lookups):
             cleaned["region"] = lookups.region(state=state, country=country)
         except ValidationError:
             return None
+        if coordinate_errors(
+            latitude=cleaned["latitude"], longitude=cleaned["longitude"], country=country
+        ):
+            return None  # the form names the error
     except Unclear:
         return None
     return cleaned

@@ -24,7 +24,7 @@ from common.importing import (
 from common.permissions import CHANGE, VIEW, is_curator
 from common.text import collapse_spaces
 
-from . import revisions, services
+from . import geography, revisions, services
 from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
 from .choices import (
@@ -122,6 +122,13 @@ class ClusterImportForm(forms.Form):
                 cleaned["region"] = lookup(state=cleaned["state"], country=cleaned["country"])
             except ValidationError as exc:
                 self.add_error("state", exc.messages[0])
+        if not self.has_error("latitude") and not self.has_error("longitude"):
+            for name, message in geography.coordinate_errors(
+                latitude=cleaned.get("latitude"),
+                longitude=cleaned.get("longitude"),
+                country=cleaned.get("country"),
+            ).items():
+                self.add_error(name, message)
         return cleaned
 
 

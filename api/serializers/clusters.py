@@ -16,7 +16,7 @@ from api.fields import (
     TextField,
     resolve_state,
 )
-from clusters import services
+from clusters import geography, services
 from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, Measure, PublicationStatus
 from clusters.models import Agency, Benchmark, Cluster, ClusterFigure, ClusterReview, Region, Sector
 from clusters.permissions import cluster_policy
@@ -184,6 +184,13 @@ class ClusterSerializer(RegistryModelSerializer):
                 raise serializers.ValidationError(
                     {"state": _("Give the state in the new country as well.")}
                 )
+        coordinates = {
+            name: attrs[name] if name in attrs else getattr(self.instance, name, None)
+            for name in ("latitude", "longitude")
+        }
+        errors = geography.coordinate_errors(**coordinates, country=country)
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from public import views
+from public.views import geo_map
 from public.views import maps as map_views
 from public.views import programmes as programme_views
 from public.views.compare import ClusterCompareView
@@ -32,6 +33,8 @@ urlpatterns = [
     path("clusters/selection/", ClusterSelectionView.as_view(), name="cluster_selection"),
     path("clusters/selection.csv", ClusterSelectionCsvView.as_view(), name="cluster_selection_csv"),
     path("clusters/compare/", ClusterCompareView.as_view(), name="cluster_compare"),
+    # Before the profile's pattern: "map" is no cluster's slug (clusters.services reserves it).
+    path("clusters/map/", geo_map.ClusterGeoMapView.as_view(), name="cluster_geo_map"),
     path("clusters/<slug:slug>/", views.ClusterDetailView.as_view(), name="cluster_detail"),
     # The cluster's stakeholder network: its map and its files (same visibility as the map).
     path("clusters/<slug:slug>/map/", map_views.ClusterMapView.as_view(), name="cluster_map"),

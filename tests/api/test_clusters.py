@@ -824,11 +824,11 @@ def test_coordinates_with_more_decimals_are_kept_to_six_places(curator_api):
             "place": "Aligarh",
             "cluster_type": "industrial",
             "latitude": 27.88123456789,
-            "longitude": 178.1234567,
+            "longitude": 78.1234567,
         },
     )
     assert response.status_code == 201, response.content
-    assert (response.json()["latitude"], response.json()["longitude"]) == (27.881235, 178.123457)
+    assert (response.json()["latitude"], response.json()["longitude"]) == (27.881235, 78.123457)
 
 
 def test_an_unknown_sector_or_agency_is_named_in_the_message(curator_api):

@@ -1,0 +1,270 @@
+"""The geographic map of clusters, /clusters/map/?<the list's filters>."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from clusters.choices import ClusterType, PublicationStatus
+from public.views.geo_map import DOT_LIMIT, class_breaks, class_of
+from tests.factories import ClusterFactory, foreign_region, region
+
+MAP = "/clusters/map/"
+STATE = re.compile(
+    r'<a href="([^"]+)" aria-label="([^"]+)" class="geo-state ([a-z0-9-]+)" data-code="([A-Z-]+)">'
+)
+DOT = re.compile(r'<a href="([^"]+)" class="geo-dot ([a-z -]+)"><title>([^<]+)</title>')
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts without cached pages or options (the cache outlives a test)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def cluster(state="Punjab", *, lat=None, lon=None, employment=None, enterprises=None, **kwargs):
+    figures = {
+        name: value
+        for name, value in (("employment", employment), ("enterprise_count", enterprises))
+        if value is not None
+    }
+    return ClusterFactory(
+        region=region(state),
+        latitude=None if lat is None else Decimal(lat),
+        longitude=None if lon is None else Decimal(lon),
+        figures=figures or None,
+        **kwargs,
+    )
+
+
+def states(html):
+    return {code: (url, label, css) for url, label, css, code in STATE.findall(html)}
+
+
+def test_map_url_comes_before_the_profile_pattern():
+    """/clusters/map/ is the geographic map, not the profile of a cluster slugged "map"."""
+    assert reverse("clusters:cluster_geo_map") == MAP
+
+
+def test_map_shades_states_by_number_of_clusters_and_links_them(client, db):
+    """Each state with matching clusters says how many, and links to the map of that state."""
+    cluster("Punjab")
+    cluster("Punjab")
+    cluster("Gujarat")
+    response = client.get(MAP)
+    assert response.status_code == 200
+    html = response.content.decode()
+    shapes = states(html)
+    assert len(shapes) == 36
+    assert shapes["IN-PB"][1] == "Punjab: 2 clusters"
+    assert shapes["IN-GJ"][1] == "Gujarat: 1 cluster"
+    assert shapes["IN-KL"][1] == "Kerala: no matching clusters"
+    assert shapes["IN-KL"][2] == "geo-shade-0"
+    assert shapes["IN-PB"][2] != shapes["IN-KL"][2]
+    assert shapes["IN-PB"][0] == "/clusters/map/?state=punjab"
+    # The current boundaries: Ladakh and the merged Dadra and Nagar Haveli and Daman and Diu.
+    assert "IN-LA" in shapes and "IN-DH" in shapes and "IN-TG" in shapes
+    assert "<strong>3</strong> clusters" in html
+
+
+def test_map_takes_the_lists_filters(client, db):
+    """The same parameters as the list: chips, the count and the downloads of the same set."""
+    cluster("Punjab", cluster_type=ClusterType.HANDLOOM)
+    cluster("Punjab", cluster_type=ClusterType.INDUSTRIAL)
+    cluster("Kerala", cluster_type=ClusterType.HANDLOOM)
+    html = client.get(MAP, {"cluster_type": "handloom"}).content.decode()
+    shapes = states(html)
+    assert shapes["IN-PB"][1] == "Punjab: 1 cluster"
+    assert shapes["IN-KL"][1] == "Kerala: 1 cluster"
+    assert "<strong>2</strong> clusters" in html
+    assert 'class="chip"' in html
+    assert "/clusters/export.csv?cluster_type=handloom" in html
+    # The state links keep the filters, and the list link takes them back.
+    assert shapes["IN-PB"][0] == "/clusters/map/?cluster_type=handloom&amp;state=punjab"
+    assert 'href="/clusters/?cluster_type=handloom"' in html
+
+
+def test_state_filter_narrows_the_map(client, db):
+    """A state's link gives the map of its clusters only."""
+    cluster("Punjab")
+    cluster("Kerala")
+    html = client.get(MAP, {"state": "kerala"}).content.decode()
+    shapes = states(html)
+    assert shapes["IN-PB"][1] == "Punjab: no matching clusters"
+    assert shapes["IN-KL"][1] == "Kerala: 1 cluster"
+
+
+def test_invalid_filter_shows_the_error_and_no_map(client, db):
+    """An invalid filter is reported and gives no map (never everything)."""
+    cluster("Punjab")
+    html = client.get(MAP, {"enterprise_count_min": "many"}).content.decode()
+    assert 'id="filter-errors"' in html
+    assert "geo-state" not in html
+
+
+def test_employment_measure_shades_by_employment_and_says_what_is_missing(client, db):
+    """By employment: a state whose clusters have no figure is "not recorded", never zero;
+    the table says for how many clusters the figure is known."""
+    cluster("Punjab", employment=500000)
+    cluster("Punjab")
+    cluster("Kerala")
+    cluster("Gujarat", employment=1200)
+    html = client.get(MAP, {"measure": "employment"}).content.decode()
+    shapes = states(html)
+    assert shapes["IN-PB"][1] == "Punjab: employment 5,00,000 (known for 1 of 2 clusters)"
+    assert shapes["IN-KL"][1] == "Kerala: 1 cluster, employment not recorded"
+    assert shapes["IN-KL"][2] == "geo-shade-unknown"
+    assert shapes["IN-PB"][2] != shapes["IN-GJ"][2]
+    table = html.split('id="geo-table"')[1]
+    assert "5,00,000" in table and "1 of 2" in table
+    assert re.search(
+        r"Kerala</a></th>\s*<td[^>]*>1</td>\s*<td[^>]*><span class=\"unknown\">not recorded", table
+    )
+    # The switch is a plain form that keeps the filters.
+    assert 'name="measure" value="employment" checked' in html
+
+
+def test_dots_link_to_profiles_coloured_by_classification(client, db):
+    """A cluster with coordinates in India is a dot linked to its profile, named with its
+    classification; one without coordinates has no dot."""
+    located = cluster("Punjab", lat="30.9010", lon="75.8573", product="Hosiery", place="Ludhiana")
+    cluster("Punjab", product="Bicycles", place="Ludhiana")
+    html = client.get(MAP).content.decode()
+    dots = DOT.findall(html)
+    assert len(dots) == 1
+    url, css, label = dots[0]
+    assert url == located.get_absolute_url()
+    assert label.startswith("Hosiery, Ludhiana (")
+    status = located.classification_status.replace("_", "-")
+    assert css == f"geo-dot--{status}"
+    assert "1 cluster with coordinates is drawn as a dot." in html
+
+
+def test_dot_lands_where_its_coordinates_say(client, db):
+    """A dot in Ludhiana is drawn inside Punjab's outline box, one in Kochi inside Kerala's."""
+    from clusters import geography
+
+    cluster("Punjab", lat="30.9010", lon="75.8573")
+    cluster("Kerala", lat="9.9312", lon="76.2673")
+    shapes = {shape.code: shape for shape in geography.boundaries()[0]}
+    html = client.get(MAP).content.decode()
+    points = [
+        (float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', html)
+    ]
+
+    def box(code):
+        numbers = [float(n) for n in re.findall(r"[\d.]+", shapes[code].path)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        return min(xs), max(xs), min(ys), max(ys)
+
+    for code in ("IN-PB", "IN-KL"):
+        x0, x1, y0, y1 = box(code)
+        assert any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in points), code
+
+
+def test_employment_dots_are_sized_by_employment(client, db):
+    """By employment, the dot of a bigger cluster is bigger; without the figure, a ring."""
+    cluster("Punjab", lat="30.9", lon="75.85", employment=100000, product="Big")
+    cluster("Punjab", lat="31.3", lon="75.5", employment=1000, product="Small")
+    cluster("Punjab", lat="31.6", lon="74.9", product="Unknown")
+    html = client.get(MAP, {"measure": "employment"}).content.decode()
+    radii = dict(
+        re.findall(
+            r'class="geo-dot [^"]+"><title>(\w+), [^<]+</title><circle cx="[\d.]+" cy="[\d.]+" r="([\d.]+)"',
+            html,
+        )
+    )
+    assert float(radii["Big"]) > float(radii["Small"]) > 0
+    assert "geo-dot--unknown" in html
+
+
+def test_other_countries_are_listed_beside_the_map(client, db):
+    """Clusters outside India are counted by country with a link to them."""
+    ClusterFactory(region=foreign_region(), country="IT", product="Tiles", place="Sassuolo")
+    cluster("Punjab")
+    html = client.get(MAP).content.decode()
+    aside = html.split('id="geo-abroad-heading"')[1].split("</aside>")[0]
+    assert 'href="/clusters/?country=IT"' in aside
+    assert "1 cluster" in aside
+
+
+def test_only_published_clusters_are_on_the_map(client, db):
+    """A draft is on no public map."""
+    cluster("Punjab", status=PublicationStatus.DRAFT)
+    html = client.get(MAP).content.decode()
+    assert states(html)["IN-PB"][1] == "Punjab: no matching clusters"
+
+
+def test_dots_are_capped_with_a_note(client, db, monkeypatch):
+    """Past the cap, only the biggest are drawn, and the page says so."""
+    monkeypatch.setattr("public.views.geo_map.DOT_LIMIT", 2)
+    for enterprises in (10, 20, 30):
+        cluster("Punjab", lat="30.9", lon="75.85", enterprises=enterprises)
+    html = client.get(MAP).content.decode()
+    assert len(DOT.findall(html)) == 2
+    assert "The 2 biggest of the 3 clusters with coordinates are drawn as dots" in html
+    assert DOT_LIMIT >= 100
+
+
+def test_list_links_to_the_map_with_the_same_filters(client, db):
+    """The list has a Map link carrying its filters."""
+    cluster("Punjab")
+    html = client.get("/clusters/", {"cluster_type": "industrial"}).content.decode()
+    assert 'href="/clusters/map/?cluster_type=industrial"' in html
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_map_queries_are_bounded(client, db, django_assert_max_num_queries, size):
+    """The page costs the same few queries for 1 cluster or 30 (with filters and dots)."""
+    for number in range(size):
+        cluster(
+            "Punjab" if number % 2 else "Kerala",
+            lat="30.9",
+            lon="75.85",
+            employment=number or None,
+        )
+    ClusterFactory(region=foreign_region(), country="IT")
+    client.get(MAP)  # the options and regions are cached from here on
+    with django_assert_max_num_queries(6):
+        response = client.get(MAP, {"measure": "employment", "state": "punjab", "q": "Product"})
+    assert response.status_code == 200
+
+
+def test_map_page_stays_light(client, db):
+    """The page with every state and a few hundred dots stays well under 300 KB."""
+    for number in range(200):
+        cluster("Punjab", lat=f"{30 + number / 200:.3f}", lon="75.85")
+    html = client.get(MAP).content
+    svg = html.split(b"<svg")[1].split(b"</svg>")[0]
+    assert len(svg) < 200_000
+    assert len(html) < 300_000
+
+
+def test_class_breaks_are_round_and_cover_the_largest():
+    """Classes end on round numbers and the last one holds the largest value."""
+    uppers = class_breaks([1, 3, 7, 12, 45, 230, 980])
+    assert uppers[-1] == 980
+    assert uppers == sorted(set(uppers))
+    assert class_of(1, uppers) == 1 and class_of(980, uppers) == len(uppers)
+    assert class_breaks([]) == []
+    assert class_breaks([4, 4, 4]) == [4]
+
+
+def test_anonymous_readers_get_the_map_from_the_page_cache_until_a_change(
+    client, db, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A repeated anonymous read costs no query; a change to the registry shows at once."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    cluster("Punjab")
+    assert client.get(MAP)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert client.get(MAP)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster("Punjab")
+    response = client.get(MAP)
+    assert response["X-Page-Cache"] == "miss"
+    assert states(response.content.decode())["IN-PB"][1] == "Punjab: 2 clusters"
