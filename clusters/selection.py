@@ -119,10 +119,10 @@ PARAMETERS = (
         "vi",
         _("Complementary efforts by others"),
         _(
-            "Judged for now: the newest rating recorded, from 1 (none to build on) to 5 "
-            "(strong complementary efforts). Once the registry records development "
-            "initiatives, the number of other initiatives in the cluster counts too "
-            "(three or more: fully present), averaged with any judgement."
+            "The development initiatives the registry records in the cluster (published "
+            "ones; three or more: fully present), averaged with the newest judgement, from "
+            "1 (none to build on) to 5 (strong complementary efforts). A cluster with "
+            "neither is missing this input, not scored zero."
         ),
         True,
         _("complementary efforts"),

@@ -53,6 +53,20 @@ def public_initiatives():
     return Initiative.objects.filter(public_initiatives_q())
 
 
+def initiative_counts(clusters):
+    """Return {cluster id: its public initiatives} for the clusters of `clusters` (a
+    queryset or ids) that have any: the "complementary efforts by others" of FAQ Q43 (vi).
+    A cluster with none recorded is absent (not known to have none), never a zero."""
+    rows = (
+        public_initiatives()
+        .filter(cluster__in=clusters)
+        .values("cluster_id")
+        .annotate(count=Count("pk"))
+        .values_list("cluster_id", "count")
+    )
+    return dict(rows)
+
+
 def initiative_list(*, user=None):
     """Return the initiatives of /programmes/ (the public ones; with `user`, those the user
     may view), with what a row shows, in the list's default order."""

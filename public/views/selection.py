@@ -23,6 +23,7 @@ from clusters.assessments import newest_judgements
 from clusters.choices import ClusterType
 from clusters.filtersets import ClusterFilterSet
 from common.page_cache import kept_until_public_change
+from programmes.selectors import initiative_counts
 from public.views.lists import BOOLEAN_LABELS, active_filters, filter_errors, without_blanks
 from stakeholders.selection_inputs import success_inputs
 
@@ -122,8 +123,8 @@ def selection_from_query(data):
         similar=similar,
         success_inputs=success_inputs(clusters) if candidates else {},
         judgements=newest_judgements(cluster_ids=clusters) if candidates else {},
-        # Development initiatives (another app) will supply {cluster id: count}; none yet.
-        initiative_counts={},
+        # Other development initiatives recorded in each cluster (programmes).
+        initiative_counts=initiative_counts(clusters) if candidates else {},
         min_coverage=form.min_coverage_share(),
     )
     return Selection(filterset, form, [], ranked, weights)

@@ -241,3 +241,21 @@ def test_bulk_slugs_avoid_the_reserved_words_too():
     objects = [SimpleNamespace(slug=""), SimpleNamespace(slug="")]
     assign_unique_slugs(Cluster, objects, ["Selection", "compare"])
     assert [obj.slug for obj in objects] == ["selection-2", "compare-2"]
+
+
+@pytest.mark.django_db
+def test_recorded_initiatives_count_as_complementary_efforts(client):
+    """(vi) comes from the published initiatives of each cluster; none is missing, not 0."""
+    from clusters.choices import PublicationStatus
+    from tests.factories import ClusterFactory, InitiativeFactory
+
+    helped = ClusterFactory(product="Brassware", place="Moradabad")
+    ClusterFactory(product="Locks", place="Aligarh")
+    InitiativeFactory(cluster=helped, status=PublicationStatus.PUBLISHED)
+    InitiativeFactory(cluster=helped, status=PublicationStatus.PUBLISHED)
+    InitiativeFactory(cluster=helped, status=PublicationStatus.DRAFT)
+    response = client.get("/clusters/selection.csv?w_complementary_efforts=1")
+    rows = {row["product"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert "2 other initiatives" in response.content.decode()
+    assert "complementary" in rows["Locks"]["missing"].lower()
+    assert "complementary" not in rows["Brassware"]["missing"].lower()
