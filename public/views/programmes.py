@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from clusters import selectors as cluster_selectors
 from clusters.choices import ClusterType
 from common.page_cache import kept_until_public_change
-from programmes import indicators, page_selectors
+from programmes import indicators, page_selectors, selectors
 from programmes.choices import Horizon, InitiativeStage
 from programmes.models import DiagnosticStudy
 from programmes.years import format_year
@@ -299,18 +299,20 @@ class InitiativeListView(FilteredListView):
         return InitiativeFilterSet
 
     def get_queryset(self):
-        return page_selectors.public_initiatives().order_by("-started_on", "title", "pk")
+        return selectors.initiative_list()
 
     def get_value_labels(self):
         options = self.options
         return {
-            "scheme": {item.slug: str(item) for item in options["schemes"]},
-            "state": {item.slug: str(item) for item in options["states"]},
-            "agency": {item.slug: item.name for item in options["agencies"]},
+            "scheme": {item.slug: str(item) for item in options.schemes},
+            "state": {item.slug: str(item) for item in options.states},
+            "agency": {item.slug: item.name for item in options.agencies},
         }
 
     def get(self, request, *args, **kwargs):
-        self.options = kept_until_public_change("initiative-filter-options", filter_options)
+        self.options = kept_until_public_change(
+            "initiative-filter-options", selectors.initiative_filter_options
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -333,26 +335,6 @@ def export_available():
     except ImportError:
         return False
     return hasattr(exports, "initiative_export_records") or hasattr(exports, "initiative_export")
-
-
-def filter_options():
-    """Return the choices of the list's filters: schemes, states and agencies with public
-    initiatives."""
-    from clusters.models import Agency, Region
-    from programmes.models import Scheme
-
-    public = page_selectors.public_initiatives()
-    return {
-        "schemes": list(Scheme.objects.filter(initiatives__in=public.values("pk")).distinct()),
-        "states": list(
-            Region.objects.filter(clusters__initiatives__in=public.values("pk"))
-            .distinct()
-            .order_by("name")
-        ),
-        "agencies": list(
-            Agency.objects.filter(initiatives__in=public.values("pk")).distinct().order_by("name")
-        ),
-    }
 
 
 class InitiativeDetailView(TemplateView):
