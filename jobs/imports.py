@@ -1,12 +1,14 @@
 """The importers a job may run, by the format of the file."""
 
 from clusters.imports import ClusterImporter
+from programmes.imports import IndicatorImporter
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
 
 IMPORTERS = {
     "clusters": ClusterImporter,
     "stakeholders": StakeholderImporter,
     "relationships": RelationshipImporter,
+    "indicators": IndicatorImporter,
 }
 
 

@@ -178,11 +178,11 @@ def test_permissions_are_checked_again_when_the_job_runs(
     assert Agency.objects.filter(pk=editor.agency_id).exists()
 
 
-@pytest.mark.parametrize("kind", ["stakeholders", "relationships"])
+@pytest.mark.parametrize("kind", ["stakeholders", "relationships", "indicators"])
 def test_each_format_is_imported_by_its_importer(
     kind, editor, run_worker, tmp_path, django_capture_on_commit_callbacks
 ):
-    """A stakeholder or relationship file runs through its own importer (here: refused
+    """A stakeholder, relationship or indicator file runs through its own importer (here: refused
     rows naming a cluster that does not exist, recorded by row and column)."""
     from jobs.imports import IMPORTERS
 

@@ -1,4 +1,4 @@
-"""Uploads of cluster, stakeholder and relationship files: preview first, then write.
+"""Uploads of cluster, stakeholder, relationship and indicator files: preview first, then write.
 
 The file is kept between the preview and the confirmation in a private folder
 (REGISTRY_UPLOAD_DIR), under a random token bound to the user who uploaded it, and removed
@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from clusters.imports import CLUSTER_COLUMNS, REQUIRED_COLUMNS, ClusterImporter
+from programmes.imports import INDICATOR_COLUMNS, IndicatorImporter
 from stakeholders.imports import (
     RELATIONSHIP_COLUMNS,
     STAKEHOLDER_COLUMNS,
@@ -41,6 +42,8 @@ class Format:
             return ClusterImporter(user=user)
         if self.slug == "stakeholders":
             return StakeholderImporter(user=user)
+        if self.slug == "indicators":
+            return IndicatorImporter(user=user)
         return RelationshipImporter(user=user)
 
 
@@ -57,6 +60,12 @@ FORMATS = {
         _("Relationships"),
         RELATIONSHIP_COLUMNS,
         RelationshipImporter.required,
+    ),
+    "indicators": Format(
+        "indicators",
+        _("Indicator measurements"),
+        INDICATOR_COLUMNS,
+        IndicatorImporter.required,
     ),
 }
 
