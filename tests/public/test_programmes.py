@@ -1,6 +1,8 @@
 """The public pages of development programmes: the list of initiatives, an initiative's
 page, a cluster's development page and the profile's Development section."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -354,6 +356,41 @@ def test_the_list_runs_as_many_queries_for_one_row_as_for_fifty(client, listed):
         )
     assert count_queries(client, address) == one <= 8
     assert len(titles(client.get(address))) == 50
+
+
+def csv_rows(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_the_download_is_the_filtered_list(client, listed):
+    """/programmes/export.csv writes the initiatives the list shows with the same filters;
+    the list links to it with its filters."""
+    body = text(client.get(f"{LIST_URL}?agency=kvic"))
+    assert 'href="/programmes/export.csv?agency=kvic"' in body
+    rows = csv_rows(client.get(reverse("programmes:initiative_export_csv") + "?agency=kvic"))
+    assert {row["title"] for row in rows} == {"Carpet SFURTI", "Carpet UNIDO"}
+    response = client.get(reverse("programmes:initiative_export_csv") + "?scheme=nothing")
+    assert response.status_code == 400
+
+
+def test_the_indicator_download_has_the_public_measurements_in_the_import_columns(client):
+    initiative = published_initiative()
+    hidden = factories.ClusterFactory(status=PublicationStatus.DRAFT)
+    factories.IndicatorMeasurementFactory(cluster=hidden, source="Not public")
+    rows = csv_rows(client.get(reverse("programmes:indicator_export_csv")))
+    assert {(row["cluster_place"], row["indicator"], row["year"]) for row in rows} == {
+        ("Ludhiana", "new-markets", "2021"),
+        ("Ludhiana", "new-markets", "2023"),
+    }
+    assert list(rows[0])[:5] == [
+        "cluster_product",
+        "cluster_place",
+        "cluster_state",
+        "cluster_country",
+        "indicator",
+    ]
+    assert initiative.cluster.place == "Ludhiana"
 
 
 def test_the_header_links_to_the_programmes(client):
