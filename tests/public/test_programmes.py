@@ -396,3 +396,23 @@ def test_the_indicator_download_has_the_public_measurements_in_the_import_column
 def test_the_header_links_to_the_programmes(client):
     response = client.get(reverse("programmes:initiative_list"))
     assert 'href="/programmes/" aria-current="page"' in text(response)
+
+
+def test_a_cached_development_page_shows_a_publication_at_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """Anonymous readers get the page from the cache until a write commits: publishing an
+    initiative (through the services) makes the cached page stale."""
+    from programmes import services
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    initiative = published_initiative(status=PublicationStatus.SUBMITTED)
+    url = reverse("clusters:cluster_development", kwargs={"slug": initiative.cluster.slug})
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    curator = factories.UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.initiative_publish(initiative=initiative, user=curator)
+    fresh = client.get(url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert initiative.title in fresh.content.decode()
