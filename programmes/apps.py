@@ -33,3 +33,9 @@ class ProgrammesConfig(AppConfig):
             ]
             + ["view_scheme", "view_indicator"],
         )
+
+    def load_demo(self, *, curator, editor, stdout):
+        """Add the demo's development initiatives (manage.py load_demo calls this)."""
+        from .demo import load_demo_initiatives
+
+        load_demo_initiatives(user=curator, stdout=stdout)

@@ -697,3 +697,25 @@ def indicator_by_slug(slug):
 def year_label(year, fiscal):
     """Return a stored year as read: 2023 or 2023-24."""
     return format_year(year, fiscal)
+
+
+@transaction.atomic
+def measurement_save(*, user=None, measurement):
+    """Validate and save a measurement edited as a whole (the admin's form): the catalogue
+    unit, not a computed indicator, one per cluster, indicator and year."""
+    indicator = measurement.indicator
+    if indicator.computed_from:
+        raise ValidationError(
+            {
+                "indicator": _("%(indicator)s is computed from the registry's own data.")
+                % {"indicator": indicator.slug}
+            }
+        )
+    measurement.unit = measurement_unit(indicator, measurement.unit)
+    measurement.source = collapse_spaces(measurement.source or "")
+    if measurement.initiative_id and measurement.initiative.cluster_id != measurement.cluster_id:
+        raise ValidationError({"initiative": _("The initiative is in another cluster.")})
+    measurement.full_clean()
+    with changes_by(user, "indicator measurement saved"):
+        measurement.save()
+    return measurement

@@ -164,3 +164,9 @@ def pytest_collection_modifyitems(items):
     after each test, which would take the migrations' reference data (states, benchmarks)
     from later tests."""
     items.sort(key=lambda item: "/e2e/" in str(item.fspath) or _empties_the_database(item))
+
+
+@pytest.fixture(autouse=True)
+def _study_documents_in_tmp(settings, tmp_path):
+    """Study documents (programmes) written by a test go to its temporary directory."""
+    settings.REGISTRY_STUDY_DOCUMENT_DIR = str(tmp_path / "study-documents")

@@ -124,6 +124,19 @@ class World:
         self.network = Network.objects.create(
             cluster=self.a_draft, name="Firozabad export network", joint_action="marketing"
         )
+        # Development programmes (issue 15): agency A's draft initiative in its draft cluster,
+        # with a study, a document, an activity, a target and a measurement.
+        self.initiative = factories.InitiativeFactory(
+            agency=people.agency_a, cluster=self.a_draft, title="Firozabad glass CDP"
+        )
+        self.study = factories.DiagnosticStudyFactory(initiative=self.initiative)
+        self.document = factories.StudyDocumentFactory(study=self.study)
+        self.activity = factories.PlanActivityFactory(initiative=self.initiative)
+        self.indicator_target = factories.IndicatorTargetFactory(initiative=self.initiative)
+        self.measurement = factories.IndicatorMeasurementFactory(cluster=self.a_draft)
+        self.initiative_revision = factories.InitiativeRevisionFactory(
+            initiative__agency=people.agency_a, proposed_by=people.own_editor
+        )
 
     def client(self, client, role):
         return client_for(client, self.people, role)
@@ -136,7 +149,20 @@ def world(db):
 
 # The matrix: every admin model x change / delete / history / revert x role ---------------
 
-EDITOR_MODELS = ("cluster", "figure", "stakeholder", "membership", "relationship", "network")
+EDITOR_MODELS = (
+    "cluster",
+    "figure",
+    "stakeholder",
+    "membership",
+    "relationship",
+    "network",
+    "initiative",
+    "diagnosticstudy",
+    "studydocument",
+    "planactivity",
+    "indicatortarget",
+    "indicatormeasurement",
+)
 
 
 def target(world, name):
@@ -153,11 +179,26 @@ def target(world, name):
         "sector": factories.SectorFactory(),
         "agency": world.people.agency_a,
         "agencyeditor": world.people.own_editor.agency_editor,
+        "initiative": world.initiative,
+        "diagnosticstudy": world.study,
+        "studydocument": world.document,
+        "planactivity": world.activity,
+        "indicatortarget": world.indicator_target,
+        "indicatormeasurement": world.measurement,
+        "scheme": factories.SchemeFactory(),
+        "indicator": factories.IndicatorFactory(),
     }[name]
 
 
-REFERENCE_MODELS = ("region", "sector")  # editors may look them up, never change them
-MODELS = (*EDITOR_MODELS, *REFERENCE_MODELS, "benchmark", "agency", "agencyeditor")
+# Editors may look them up, never change them.
+REFERENCE_MODELS = ("region", "sector", "scheme", "indicator")
+MODELS = (
+    *EDITOR_MODELS,
+    *REFERENCE_MODELS,
+    "benchmark",
+    "agency",
+    "agencyeditor",
+)
 
 
 def expected(model, view, role):

@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         users = get_user_model().objects
         admin_name, admin_password, _role = DEMO_ACCOUNTS[0]
         users.create_superuser(admin_name, f"{admin_name}@example.org", admin_password)
-        accounts.curator_create(
+        curator = accounts.curator_create(
             username=DEMO_ACCOUNTS[1][0], password=DEMO_ACCOUNTS[1][1], email="curator@example.org"
         )
         editor = accounts.agency_editor_create(
@@ -93,3 +94,9 @@ class Command(BaseCommand):
                 f"{DEMO_PROPOSAL}: " + "; ".join(str(error) for error in result.errors[:5])
             )
         self.stdout.write(f"{DEMO_PROPOSAL} (by {editor}): {result.summary()}")
+        # The apps built on these (development programmes) add their demo data: an app
+        # config's load_demo(curator=..., editor=..., stdout=...), found without importing it.
+        for app_config in apps.get_app_configs():
+            load_app_demo = getattr(app_config, "load_demo", None)
+            if callable(load_app_demo):
+                load_app_demo(curator=curator, editor=editor, stdout=self.stdout)
