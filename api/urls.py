@@ -9,7 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import TemplateHTMLRenderer
 from rest_framework.routers import DefaultRouter
 
-from api.views import clusters, stakeholders
+from api.views import clusters, programmes, stakeholders
 
 app_name = "api"
 
@@ -22,6 +22,11 @@ router.register("benchmarks", clusters.BenchmarkViewSet, basename="benchmark")
 router.register("stakeholders", stakeholders.StakeholderViewSet, basename="stakeholder")
 router.register("memberships", stakeholders.MembershipViewSet, basename="membership")
 router.register("relationships", stakeholders.RelationshipViewSet, basename="relationship")
+router.register("initiatives", programmes.InitiativeViewSet, basename="initiative")
+router.register(
+    "indicators/catalogue", programmes.IndicatorCatalogueViewSet, basename="indicator-catalogue"
+)
+router.register("indicators", programmes.MeasurementViewSet, basename="measurement")
 
 # drf-spectacular's Redoc page loads Google Fonts; ours uses the browser's fonts, so the page
 # asks nothing of another site.

@@ -14,16 +14,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from clusters.accounts import editor_agency_id
 from clusters.services import cluster_is_visible
 from common.forms import YesNoField
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED, RowImporter
-from common.permissions import is_curator
 from common.text import collapse_spaces
 from stakeholders.imports import ChunkLookups, ClusterReferenceForm
 
-from .models import Indicator, IndicatorMeasurement, Initiative
+from .models import Indicator, IndicatorMeasurement
+from .permissions import measurement_policy
 from .years import format_year, parse_year
 
 INDICATOR_COLUMNS = (
@@ -181,13 +180,7 @@ def measurement_refusal(*, user, cluster):
     """Return why `user` may not record measurements of `cluster`, or None if they may: a
     curator records everywhere, an agency editor for the clusters of their agency and those
     where their agency has an initiative. A cluster they may not see is not named."""
-    if is_curator(user):
-        return None
-    agency_id = editor_agency_id(user)
-    if agency_id is not None and (
-        cluster.agency_id == agency_id
-        or Initiative.objects.filter(cluster=cluster, agency_id=agency_id).exists()
-    ):
+    if measurement_policy.user_may_measure(user, cluster):
         return None
     if cluster_is_visible(user=user, cluster=cluster):
         return _(

@@ -21,7 +21,7 @@ import schemathesis
 # The list filters that name a record, by slug or by id (a 400 when it names none).
 REFERENCE_FILTERS = frozenset(
     name
-    for reference in ("cluster", "stakeholder", "sector", "state", "agency")
+    for reference in ("cluster", "stakeholder", "sector", "state", "agency", "scheme", "indicator")
     for name in (reference, f"{reference}_id")
 )
 # DRF's and Django's messages for a value the schema describes wrongly (its type, format,

@@ -50,6 +50,9 @@ def test_schema_is_valid_openapi_3():
         "sectors",
         "regions",
         "benchmarks",
+        "initiatives",
+        "indicators",
+        "indicators/catalogue",
     ):
         assert f"/api/{resource}/" in schema["paths"]
     cluster_list = schema["paths"]["/api/clusters/"]["get"]
@@ -64,6 +67,8 @@ VERSIONED_WRITES = {
     ("post", "/api/clusters/{slug}/transition/"),
     ("put", "/api/stakeholders/{slug}/"),
     ("patch", "/api/stakeholders/{slug}/"),
+    ("put", "/api/initiatives/{slug}/"),
+    ("patch", "/api/initiatives/{slug}/"),
 }
 
 
@@ -166,6 +171,16 @@ def post_bodies():
             },
             201,
         ),
+        "/api/initiatives/": (
+            "/api/initiatives/",
+            {"cluster": cluster.slug, "scheme": "sfurti", "title": "Soft interventions"},
+            201,
+        ),
+        "/api/indicators/": (
+            "/api/indicators/",
+            {"cluster": cluster.slug, "indicator": "new-markets", "year": "2023-24", "value": 3},
+            201,
+        ),
         "/api/benchmarks/": (
             "/api/benchmarks/",
             {
@@ -237,8 +252,15 @@ def registry_data():
     membership, _new = stakeholder_services.stakeholder_link_to_cluster(
         stakeholder=bank, cluster=cluster
     )
+    initiative = factories.InitiativeFactory(
+        cluster=cluster, agency=agency, status=PublicationStatus.PUBLISHED
+    )
+    measurement = factories.IndicatorMeasurementFactory(cluster=cluster, year=2023)
     return {
         "clusters": cluster.slug,
+        "initiatives": initiative.slug,
+        "indicators": measurement.pk,
+        "indicators/catalogue": "new-markets",
         "stakeholders": bank.slug,
         "relationships": relationship.pk,
         "memberships": membership.pk,
@@ -262,6 +284,8 @@ def aim_at_real_rows(case, rows):
     if next(COIN) % 2 or case.meta is None or not case.meta.generation.mode.is_positive:
         return
     resource = case.operation.path.split("/")[2]
+    if case.operation.path.startswith("/api/indicators/catalogue/"):
+        resource = "indicators/catalogue"
     for name in case.path_parameters or {}:
         case.path_parameters[name] = rows[resource]
     if isinstance(case.body, dict):
