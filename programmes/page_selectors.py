@@ -1,17 +1,16 @@
-"""Reads the programme pages need (public and workspace), each in a fixed number of queries.
-
-Kept apart from programmes/selectors.py (the domain's) so that the pages can be built while
-it grows; what it comes to offer the same, the pages take from there.
+"""Reads the programme pages (public and workspace) need beyond programmes.selectors: an
+initiative with every part its page shows prefetched, among any queryset (the public ones,
+or those a user may change), and a cluster's measurements in chart order. Each runs a
+fixed number of queries.
 """
 
 from django.db.models import Prefetch
 
-from clusters.choices import PublicationStatus
-
+from . import selectors
 from .models import (
     DiagnosticStudy,
-    Indicator,
     IndicatorMeasurement,
+    IndicatorTarget,
     Initiative,
     PlanActivity,
     StudyDocument,
@@ -25,10 +24,8 @@ def initiative_rows(queryset=None):
 
 
 def public_initiatives():
-    """Return the initiatives the public sees: published, in a published cluster."""
-    return initiative_rows().filter(
-        status=PublicationStatus.PUBLISHED, cluster__status=PublicationStatus.PUBLISHED
-    )
+    """Return the public initiatives (programmes.selectors) with what a row shows."""
+    return initiative_rows(selectors.public_initiatives())
 
 
 def with_page_details(queryset):
@@ -58,8 +55,6 @@ def with_page_details(queryset):
 
 
 def _targets():
-    from .models import IndicatorTarget
-
     return IndicatorTarget.objects.select_related("indicator").order_by(
         "indicator__position", "indicator__slug"
     )
@@ -88,8 +83,3 @@ def cluster_measurements(*, cluster):
         .select_related("indicator")
         .order_by("indicator__position", "indicator__slug", "year")
     )
-
-
-def indicator_catalogue():
-    """Return the indicator catalogue in its order."""
-    return list(Indicator.objects.order_by("position", "slug"))

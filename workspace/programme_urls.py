@@ -38,4 +38,19 @@ urlpatterns = [
         views.MeasurementCreateView.as_view(),
         name="measurement_create",
     ),
+    path(
+        "initiatives/changes/<int:pk>/approve/",
+        views.RevisionDecideView.as_view(decision="approve"),
+        name="revision_approve",
+    ),
+    path(
+        "initiatives/changes/<int:pk>/return/",
+        views.RevisionDecideView.as_view(decision="return"),
+        name="revision_return",
+    ),
+    path(
+        "initiatives/changes/<int:pk>/withdraw/",
+        views.RevisionWithdrawView.as_view(),
+        name="revision_withdraw",
+    ),
 ]

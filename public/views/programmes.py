@@ -9,15 +9,17 @@ write bumps the public version), and each runs a fixed number of queries.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from clusters import selectors as cluster_selectors
 from clusters.choices import ClusterType
 from common.page_cache import kept_until_public_change
-from programmes import indicators, page_selectors
+from programmes import exports, indicators, page_selectors, selectors
 from programmes.choices import Horizon, InitiativeStage
+from programmes.filtersets import InitiativeFilterSet
 from programmes.models import DiagnosticStudy
 from programmes.years import format_year
 from public.indicator_charts import (
@@ -28,7 +30,7 @@ from public.indicator_charts import (
     Point,
     indicator_chart,
 )
-from public.views.lists import FilteredListView
+from public.views.lists import FilteredListView, without_blanks
 
 # What an initiative's page shows ---------------------------------------------------------
 
@@ -292,25 +294,23 @@ class InitiativeListView(FilteredListView):
 
     template_name = "public/programmes/initiative_list.html"
 
-    @property
-    def filterset_class(self):
-        from programmes.filtersets import InitiativeFilterSet
-
-        return InitiativeFilterSet
+    filterset_class = InitiativeFilterSet
 
     def get_queryset(self):
-        return page_selectors.public_initiatives().order_by("-started_on", "title", "pk")
+        return selectors.initiative_list()
 
     def get_value_labels(self):
         options = self.options
         return {
-            "scheme": {item.slug: str(item) for item in options["schemes"]},
-            "state": {item.slug: str(item) for item in options["states"]},
-            "agency": {item.slug: item.name for item in options["agencies"]},
+            "scheme": {item.slug: str(item) for item in options.schemes},
+            "state": {item.slug: str(item) for item in options.states},
+            "agency": {item.slug: item.name for item in options.agencies},
         }
 
     def get(self, request, *args, **kwargs):
-        self.options = kept_until_public_change("initiative-filter-options", filter_options)
+        self.options = kept_until_public_change(
+            "initiative-filter-options", selectors.initiative_filter_options
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -321,38 +321,45 @@ class InitiativeListView(FilteredListView):
             stage_choices=InitiativeStage.choices,
             type_choices=ClusterType.choices,
             selected={name: data.getlist(name) for name in ("scheme", "state", "agency")},
-            export_available=export_available(),
         )
         return context
 
 
-def export_available():
-    """Return whether the initiatives' download exists (programmes.exports, issue 15)."""
-    try:
-        from programmes import exports
-    except ImportError:
-        return False
-    return hasattr(exports, "initiative_export_records") or hasattr(exports, "initiative_export")
+class InitiativeExportView(View):
+    """The filtered list of public initiatives as CSV, XLSX or JSON (programmes.exports)."""
+
+    file_format = "csv"
+
+    def get(self, request):
+        filterset = InitiativeFilterSet(
+            without_blanks(request.GET), queryset=selectors.initiative_export_list()
+        )
+        if not filterset.is_valid():
+            message = (
+                _("Nothing exported: a filter is invalid.")
+                + "\n"
+                + "\n".join(
+                    f"{name}: {error}"
+                    for name, errors in filterset.errors.items()
+                    for error in errors
+                )
+            )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return exports.initiative_export_response(filterset.qs, file_format=self.file_format)
 
 
-def filter_options():
-    """Return the choices of the list's filters: schemes, states and agencies with public
-    initiatives."""
-    from clusters.models import Agency, Region
-    from programmes.models import Scheme
+class MeasurementExportView(View):
+    """The public indicator measurements in the import's columns, so that importing the
+    file changes nothing (`?cluster=<slug>` keeps one cluster's)."""
 
-    public = page_selectors.public_initiatives()
-    return {
-        "schemes": list(Scheme.objects.filter(initiatives__in=public.values("pk")).distinct()),
-        "states": list(
-            Region.objects.filter(clusters__initiatives__in=public.values("pk"))
-            .distinct()
-            .order_by("name")
-        ),
-        "agencies": list(
-            Agency.objects.filter(initiatives__in=public.values("pk")).distinct().order_by("name")
-        ),
-    }
+    file_format = "csv"
+
+    def get(self, request):
+        measurements = exports.public_measurements()
+        cluster = request.GET.get("cluster", "").strip()
+        if cluster:
+            measurements = measurements.filter(cluster__slug=cluster)
+        return exports.measurement_export_response(measurements, file_format=self.file_format)
 
 
 class InitiativeDetailView(TemplateView):

@@ -333,3 +333,59 @@ def test_the_workspace_pages_run_a_bounded_number_of_queries(
     signed_in(client, people.curator)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("editing:review_queue")).status_code == 200
+
+
+# Proposed changes to a published initiative ------------------------------------------------
+
+
+def test_an_editors_change_to_a_published_initiative_waits_for_a_curator(
+    client, people, initiative
+):
+    """The public keeps the reviewed values; the curator approves from the review queue."""
+    initiative.status = PUBLISHED
+    initiative.save()
+    signed_in(client, people.own_editor)
+    response = client.post(
+        url("activity_create", initiative),
+        {
+            "title": "Joint stall at a trade fair",
+            "horizon": "medium",
+            "intervention": "soft",
+            "activity_type": "joint_marketing",
+            "status": "planned",
+            "currency": "INR",
+        },
+    )
+    assert response.status_code == 302
+    assert not PlanActivity.objects.filter(title="Joint stall at a trade fair").exists()
+    page = client.get(url("initiative_detail", initiative)).content.decode()
+    assert "Your change waits for a curator" in page and "Joint stall at a trade fair" in page
+    client.logout()
+    assert "Joint stall" not in client.get(initiative.get_absolute_url()).content.decode()
+
+    signed_in(client, people.curator)
+    queue = client.get(reverse("editing:review_queue")).content.decode()
+    assert "Proposed changes to published initiatives" in queue
+    assert "Joint stall at a trade fair" in queue
+    revision = initiative.revisions.get()
+    response = client.post(url("revision_approve", pk=revision.pk))
+    assert response["Location"] == reverse("editing:review_queue")
+    assert PlanActivity.objects.filter(title="Joint stall at a trade fair").exists()
+    client.logout()
+    assert (
+        "Joint stall at a trade fair" in client.get(initiative.get_absolute_url()).content.decode()
+    )
+
+
+def test_only_a_curator_decides_on_a_proposed_change(client, people, initiative):
+    initiative.status = PUBLISHED
+    initiative.save()
+    revision = factories.InitiativeRevisionFactory(
+        initiative=initiative, proposed_by=people.own_editor
+    )
+    signed_in(client, people.own_editor)
+    assert client.post(url("revision_approve", pk=revision.pk)).status_code == 403
+    signed_in(client, people.other_editor)
+    assert client.post(url("revision_withdraw", pk=revision.pk)).status_code == 404
+    revision.refresh_from_db()
+    assert revision.is_pending

@@ -256,8 +256,16 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.order_by("position", "slug")
+        # Those the registry computes from its own data (networks, linked institutions,
+        # BDS providers) are not typed in: record the networks or stakeholders instead.
+        self.fields["indicator"].queryset = Indicator.objects.filter(computed_from="").order_by(
+            "position", "slug"
+        )
         self.fields["indicator"].label_from_instance = indicator_label
+        self.fields["indicator"].help_text = _(
+            "Networks created, support institutions linked and BDS providers are computed "
+            "from the registry's own records."
+        )
         _year_widget(self.fields["year"])
         self.fields["value"].widget.attrs.update(inputmode="decimal", autocomplete="off")
 

@@ -27,12 +27,13 @@ from clusters.choices import PublicationStatus
 from clusters.models import Agency
 from common.history import change_set
 from common.permissions import ADD, CHANGE, is_curator
-from programmes import page_selectors
+from programmes import page_selectors, revisions
 from programmes import services as programme_services
 from programmes.models import (
     DiagnosticStudy,
     IndicatorTarget,
     Initiative,
+    InitiativeRevision,
     PlanActivity,
     StudyDocument,
 )
@@ -108,6 +109,19 @@ REVIEW_ACTIONS = {
 
 def _saved(request, what):
     messages.success(request, _("%(what)s is saved.") % {"what": what})
+
+
+def propose(request, initiative, changes, *, replace=()):
+    """Keep the signed-in editor's `changes` to the published `initiative` as (part of)
+    their pending revision, and say so."""
+    revision = revisions.revision_propose(
+        user=request.user, initiative=initiative, changes=changes, replace=replace
+    )
+    if revision is None:
+        messages.info(request, _("Nothing changed: the record is as it was."))
+    else:
+        messages.success(request, _("Your change waits for a curator's review."))
+    return revision
 
 
 # Initiatives ------------------------------------------------------------------------------
@@ -202,9 +216,13 @@ class InitiativeDetailView(InitiativeMixin, TemplateView):
             may_measure=measurement_policy.user_may_measure(user, cluster),
             may_review=self.curator and status == PublicationStatus.SUBMITTED,
             review_form=review_form or InitiativeReviewForm(),
-            reviews=list(initiative.reviews.select_related("user")[:10])
-            if hasattr(initiative, "reviews")
-            else [],
+            reviews=list(initiative.reviews.select_related("user")[:10]),
+            pending=[
+                (revision, revisions.revision_diff(revision, initiative))
+                for revision in revisions.revisions_of(initiative).filter(
+                    state=InitiativeRevision.State.PENDING
+                )
+            ],
         )
         return context
 
@@ -227,6 +245,10 @@ class InitiativeEditView(InitiativeMixin, FormView):
     def form_valid(self, form):
         # The form set its values on the instance it showed: update a fresh copy.
         initiative = Initiative.objects.get(pk=self.get_initiative().pk)
+        if revisions.review_needed(user=self.request.user, initiative=initiative):
+            changes = revisions.field_changes(initiative=initiative, data=form.initiative_data())
+            propose(self.request, initiative, {"fields": changes})
+            return redirect(self.detail_url())
         try:
             with change_set(user=self.request.user, reason="site: edit initiative"):
                 programme_services.initiative_update(
@@ -319,7 +341,26 @@ class PartFormView(InitiativeMixin, FormView):
     def save(self, form):
         raise NotImplementedError
 
+    def proposed_changes(self, form):
+        """Return the revision changes of `form` (for an editor's change to a published
+        initiative), or None where the part cannot wait for review."""
+        return None
+
     def form_valid(self, form):
+        initiative = self.get_initiative()
+        if revisions.review_needed(user=self.request.user, initiative=initiative):
+            changes = self.proposed_changes(form)
+            if changes is None:
+                form.add_error(
+                    None,
+                    _(
+                        "The initiative is published: ask a curator to add this, or to "
+                        "return the initiative to draft."
+                    ),
+                )
+                return self.form_invalid(form)
+            propose(self.request, initiative, changes)
+            return redirect(self.detail_url())
         try:
             with change_set(user=self.request.user, reason=f"site: {self.reason}"):
                 self.save(form)
@@ -355,6 +396,15 @@ class StudyEditView(PartFormView):
             **super().get_form_kwargs(),
             "instance": self.get_study(),
             "cluster": self.get_initiative().cluster,
+        }
+
+    def proposed_changes(self, form):
+        return {
+            "study": revisions.study_changes(
+                initiative=self.get_initiative(),
+                data=form.study_data(),
+                consulted=list(form.cleaned_data["consulted"]),
+            )
         }
 
     def save(self, form):
@@ -429,6 +479,15 @@ class ActivityFormView(PartFormView):
             "cluster": self.get_initiative().cluster,
         }
 
+    def proposed_changes(self, form):
+        activity = self.get_activity()
+        entry = revisions.activity_change(
+            activity=activity if activity.pk else None,
+            data=form.activity_data(),
+            responsible=list(form.cleaned_data["responsible"]),
+        )
+        return {"activities": [entry]}
+
     def save(self, form):
         activity = self.get_activity()
         programme_services.activity_save(
@@ -474,6 +533,12 @@ class TargetFormView(PartFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "target": self.get_target()}
 
+    def proposed_changes(self, form):
+        entry = revisions.target_change(
+            indicator=form.cleaned_data["indicator"], data=form.target_data()
+        )
+        return {"targets": [entry]}
+
     def save(self, form):
         programme_services.target_save(
             user=self.request.user,
@@ -515,6 +580,18 @@ class MeasurementCreateView(PartFormView):
 
     form_class = MeasurementForm
     reason = "record indicator measurement"
+
+    def form_valid(self, form):
+        # A measurement is the cluster's data, recorded at once (not part of the revision).
+        try:
+            with change_set(user=self.request.user, reason=f"site: {self.reason}"):
+                self.save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        _saved(self.request, self.saved_what)
+        return redirect(self.detail_url())
+
     heading = property(lambda self: _("Record an indicator measurement"))
     submit_label = property(lambda self: _("Save the measurement"))
     saved_what = property(lambda self: _("The measurement"))
@@ -543,7 +620,60 @@ class MeasurementCreateView(PartFormView):
         )
 
 
+# Proposed changes to published initiatives --------------------------------------------------
+
+
+class RevisionDecideView(LoginRequiredMixin, View):
+    """A curator approves or returns (with a comment) an editor's proposed change (POST)."""
+
+    decision = "approve"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not is_curator(request.user):
+            raise PermissionDenied(_("Only a curator reviews proposed changes."))
+        revision = get_object_or_404(InitiativeRevision.objects.select_related("initiative"), pk=pk)
+        try:
+            if self.decision == "approve":
+                revisions.revision_approve(curator=request.user, revision=revision)
+                messages.success(
+                    request,
+                    _("The change to “%(title)s” is approved and public.")
+                    % {"title": revision.initiative.title},
+                )
+            else:
+                revisions.revision_return(
+                    curator=request.user, revision=revision, comment=request.POST.get("comment")
+                )
+                messages.success(request, _("The change is returned to its author."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("editing:review_queue")
+
+
+class RevisionWithdrawView(LoginRequiredMixin, View):
+    """An editor withdraws their own pending change (POST)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        revision = get_object_or_404(
+            InitiativeRevision.objects.select_related("initiative"),
+            pk=pk,
+            proposed_by=request.user,
+        )
+        try:
+            revisions.revision_withdraw(user=request.user, revision=revision)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your proposed change is withdrawn."))
+        return redirect("initiatives:initiative_detail", slug=revision.initiative.slug)
+
+
 __all__ = [
+    "RevisionDecideView",
+    "RevisionWithdrawView",
     "ActivityCreateView",
     "ActivityEditView",
     "DocumentDownloadView",
