@@ -59,50 +59,67 @@ def _aggregates(measure):
     return {f"{measure}__total": Sum(measure), f"{measure}__known": Count(measure)}
 
 
-def economy_by(dimension):
-    """Return {measure: [EconomyGroup]} of the published clusters grouped by `dimension`
-    ('state', 'sector' or 'type'), the largest total first (types in their usual order);
-    one query for every measure."""
+def _group_key(row, dimension):
     name_field, key_field = DIMENSIONS[dimension]
+    return row[key_field] or "", row[name_field] or ""
+
+
+def _rank(groups):
+    return sorted(groups, key=lambda group: (group.total is None, -(group.total or 0), group.name))
+
+
+def economy_summary():
+    """Return {dimension: {measure: [EconomyGroup]}} of the published clusters for every
+    dimension ('state', 'sector', 'type'): the largest total first, types in their usual
+    order (a type's `name` is its value, for the reader's language to label).
+
+    One query: the clusters grouped by state, sector and type together (a few thousand
+    rows at most), rolled up here into each dimension.
+    """
     aggregates = {}
     for measure in ECONOMY_MEASURES:
         aggregates.update(_aggregates(measure))
-    rows = (
+    summed = {"economy_clusters", *aggregates}
+    fields = dict.fromkeys(field for pair in DIMENSIONS.values() for field in pair)
+    rows = list(
         Cluster.objects.filter(status=PublicationStatus.PUBLISHED)
         .order_by()
-        .values(*dict.fromkeys((name_field, key_field)))
+        .values(*fields)
         .annotate(economy_clusters=Count("pk"), **aggregates)
     )
-    rows = list(rows)
-    if dimension == "type":
-        by_type = {row[name_field]: row for row in rows}
-        labels = dict(ClusterType.choices)
-        rows = [
-            by_type.get(value, {name_field: value, key_field: value, "economy_clusters": 0})
-            for value in ClusterType.values
-        ]
-        names = {value: str(labels[value]) for value in ClusterType.values}
-    else:
-        names = {row[key_field]: row[name_field] for row in rows}
-    result = {}
-    for measure in ECONOMY_MEASURES:
-        groups = []
+    summary = {}
+    for dimension in DIMENSIONS:
+        tallies = {}
+        if dimension == "type":
+            tallies = {(value, value): {} for value in ClusterType.values}
         for row in rows:
-            known = row.get(f"{measure}__known") or 0
-            groups.append(
+            tally = tallies.setdefault(_group_key(row, dimension), {})
+            for name, value in row.items():
+                if name in summed:
+                    tally[name] = tally.get(name, 0) + (value or 0)
+        by_measure = {}
+        for measure in ECONOMY_MEASURES:
+            groups = [
                 EconomyGroup(
-                    key=row[key_field] or "",
-                    name=names.get(row[key_field]) or "",
-                    clusters=row["economy_clusters"],
-                    known=known,
-                    total=row.get(f"{measure}__total") if known else None,
-                    other_currency=row.get(f"{measure}__other") or 0,
+                    key=key,
+                    name=name,
+                    clusters=tally.get("economy_clusters", 0),
+                    known=tally.get(f"{measure}__known", 0),
+                    total=tally.get(f"{measure}__total")
+                    if tally.get(f"{measure}__known")
+                    else None,
+                    other_currency=tally.get(f"{measure}__other", 0),
                 )
-            )
-        if dimension != "type":
-            groups.sort(key=lambda group: (group.total is None, -(group.total or 0), group.name))
-        result[measure] = groups
-    return result
+                for (key, name), tally in tallies.items()
+            ]
+            by_measure[measure] = groups if dimension == "type" else _rank(groups)
+        summary[dimension] = by_measure
+    return summary
+
+
+def economy_by(dimension):
+    """Return {measure: [EconomyGroup]} of the published clusters by `dimension` (one query)."""
+    return economy_summary()[dimension]
 
 
 @dataclass(frozen=True)

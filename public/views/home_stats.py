@@ -13,9 +13,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from clusters import economy, selectors
-from clusters.choices import ClassificationStatus, Measure
+from clusters.choices import ClassificationStatus, ClusterType, Measure
 from common.exports import attachment
 from common.numbers import format_amount, format_count
+from common.page_cache import kept_until_public_change
 from common.tabular import write_csv
 from public import charts
 from stakeholders import selectors as stakeholder_selectors
@@ -241,6 +242,8 @@ def _dimension_column(dimension):
 
 
 def _group_label(dimension, group):
+    if dimension == "type":
+        return str(ClusterType(group.key).label)
     if group.name:
         return group.name
     return _("State not recorded") if dimension == "state" else _("Sector not recorded")
@@ -273,7 +276,7 @@ def _economy_chart(dimension, measure_slug, groups=None):
     None to read them)."""
     measure = ECONOMY_MEASURES[measure_slug]
     if groups is None:
-        groups = economy.economy_by(dimension)[measure]
+        groups = economy_groups()[dimension][measure]
     is_amount = measure in economy.AMOUNT_ECONOMY_MEASURES
     title = f"{_measure_title(measure)} {_dimension_title(dimension)}"
     columns = [
@@ -364,7 +367,7 @@ def _years_chart(measure_slug, years=None):
     """Return the StatsChart of one measure's totals by year, from the figure history."""
     measure = ECONOMY_MEASURES[measure_slug]
     if years is None:
-        years = economy.economy_over_time()[measure]
+        years = economy_years()[measure]
     is_amount = measure in economy.AMOUNT_ECONOMY_MEASURES
     title = _measure_title(measure) + (" " + _("(₹ crore)") if is_amount else "")
     columns = [
@@ -429,18 +432,29 @@ def economy_measure(value):
     return value if value in ECONOMY_MEASURES else "employment"
 
 
+def economy_groups():
+    """Return clusters.economy.economy_summary(), computed once per change of the registry."""
+    return kept_until_public_change("stats-economy-groups", economy.economy_summary)
+
+
+def economy_years():
+    """Return clusters.economy.economy_over_time(), computed once per change of the registry."""
+    return kept_until_public_change("stats-economy-years", economy.economy_over_time)
+
+
 def economy_charts(measure_slug):
-    """Return the charts of one measure by every dimension (three queries)."""
+    """Return the charts of one measure by every dimension (one query, or none when kept)."""
     measure = ECONOMY_MEASURES[measure_slug]
+    groups = economy_groups()
     return [
-        _economy_chart(dimension, measure_slug, economy.economy_by(dimension)[measure])
+        _economy_chart(dimension, measure_slug, groups[dimension][measure])
         for dimension in ECONOMY_DIMENSIONS
     ]
 
 
 def years_charts():
-    """Return the small multiples: each measure's totals by year (one query)."""
-    years = economy.economy_over_time()
+    """Return the small multiples: each measure's totals by year (one query, or none)."""
+    years = economy_years()
     return [_years_chart(slug, years[measure]) for slug, measure in ECONOMY_MEASURES.items()]
 
 
