@@ -93,7 +93,7 @@ SFURTI = Scheme(
 )
 HANDLOOM = Scheme(
     key="handloom",
-    name=gettext_lazy("Handloom cluster schemes"),
+    name=gettext_lazy("handloom scheme"),
     measure=Measure.LOOMS,
     cluster_types=(ClusterType.HANDLOOM,),
     source=gettext_lazy(
