@@ -9,10 +9,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from common.page_cache import bump_public_version
 from tests.factories import ClusterFactory
 
 LIST_URL = reverse("clusters:cluster_list")
 CSV_URL = reverse("clusters:cluster_export_csv")
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_version(db, django_capture_on_commit_callbacks):
+    """Start and end each test with a new public version: in a test's transaction nothing
+    commits, so what a page keeps until the registry changes (filter options, the economy's
+    numbers) would otherwise outlive the test's data and reach the next test."""
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_version()
+    yield
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_version()
 
 
 @pytest.fixture

@@ -9,9 +9,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.services import Provenance, cluster_record_figures
+from common.page_cache import bump_public_version
 from tests.factories import ClusterFactory, foreign_region, region
 
 STATS_URL = reverse("clusters:stats")
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_version(db, django_capture_on_commit_callbacks):
+    """Start and end each test with a new public version: in a test's transaction nothing
+    commits, so what a page keeps until the registry changes (filter options, the economy's
+    numbers) would otherwise outlive the test's data and reach the next test."""
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_version()
+    yield
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_version()
 
 
 def stats_csv(client, chart):
