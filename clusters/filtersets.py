@@ -22,6 +22,7 @@ from .choices import (
 )
 from .models import Agency, Cluster, Region, Sector
 from .selectors import with_figures_year
+from .size_bands import SIZE_BAND_CHOICES, size_band_condition
 
 ORDERING_FIELDS = (
     ("product", "product"),
@@ -263,6 +264,10 @@ class ClusterFilterSet(filters.FilterSet):
     turnover_max = WholeNumberFilter(
         field_name="annual_turnover", lookup_expr="lte", label=_("Turnover to (₹)")
     )
+    # Scheme size bands (clusters.size_bands): any of the chosen bands, on the current figures.
+    size_band = filters.MultipleChoiceFilter(
+        method="filter_size_band", choices=SIZE_BAND_CHOICES, label=_("Scheme size band")
+    )
     origin = filters.ChoiceFilter(choices=Origin.choices, label=_("Origin"))
     structure = filters.ChoiceFilter(choices=Structure.choices, label=_("Structure"))
     stage = filters.ChoiceFilter(choices=Stage.choices, label=_("Life-cycle stage"))
@@ -293,6 +298,12 @@ class ClusterFilterSet(filters.FilterSet):
         if value:
             return queryset.filter(cluster_type__in=ARTISAN_TYPES)
         return queryset.exclude(cluster_type__in=ARTISAN_TYPES)
+
+    def filter_size_band(self, queryset, name, value):
+        """Keep the clusters in any of the scheme size bands `value`."""
+        if not value:
+            return queryset
+        return queryset.filter(size_band_condition(value))
 
     def error_messages(self):
         """Return the invalid filters as readable 'name: message' lines."""

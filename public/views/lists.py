@@ -16,6 +16,7 @@ from clusters import selectors
 from clusters.choices import ClassificationStatus, ClusterType, Origin, Stage, Structure
 from clusters.exports import cluster_export_csv, cluster_export_records, export_columns
 from clusters.filtersets import ClusterFilterSet
+from clusters.size_bands import SIZE_BAND_CHOICES
 from common.exports import export_response
 from common.page_cache import kept_until_public_change
 from jobs.services import may_export
@@ -305,6 +306,10 @@ class ClusterListView(FilteredListView):
             options=self.options,
             type_choices=counted(ClusterType.choices, types, "cluster_type"),
             status_choices=counted(ClassificationStatus.choices, statuses, "classification_status"),
+            size_band_choices=[
+                (value, label, value in data.getlist("size_band"))
+                for value, label in SIZE_BAND_CHOICES
+            ],
             origin_choices=Origin.choices,
             structure_choices=Structure.choices,
             stage_choices=Stage.choices,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from clusters import selectors
+from clusters.size_bands import cluster_size_bands
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders.network.profile import profile_network
 
@@ -26,6 +27,7 @@ class ClusterDetailView(TemplateView):
             profile=profile,
             cluster=profile.cluster,
             stakeholders=stakeholders,
+            size_bands=cluster_size_bands(profile.cluster),
             # Measures of the stakeholder network (cached) and its networks of enterprises.
             network=profile_network(profile.cluster),
         )
