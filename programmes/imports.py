@@ -23,6 +23,7 @@ from stakeholders.imports import ChunkLookups, ClusterReferenceForm
 
 from .models import Indicator, IndicatorMeasurement
 from .permissions import measurement_policy
+from .services import value_may_be_negative
 from .years import format_year, parse_year
 
 INDICATOR_COLUMNS = (
@@ -42,7 +43,6 @@ REQUIRED_COLUMNS = ("cluster_product", "cluster_place", "indicator", "year", "va
 # Units whose values may be below zero: a change measured in per cent (a cost reduction of
 # -5 per cent is a cost that rose). Everything else the catalogue counts or adds up
 # (markets, enterprises, rupees invested) is 0 or more.
-SIGNED_UNITS = {"per cent", "percent", "%"}
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{2,3})+(\.\d+)?$")
 # IndicatorMeasurement.value: DecimalField(max_digits=20, decimal_places=2).
 VALUE_DECIMALS = 2
@@ -52,11 +52,6 @@ VALUE_LIMIT = Decimal(10) ** (20 - VALUE_DECIMALS)
 def normalise_unit(unit):
     """Return a unit as compared: lower case, single spaces."""
     return collapse_spaces(unit or "").lower()
-
-
-def value_may_be_negative(indicator):
-    """Return whether a measurement of `indicator` may be below zero (a change in per cent)."""
-    return normalise_unit(indicator.unit) in SIGNED_UNITS
 
 
 def parse_value(text):

@@ -593,6 +593,16 @@ def measurement_unit(indicator, unit):
     )
 
 
+# Units whose values may be below zero: a change in per cent (a cost reduction of -2.5 per
+# cent means costs rose). Counts, amounts and the rest are 0 or more.
+SIGNED_UNITS = frozenset({"per cent", "percent", "%"})
+
+
+def value_may_be_negative(indicator):
+    """Return whether a measurement of `indicator` may be below zero (a change in per cent)."""
+    return collapse_spaces(indicator.unit or "").lower() in SIGNED_UNITS
+
+
 def measurement_values(*, indicator, year, value, unit="", source="", estimated=False):
     """Return the cleaned values of a measurement as a dict, or raise ValidationError (with
     the field that is wrong): year '2023' or '2023-24', value a number, the catalogue unit."""
@@ -608,7 +618,7 @@ def measurement_values(*, indicator, year, value, unit="", source="", estimated=
     number = _decimal(value, "value")
     if number is None:
         raise ValidationError({"value": _("the value is missing")})
-    if number < 0:
+    if number < 0 and not value_may_be_negative(indicator):
         raise ValidationError({"value": _("an indicator's value cannot be negative")})
     return {
         "year": first,

@@ -1,6 +1,8 @@
 """Writes to initiatives, studies, plans, targets and measurements: the rules that hold
 whoever writes, the workflow, and the history every write leaves."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -242,3 +244,18 @@ def test_measurements_one_per_year_with_the_catalogue_unit(people):
         services.measurement_record(
             cluster=cluster, indicator=factories.indicator("networks-created"), year=2024, value=1
         )
+
+
+@pytest.mark.django_db
+def test_a_change_in_per_cent_may_be_negative_but_a_count_may_not():
+    from django.core.exceptions import ValidationError
+
+    from programmes.models import Indicator
+    from programmes.services import measurement_values
+
+    cost = Indicator.objects.get(slug="cost-reduction")
+    assert cost.unit.lower() in {"per cent", "percent", "%"}
+    assert measurement_values(indicator=cost, year="2023", value="-2.5")["value"] == Decimal("-2.5")
+    markets = Indicator.objects.get(slug="new-markets")
+    with pytest.raises(ValidationError):
+        measurement_values(indicator=markets, year="2023", value="-1")
