@@ -12,7 +12,7 @@ from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, Ver
 from common.history import change_set
 from common.permissions import is_curator
 
-from . import revisions, services, workflow
+from . import assessments, revisions, services, workflow
 from .accounts import editor_agency_id
 from .choices import PublicationStatus
 from .models import (
@@ -614,5 +614,27 @@ class ClusterAssessmentAdmin(PolicyAdminMixin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.recorded_by = request.user
+        if revisions.review_needed(user=request.user, cluster=obj.cluster):
+            # An agency editor's judgement of a published cluster waits for a curator.
+            entry = assessments.assessment_change(
+                parameter=obj.parameter,
+                rating=obj.rating,
+                source=obj.source,
+                assessed_on=obj.assessed_on,
+                note=obj.note,
+                user=request.user,
+            )
+            with change_set(user=request.user, reason="admin: proposed cluster assessment"):
+                revisions.revision_propose(
+                    user=request.user, cluster=obj.cluster, changes={"assessments_added": [entry]}
+                )
+            request.assessment_proposed = True  # the response says so
+            return
         with change_set(user=request.user, reason="admin: cluster assessment"):
             super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "assessment_proposed", False):
+            self.message_user(request, _("Your change waits for a curator's review."))
+            return HttpResponseRedirect(reverse("admin:clusters_clusterassessment_changelist"))
+        return super().response_add(request, obj, post_url_continue)

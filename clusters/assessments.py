@@ -5,9 +5,11 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .choices import PublicationStatus
+from .choices import AssessmentParameter, PublicationStatus
 from .models import Cluster, ClusterAssessment
 
 
@@ -54,6 +56,60 @@ def assessment_record(*, cluster, parameter, rating, source, assessed_on, note="
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+# Proposed revisions (clusters.revisions): an agency editor's judgement of a published
+# cluster waits for a curator, as every other change of theirs to it does.
+REVISION_KEYS = ("assessments_added",)
+
+
+def assessment_change(*, parameter, rating, source, assessed_on, note="", user):
+    """Return a judgement as an entry of a revision's changes (plain data)."""
+    return {
+        "parameter": parameter,
+        "rating": rating,
+        "source": (source or "").strip(),
+        "assessed_on": assessed_on.isoformat(),
+        "note": (note or "").strip(),
+        "recorded_by": user.pk,
+        "label": f"{AssessmentParameter(parameter).label}: {rating}/5",
+    }
+
+
+def merge_assessment_changes(old, new):
+    """Amend a revision's judgements ({key: list} of the pending one, then the new
+    changes): every judgement proposed is kept (a new record each)."""
+    return {key: [*old.get(key, []), *new.get(key, [])] for key in REVISION_KEYS}
+
+
+def apply_assessment_changes(*, cluster, changes):
+    """Record the judgements of an approved revision, each by the editor who proposed it."""
+    users = get_user_model().objects.in_bulk(
+        [entry["recorded_by"] for entry in changes.get("assessments_added", [])]
+    )
+    for entry in changes.get("assessments_added", []):
+        assessment_record(
+            cluster=cluster,
+            parameter=entry["parameter"],
+            rating=entry["rating"],
+            source=entry["source"],
+            assessed_on=date.fromisoformat(entry["assessed_on"]),
+            note=entry.get("note", ""),
+            user=users.get(entry["recorded_by"]),
+        )
+
+
+def describe_assessment_changes(*, cluster, changes):
+    """Return the diff's section of judgements: [(heading, [(label, note)])]."""
+    return [
+        (
+            _("Selection judgements added"),
+            [
+                (entry["label"], f"{entry['source']} · {entry['assessed_on']}")
+                for entry in changes.get("assessments_added", [])
+            ],
+        )
+    ]
 
 
 def newest_judgements(*, cluster_ids=None, published_only=True):

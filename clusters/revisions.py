@@ -426,3 +426,20 @@ def revision_diff(revision, cluster=None):
         "sections": [(heading, rows) for heading, rows in sections if rows],
         "stale": is_stale(revision, cluster),
     }
+
+
+def _register_own_sections():
+    # The judgements of FAQ Q43 (clusters.assessments) are the cluster app's own section.
+    from . import assessments
+
+    register_section(
+        RevisionSection(
+            keys=assessments.REVISION_KEYS,
+            merge=assessments.merge_assessment_changes,
+            apply=assessments.apply_assessment_changes,
+            describe=assessments.describe_assessment_changes,
+        )
+    )
+
+
+_register_own_sections()

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from clusters.models import ClusterAssessment
+from clusters.choices import PublicationStatus
+from clusters.models import ClusterAssessment, ClusterRevision
+from clusters.revisions import revision_approve
 from tests import factories
 from tests.accounts.people import client_for, make_people
 
@@ -20,7 +22,13 @@ def people(db):
 
 @pytest.fixture
 def own_cluster(people):
-    return factories.ClusterFactory(product="Brass ware", place="Moradabad", agency=people.agency_a)
+    """A draft of agency A: its editor's judgements are recorded at once."""
+    return factories.ClusterFactory(
+        product="Brass ware",
+        place="Moradabad",
+        agency=people.agency_a,
+        status=PublicationStatus.DRAFT,
+    )
 
 
 def page(cluster):
@@ -70,6 +78,8 @@ def test_a_recorded_judgement_is_listed_kept_in_history_and_counts_publicly(
     record = ClusterAssessment.objects.get()
     assert record.recorded_by == people.own_editor
     assert record.history.get().history_user == people.own_editor
+    # Once the cluster is published, the judgement counts on the public comparison.
+    type(own_cluster).objects.filter(pk=own_cluster.pk).update(status=PublicationStatus.PUBLISHED)
     compare = client.get(
         f"/clusters/compare/?clusters={own_cluster.slug},{factories.ClusterFactory().slug}"
     )
@@ -134,8 +144,27 @@ def test_the_admin_keeps_agency_scope(client, people, own_cluster, role):
         assert change.status_code in (302, 404)
         assert str(other) not in listing.content.decode()
         assert add.status_code == 200 and created is None
+    elif role == "other_editor":
+        # Their own agency's published cluster: the judgement waits for a curator.
+        assert change.status_code == 200
+        assert add.status_code == 302
+        assert created is None
+        revision = ClusterRevision.objects.get(cluster=other, author=people.other_editor)
+        assert revision.changes["assessments_added"][0]["source"] == "admin"
     else:
         assert change.status_code == 200
         assert add.status_code == 302
         assert created.recorded_by == people.user(role)
         assert created.history.get().history_user == people.user(role)
+
+
+def test_an_editors_judgement_of_a_published_cluster_waits_for_a_curator(client, people):
+    published = factories.ClusterFactory(product="Locks", place="Aligarh", agency=people.agency_a)
+    editor = client_for(client, people, "own_editor")
+    response = editor.post(page(published), judgement(), follow=True)
+    assert "waits for a curator" in response.content.decode()
+    assert not ClusterAssessment.objects.exists()
+    revision = ClusterRevision.objects.get(cluster=published)
+    revision_approve(curator=people.curator, revision=revision)
+    record = ClusterAssessment.objects.get()
+    assert (record.rating, record.recorded_by) == (4, people.own_editor)

@@ -10,13 +10,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from clusters.assessments import assessment_record, cluster_assessments
+from clusters import revisions
+from clusters.assessments import assessment_change, assessment_record, cluster_assessments
 from clusters.choices import ASSESSMENT_SCALES, AssessmentParameter
 from clusters.permissions import assessment_policy
 from common.history import change_set
 from common.permissions import CHANGE
 from workspace.forms.assessments import AssessmentForm
-from workspace.views.shared import ClusterMixin
+from workspace.views.shared import ClusterMixin, propose_change
 
 
 class ClusterAssessmentsView(ClusterMixin, FormView):
@@ -47,6 +48,19 @@ class ClusterAssessmentsView(ClusterMixin, FormView):
     def form_valid(self, form):
         cluster = self.get_cluster()
         data = form.cleaned_data
+        if revisions.review_needed(user=self.request.user, cluster=cluster):
+            # An agency editor's judgement of a published cluster waits for a curator.
+            entry = assessment_change(
+                parameter=data["parameter"],
+                rating=data["rating"],
+                source=data["source"],
+                assessed_on=data["assessed_on"],
+                note=data["note"],
+                user=self.request.user,
+            )
+            with change_set(user=self.request.user, reason="site: proposed cluster assessment"):
+                propose_change(self.request, cluster, {"assessments_added": [entry]})
+            return redirect("editing:cluster_assessments", slug=cluster.slug)
         try:
             with change_set(user=self.request.user, reason="site: cluster assessment"):
                 assessment = assessment_record(
