@@ -8,8 +8,12 @@
 {% figure_value figure %}                              ≈3,200 (estimated)
 """
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clusters.choices import AMOUNT_MEASURES, ClassificationStatus, ClusterType, Measure
@@ -156,3 +160,36 @@ def sort_header(context, param, label, numeric=False):
 def reason(cluster):
     """Return why `cluster` is classified as it is, in the reader's language."""
     return classification_sentence(cluster)
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _readable_address(url):
+    """Return how a source's address reads: its site, and its page's last words."""
+    parts = urlsplit(url.rstrip(".,;)"))
+    site = parts.netloc.removeprefix("www.")
+    words = [unquote(word) for word in parts.path.split("/") if word]
+    if not words:
+        return site
+    last = re.sub(r"\.(html?|php|aspx?|pdf)$", "", words[-1]).replace("-", " ").replace("_", " ")
+    return f"{site} › {last[:40]}{'…' if len(last) > 40 else ''}"
+
+
+@register.filter
+def source_links(text):
+    """Return a source's text with each address as a link that reads as its site and page
+    ("clusterobservatory.in › ludhiana knitwear"), not as a cut raw URL."""
+    if not text:
+        return ""
+    text = str(text)
+    pieces, position = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;)")
+        pieces.append(conditional_escape(text[position : match.start()]))
+        pieces.append(
+            format_html('<a href="{}" class="source-link">{}</a>', url, _readable_address(url))
+        )
+        position = match.start() + len(url)
+    pieces.append(conditional_escape(text[position:]))
+    return mark_safe("".join(str(piece) for piece in pieces))

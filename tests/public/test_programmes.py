@@ -343,6 +343,7 @@ def count_queries(client, address):
 def test_the_list_runs_as_many_queries_for_one_row_as_for_fifty(client, listed):
     """The list's queries do not grow with its rows (and stay few)."""
     address = f"{LIST_URL}?scheme=sfurti"
+    client.get(address)  # what is kept until the registry changes (the filters' options)
     one = count_queries(client, address)
     agency = factories.AgencyFactory()
     cluster = factories.ClusterFactory(status=PUBLISHED, agency=agency)

@@ -283,3 +283,17 @@ def test_detail_query_count_does_not_grow_with_clusters_or_relationships(
     assert len(response.context["memberships"]) == 50
     assert len(response.context["outgoing"]) == 50
     assert len(response.context["incoming"]) == 50
+
+
+def test_source_addresses_read_as_their_site_and_page():
+    from public.templatetags.registry import source_links
+
+    html = str(
+        source_links(
+            "Profile: https://www.clusterobservatory.in/cluster/ludhiana-knitwear-cluster.html, 2016"
+        )
+    )
+    assert 'href="https://www.clusterobservatory.in/cluster/ludhiana-knitwear-cluster.html"' in html
+    assert ">clusterobservatory.in › ludhiana knitwear cluster</a>, 2016" in html
+    assert str(source_links("<b>FAQ</b>")) == "&lt;b&gt;FAQ&lt;/b&gt;"
+    assert source_links("") == ""
