@@ -46,7 +46,9 @@ class ClusterMapView(TemplateView):
         cluster = maps.map_cluster(user=self.request.user, slug=kwargs["slug"])
         form = MapFilterForm(self.request.GET or None)
         kinds, types = form.selection()
-        chosen_kinds, chosen_types = set(kinds), set(types)
+        # No choice draws every kind and type: the boxes then show them all ticked, as drawn.
+        chosen_kinds = set(kinds) or set(Kind.values)
+        chosen_types = set(types) or set(RelationshipType.values)
         networks = maps.cluster_networks(cluster)
         drawn, measures = maps.map_page(cluster, kinds=kinds, types=types, networks=networks)
         kind_labels = dict(Kind.choices)

@@ -829,3 +829,20 @@ def test_anonymous_users_are_sent_to_sign_in_and_others_refused(client, people, 
 
     client.force_login(people.curator)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_map_filter_shows_every_box_ticked_when_everything_is_drawn(client):
+    from tests.factories import ClusterFactory
+
+    cluster = ClusterFactory()
+    html = client.get(f"/clusters/{cluster.slug}/map/").content.decode()
+    kinds = html.count('name="kind"')
+    assert kinds and html.count('name="kind" value') == kinds
+    assert all(
+        " checked" in tag
+        for tag in re.findall(r'<input type="checkbox" name="(?:kind|relationship)"[^>]*>', html)
+    )
+    html = client.get(f"/clusters/{cluster.slug}/map/?kind=enterprise").content.decode()
+    ticked = re.findall(r'<input type="checkbox" name="kind" value="(\w+)"[^>]*checked', html)
+    assert ticked == ["enterprise"]
