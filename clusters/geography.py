@@ -9,7 +9,9 @@ of India's middle latitude: simple, and a cluster's dot lands where its coordina
 
 import json
 import math
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -245,3 +247,263 @@ def indian_regions():
             "pk", "name", "slug", "code", "country"
         )
     }
+
+
+# A state's districts -----------------------------------------------------------------------
+
+DISTRICTS_DIR = Path(settings.BASE_DIR) / "static" / "maps" / "districts"
+# The width of a state's map, in the units of its viewBox (its height follows its shape).
+STATE_WIDTH = 600.0
+
+# Other spellings of districts' names, as the registry's data writes them, by the name the
+# boundaries give (both normalised). One applies only where the boundaries' name is a
+# district of the cluster's state, so "Bijapur" stays Bijapur in Chhattisgarh and is
+# Vijayapura in Karnataka.
+DISTRICT_ALIASES = {
+    "ahilyanagar": ("ahmednagar", "ahmadnagar"),
+    "chhatrapati sambhaji nagar": ("aurangabad", "sambhajinagar"),
+    "dharashiv": ("osmanabad",),
+    "mumbai suburban": ("mumbai sub urban", "mumbai suburbs"),
+    "bengaluru urban": ("bangalore", "bangalore urban", "bengaluru"),
+    "bengaluru rural": ("bangalore rural",),
+    "mysuru": ("mysore",),
+    "belagavi": ("belgaum",),
+    "kalaburagi": ("gulbarga",),
+    "ballari": ("bellary",),
+    "shivamogga": ("shimoga",),
+    "tumakuru": ("tumkur",),
+    "vijayapura": ("bijapur",),
+    "mangaluru": ("mangalore",),
+    "dakshina kannada": ("mangalore", "mangaluru", "south canara"),
+    "chikkamagaluru": ("chikmagalur",),
+    "gurugram": ("gurgaon",),
+    "nuh": ("mewat",),
+    "prayagraj": ("allahabad",),
+    "ayodhya": ("faizabad",),
+    "kanpur nagar": ("kanpur",),
+    "bhadohi": ("sant ravidas nagar", "sant ravidas nagar bhadohi"),
+    "kolkata": ("calcutta",),
+    "haora": ("howrah",),
+    "hugli": ("hooghly",),
+    "darjiling": ("darjeeling",),
+    "koch bihar": ("cooch behar", "coochbehar"),
+    "maldah": ("malda",),
+    "puruliya": ("purulia",),
+    "alipur duar": ("alipurduar",),
+    "north twenty four parganas": ("north 24 parganas", "24 parganas north"),
+    "south 24parganas": ("south 24 parganas", "south twenty four parganas", "24 parganas south"),
+    "chennai": ("madras",),
+    "kanniyakumari": ("kanyakumari",),
+    "thoothukudi": ("tuticorin", "thoothukkudi"),
+    "tiruchirappalli": ("trichy", "tiruchirapalli"),
+    "kancheepuram": ("kanchipuram",),
+    "thiruvananthapuram": ("trivandrum",),
+    "kozhikode": ("calicut",),
+    "thrissur": ("trichur",),
+    "ernakulam": ("kochi", "cochin"),
+    "palakkad": ("palghat",),
+    "puducherry": ("pondicherry",),
+    "visakhapatnam": ("vizag", "vishakhapatnam"),
+    "sri potti sriramulu nellore": ("nellore", "spsr nellore"),
+    "y s r": ("kadapa", "cuddapah", "ysr kadapa"),
+    "hyderabad": ("secunderabad",),
+    "balasore": ("baleshwar",),
+    "balangir": ("bolangir",),
+    "khordha": ("khurda", "khordha bhubaneswar"),
+    "kendujhar": ("keonjhar",),
+    "purnia": ("purnea",),
+    "purba champaran": ("east champaran", "motihari"),
+    "pashchim champaran": ("west champaran",),
+    "sahibzada ajit singh nagar": ("mohali", "sas nagar"),
+    "sri muktsar sahib": ("muktsar",),
+    "kamrup metro": ("guwahati", "kamrup metropolitan"),
+    "ahmadabad": ("ahmedabad",),
+    "mahesana": ("mehsana",),
+    "banas kantha": ("banaskantha",),
+    "sabar kantha": ("sabarkantha",),
+    "panch mahals": ("panchmahal", "panchmahals"),
+    "dahod": ("dohad",),
+    "kachchh": ("kutch", "kachh"),
+    "dangs": ("the dangs", "dang"),
+    "arvalli": ("aravalli", "aravali"),
+    "chhotaudepur": ("chhota udaipur", "chhota udepur"),
+}
+
+
+def normalise_district(name):
+    """Return a district's name as compared: lower case, without accents, punctuation, a
+    trailing "district", "&" as "and", and single spaces ("Bara-Banki " → "bara banki")."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"\s+(district|dist|zila|zilla)$", "", text)
+    return text
+
+
+def _skeleton(key):
+    """Return a normalised name without spaces, doubled letters or long vowels spelt out
+    ("Kanchipuram", "Kancheepuram" and "Kanchee Puram" meet), for the last comparison."""
+    text = key.replace(" ", "").replace("ee", "i").replace("oo", "u")
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+@dataclass(frozen=True)
+class DistrictShape:
+    """A district on the map of its state: its name, its normalised key and its SVG path."""
+
+    name: str
+    key: str
+    path: str
+
+
+@dataclass(frozen=True)
+class StateProjection:
+    """The projection of one state's map: India's, shifted and scaled to the state's extent."""
+
+    west: float
+    north: float
+    x_factor: float
+    scale: float
+    width: float
+    height: float
+
+    def project(self, latitude, longitude):
+        """Return the (x, y) of a point on the state's map."""
+        x = (float(longitude) - self.west) * self.x_factor
+        y = (self.north - float(latitude)) * self.scale
+        return round(x, 1), round(y, 1)
+
+    def contains(self, latitude, longitude):
+        """Return whether a point falls on the state's map (its viewBox)."""
+        x, y = self.project(latitude, longitude)
+        return 0 <= x <= self.width and 0 <= y <= self.height
+
+
+def state_projection(rings, width=STATE_WIDTH):
+    """Return the StateProjection that fits `rings` (lists of [longitude, latitude]) into a
+    map `width` units wide, with a margin of 2 %."""
+    longitudes = [point[0] for ring in rings for point in ring]
+    latitudes = [point[1] for ring in rings for point in ring]
+    west, east = min(longitudes), max(longitudes)
+    south, north = min(latitudes), max(latitudes)
+    cosine = math.cos(math.radians((south + north) / 2))
+    span_x = max((east - west) * cosine, 1e-6)
+    margin = 0.02
+    inner = width * (1 - 2 * margin)
+    scale = inner / span_x
+    height = (north - south) * scale + width * 2 * margin
+    pad = width * margin / scale
+    return StateProjection(
+        west=west - pad / cosine,
+        north=north + pad,
+        x_factor=cosine * scale,
+        scale=scale,
+        width=round(width, 1),
+        height=round(height, 1),
+    )
+
+
+@dataclass(frozen=True)
+class StateDistricts:
+    """A state's districts projected for its map, its disputed specks, and the source."""
+
+    code: str
+    projection: StateProjection
+    districts: list
+    disputed: list
+    source: str
+
+    index: dict = field(repr=False, default_factory=dict)
+    skeletons: dict = field(repr=False, default_factory=dict)
+
+    def __post_init__(self):
+        index = {district.key: district for district in self.districts}
+        for district in self.districts:
+            # "Kaimur (Bhabua)", "Bengaluru (Urban)": either part, or both, name it.
+            outer, _sep, inner = district.name.partition("(")
+            if inner:
+                for part in (outer, inner.rstrip(")")):
+                    index.setdefault(normalise_district(part), district)
+        for target, spellings in DISTRICT_ALIASES.items():
+            if target in index:
+                for spelling in spellings:
+                    index.setdefault(spelling, index[target])
+        self.index.update(index)
+        self.skeletons.update({_skeleton(key): district for key, district in index.items()})
+
+    def match(self, name):
+        """Return the DistrictShape a cluster's `district` text names, or None: the same
+        name normalised, a known other spelling, or the same skeleton."""
+        key = normalise_district(name)
+        if not key:
+            return None
+        return self.index.get(key) or self.skeletons.get(_skeleton(key))
+
+
+def _state_path(rings, projection):
+    parts = []
+    for ring in rings:
+        points = []
+        for longitude, latitude in ring:
+            x, y = projection.project(latitude, longitude)
+            point = f"{x:g} {y:g}"
+            if not points or points[-1] != point:
+                points.append(point)
+        if len(points) >= 3:
+            parts.append("M" + "L".join(points) + "Z")
+    return "".join(parts)
+
+
+@cache
+def state_districts(code):
+    """Return the StateDistricts of the state with ISO code `code` (None if there is no
+    district file for it), read and projected once per process."""
+    if not re.fullmatch(r"IN-[A-Z]{2}", code or ""):
+        return None
+    source = DISTRICTS_DIR / f"{code}.json"
+    if not source.is_file():
+        return None
+    data = json.loads(source.read_text())
+    projection = state_projection(
+        [ring for district in data["districts"] for ring in district["rings"]]
+    )
+    districts = [
+        DistrictShape(
+            name=district["name"],
+            key=normalise_district(district["name"]),
+            path=_state_path(district["rings"], projection),
+        )
+        for district in data["districts"]
+    ]
+    disputed = [_state_path(rings, projection) for rings in data["disputed"]]
+    return StateDistricts(
+        code=code,
+        projection=projection,
+        districts=districts,
+        disputed=disputed,
+        source=data["source"],
+    )
+
+
+def totals_by_district(queryset):
+    """Return [(district text, PlaceTotal)] of the clusters of `queryset` by their `district`
+    as written, in one query (the map matches them to the boundaries)."""
+    rows = (
+        queryset.order_by()
+        .values_list("district")
+        .annotate(
+            clusters=Count("pk"),
+            employment_total=Sum("employment"),
+            employment_known=Count("pk", filter=Q(employment__isnull=False)),
+        )
+    )
+    return [
+        (district, PlaceTotal(clusters=clusters, employment=employment, employment_known=known))
+        for district, clusters, employment, known in rows
+    ]
+
+
+def add_totals(first, second):
+    """Return the PlaceTotal of two together (either may be None)."""
+    return _add(first, second) if second is not None else first

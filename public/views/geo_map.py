@@ -98,6 +98,58 @@ class StateRow:
     label: str
 
 
+def legend_classes(uppers, by_employment):
+    """Return the legend of the shading: none, not recorded (by employment), the classes."""
+    legend = [LegendClass(css="geo-shade-0", label=_("No matching clusters"))]
+    if by_employment:
+        legend.append(LegendClass(css="geo-shade-unknown", label=_("Employment not recorded")))
+    lower = 1
+    for number, upper in enumerate(uppers, start=1):
+        label = (
+            format_count(upper)
+            if lower == upper
+            else f"{format_count(lower)}–{format_count(upper)}"
+        )
+        legend.append(LegendClass(css=f"geo-shade-{number}", label=label))
+        lower = upper + 1
+    return legend
+
+
+def shade(name, total, by_employment, uppers):
+    """Return the CSS class and the accessible name of a place (a state or a district) with
+    the PlaceTotal `total` (None: no matching cluster)."""
+    clusters = total.clusters if total else 0
+    employment = total.employment if total else None
+    known = total.employment_known if total else 0
+    if not clusters:
+        css, label = "geo-shade-0", _("%(state)s: no matching clusters")
+    elif by_employment and employment is None:
+        css = "geo-shade-unknown"
+        label = ngettext(
+            "%(state)s: %(clusters)s cluster, employment not recorded",
+            "%(state)s: %(clusters)s clusters, employment not recorded",
+            clusters,
+        )
+    elif by_employment:
+        css = f"geo-shade-{class_of(employment, uppers)}"
+        label = ngettext(
+            "%(state)s: employment %(employment)s (known for %(known)s of %(clusters)s cluster)",
+            "%(state)s: employment %(employment)s (known for %(known)s of %(clusters)s clusters)",
+            clusters,
+        )
+    else:
+        css = f"geo-shade-{class_of(clusters, uppers)}"
+        label = ngettext(
+            "%(state)s: %(clusters)s cluster", "%(state)s: %(clusters)s clusters", clusters
+        )
+    return css, label % {
+        "state": name,
+        "clusters": format_count(clusters),
+        "employment": format_count(employment),
+        "known": format_count(known),
+    }
+
+
 def _query_with(data, **values):
     query = data.copy()
     for name in ("page", *values):
@@ -122,6 +174,27 @@ def states_svg(rows):
     )
 
 
+def districts_svg(rows):
+    """Return the SVG shapes of a state's districts: a district with matching clusters links
+    to its row of the table, one without is an image named by its label."""
+    return mark_safe(
+        "".join(
+            (
+                f'<a href="{row.url}" aria-label="{escape(row.label)}" '
+                f'class="geo-state geo-district {row.css}">'
+                f'<title>{escape(row.label)}</title><path d="{row.path}"/></a>'
+            )
+            if row.url
+            else (
+                f'<g role="img" aria-label="{escape(row.label)}" '
+                f'class="geo-state geo-district {row.css}">'
+                f'<title>{escape(row.label)}</title><path d="{row.path}"/></g>'
+            )
+            for row in rows
+        )
+    )
+
+
 def dots_svg(dots):
     """Return the SVG links of the dots, each named by its <title> (the cluster, its
     classification and its figure) and linked to the cluster's profile."""
@@ -133,6 +206,25 @@ def dots_svg(dots):
             for dot in dots
         )
     )
+
+
+def single_state(filterset):
+    """Return the Indian Region the valid `filterset` narrows to when its state filters
+    (`state=<slug>`, `state_id=`) name exactly one, else None."""
+    data = filterset.form.cleaned_data
+    chosen = {region.pk: region for region in data.get("state") or []}
+    chosen.update({region.pk: region for region in data.get("state_id") or []})
+    if len(chosen) != 1:
+        return None
+    (region,) = chosen.values()
+    return region if region.country == "IN" and region.code else None
+
+
+def _sum_totals(totals):
+    result = None
+    for total in totals:
+        result = geography.add_totals(result, total)
+    return result
 
 
 class ClusterGeoMapView(TemplateView):
@@ -172,8 +264,92 @@ class ClusterGeoMapView(TemplateView):
             height=geography.HEIGHT,
         )
         if valid:
-            context.update(self.map_context(filterset.qs, data, measure))
+            region = single_state(filterset)
+            districts = geography.state_districts(region.code) if region else None
+            if districts:
+                context.update(
+                    self.district_context(filterset.qs, data, measure, region, districts)
+                )
+            else:
+                context.update(self.map_context(filterset.qs, data, measure))
         return context
+
+    def district_context(self, queryset, data, measure, region, districts):
+        """Return the map of one state's districts, each shaded by the clusters of `queryset`
+        whose district names it; the clusters whose district names none are listed."""
+        by_employment = measure == "employment"
+        by_district, unmatched, unrecorded = {}, {}, None
+        for text, total in geography.totals_by_district(queryset):
+            shape = districts.match(text)
+            if shape is not None:
+                by_district[shape.key] = geography.add_totals(by_district.get(shape.key), total)
+            elif text.strip():
+                name = " ".join(text.split())
+                unmatched[name] = geography.add_totals(unmatched.get(name), total)
+            else:
+                unrecorded = geography.add_totals(unrecorded, total)
+
+        def value(total):
+            return total.employment if by_employment else total.clusters
+
+        uppers = class_breaks(value(total) for total in by_district.values() if value(total))
+        rows = []
+        for number, shape in enumerate(districts.districts, start=1):
+            total = by_district.get(shape.key)
+            css, label = shade(shape.name, total, by_employment, uppers)
+            rows.append(
+                StateRow(
+                    code=f"geo-district-{number}",
+                    name=shape.name,
+                    path=shape.path,
+                    url=f"#geo-district-{number}" if total else "",
+                    clusters=total.clusters if total else 0,
+                    employment=total.employment if total else None,
+                    employment_known=total.employment_known if total else 0,
+                    css=css,
+                    label=label,
+                )
+            )
+        points, located = geography.cluster_points(
+            queryset, by_employment=by_employment, limit=DOT_LIMIT
+        )
+        projection = districts.projection
+        inside = [p for p in points if projection.contains(p["latitude"], p["longitude"])]
+        dots = self.dots(inside, by_employment, project=projection.project)
+        matched = [row for row in rows if row.clusters]
+        everything = [*by_district.values(), *unmatched.values()]
+        if unrecorded:
+            everything.append(unrecorded)
+        state_total = _sum_totals(everything)
+        base = reverse("clusters:cluster_geo_map")
+        india_query = _query_with(data, state="", state_id="")
+        return {
+            "state_map": region,
+            "width": f"{projection.width:g}",
+            "height": f"{projection.height:g}",
+            "states_svg": districts_svg(rows),
+            "dots_svg": dots_svg(dots),
+            "table_rows": sorted(
+                matched, key=lambda row: (-value(row) if value(row) else 0, row.name)
+            ),
+            "unmatched": sorted(unmatched.items(), key=lambda item: (-item[1].clusters, item[0])),
+            "unmatched_total": _sum_totals(unmatched.values()),
+            "unrecorded": unrecorded,
+            "state_total": state_total,
+            "disputed": districts.disputed,
+            "boundaries_source": districts.source,
+            "legend": legend_classes(uppers, by_employment),
+            "dots": dots,
+            "dots_located": located,
+            "dots_capped": located > len(points),
+            "dots_outside": len(points) - len(inside),
+            "status_legend": [
+                (value, label, f"geo-dot--{value.replace('_', '-')}")
+                for value, label in ClassificationStatus.choices
+            ],
+            "india_url": base + ("?" + india_query if india_query else ""),
+            "result_count": state_total.clusters if state_total else 0,
+        }
 
     def map_context(self, queryset, data, measure):
         """Return the map's states, dots, legends and lists of the clusters in `queryset`."""
@@ -188,18 +364,7 @@ class ClusterGeoMapView(TemplateView):
             return total.employment if by_employment else total.clusters
 
         uppers = class_breaks(value(total) for total in by_code.values() if value(total))
-        legend = [LegendClass(css="geo-shade-0", label=_("No matching clusters"))]
-        if by_employment:
-            legend.append(LegendClass(css="geo-shade-unknown", label=_("Employment not recorded")))
-        lower = 1
-        for number, upper in enumerate(uppers, start=1):
-            label = (
-                format_count(upper)
-                if lower == upper
-                else f"{format_count(lower)}–{format_count(upper)}"
-            )
-            legend.append(LegendClass(css=f"geo-shade-{number}", label=label))
-            lower = upper + 1
+        legend = legend_classes(uppers, by_employment)
 
         base = reverse("clusters:cluster_geo_map")
         rows = []
@@ -209,35 +374,7 @@ class ClusterGeoMapView(TemplateView):
             clusters = total.clusters if total else 0
             employment = total.employment if total else None
             known = total.employment_known if total else 0
-            if not clusters:
-                css, label = "geo-shade-0", _("%(state)s: no matching clusters")
-            elif by_employment and employment is None:
-                css = "geo-shade-unknown"
-                label = ngettext(
-                    "%(state)s: %(clusters)s cluster, employment not recorded",
-                    "%(state)s: %(clusters)s clusters, employment not recorded",
-                    clusters,
-                )
-            elif by_employment:
-                css = f"geo-shade-{class_of(employment, uppers)}"
-                label = ngettext(
-                    "%(state)s: employment %(employment)s (known for %(known)s of %(clusters)s"
-                    " cluster)",
-                    "%(state)s: employment %(employment)s (known for %(known)s of %(clusters)s"
-                    " clusters)",
-                    clusters,
-                )
-            else:
-                css = f"geo-shade-{class_of(clusters, uppers)}"
-                label = ngettext(
-                    "%(state)s: %(clusters)s cluster", "%(state)s: %(clusters)s clusters", clusters
-                )
-            label = label % {
-                "state": shape.name,
-                "clusters": format_count(clusters),
-                "employment": format_count(employment),
-                "known": format_count(known),
-            }
+            css, label = shade(shape.name, total, by_employment, uppers)
             query = _query_with(data, state=region.slug if region else "", state_id="", country="")
             rows.append(
                 StateRow(
@@ -299,7 +436,7 @@ class ClusterGeoMapView(TemplateView):
             "result_count": india_total.clusters + sum(t.clusters for t in countries.values()),
         }
 
-    def dots(self, points, by_employment):
+    def dots(self, points, by_employment, project=geography.project):
         """Return what each dot draws: position, radius, status class and accessible name."""
         status_labels = dict(ClassificationStatus.choices)
         # One reverse() for all the dots: a profile's address is this with its slug.
@@ -307,7 +444,7 @@ class ClusterGeoMapView(TemplateView):
         largest = max((point["employment"] or 0 for point in points), default=0)
         dots = []
         for point in points:
-            x, y = geography.project(point["latitude"], point["longitude"])
+            x, y = project(point["latitude"], point["longitude"])
             employment = point["employment"]
             if by_employment and employment is None:
                 radius, known = 2.5, False

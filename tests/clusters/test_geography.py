@@ -1,6 +1,7 @@
 """Where clusters are (clusters/geography.py): the one rule for coordinates, as the workspace
 form, the importer and the API apply it; the boundaries; the reserved slugs."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -188,3 +189,107 @@ def test_the_cluster_form_shows_the_point_on_its_map(client, db):
     html = client.get(reverse("editing:cluster_edit", kwargs={"slug": cluster.slug})).content
     x, y = geography.project(D("30.901"), D("75.8573"))
     assert f'<circle cx="{x}" cy="{y}" r="7" data-picker-point/>'.encode() in html
+
+
+# A state's districts -------------------------------------------------------------------------
+
+
+def test_every_state_has_its_districts_vendored_and_light():
+    """Each of the 36 states and union territories has a district file (808 districts in
+    all, as in the source), small enough for one page."""
+    total = 0
+    for _name, code, _kind in INDIAN_REGIONS:
+        districts = geography.state_districts(code)
+        assert districts is not None, code
+        assert districts.districts, code
+        total += len(districts.districts)
+        assert (geography.DISTRICTS_DIR / f"{code}.json").stat().st_size < 120_000, code
+        svg = sum(len(district.path) for district in districts.districts)
+        assert svg < 120_000, code
+    assert total == 780  # the 808 features less the 28 disputed specks
+    assert geography.state_districts("IN-XX") is None
+    assert geography.state_districts("../india-states") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (" Bara-Banki ", "bara banki"),
+        ("LUDHIANA District", "ludhiana"),
+        ("Kānchipuram", "kanchipuram"),
+        ("Daman & Diu", "daman and diu"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_district_names_are_normalised(written, expected):
+    """Case, accents, punctuation, spaces and a trailing "district" do not count."""
+    assert geography.normalise_district(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "written", "boundary"),
+    [
+        ("IN-PB", "Ludhiana", "Ludhiana"),
+        ("IN-PB", "ludhiana district", "Ludhiana"),
+        ("IN-PB", "Mohali", "SAS Nagar (Sahibzada Ajit Singh Nagar)"),
+        ("IN-PB", "SAS Nagar", "SAS Nagar (Sahibzada Ajit Singh Nagar)"),
+        ("IN-KA", "Bangalore", "Bengaluru (Urban)"),
+        ("IN-KA", "Bijapur", "Vijayapura"),
+        ("IN-CG", "Bijapur", "Bijapur"),  # an alias of Karnataka's is not one here
+        ("IN-WB", "Howrah", "Haora"),
+        ("IN-WB", "South 24 Parganas", "South 24parganas"),
+        ("IN-MH", "Aurangabad", "Chhatrapati Sambhaji Nagar"),
+        ("IN-GJ", "Ahmedabad", "Ahmadabad"),
+        ("IN-GJ", "Kutch", "Kachchh"),
+        ("IN-TN", "Kanchipuram", "Kancheepuram"),  # by the skeleton of the name
+        ("IN-BR", "Bhabua", "Kaimur (Bhabua)"),
+    ],
+)
+def test_district_text_matches_its_boundary(code, written, boundary):
+    """A cluster's district finds its boundary under its other spellings."""
+    match = geography.state_districts(code).match(written)
+    assert match is not None and match.name == boundary
+
+
+def test_district_text_that_names_no_boundary_matches_none():
+    """A name of no district of the state (or of another state's) matches nothing."""
+    punjab = geography.state_districts("IN-PB")
+    assert punjab.match("Atlantis") is None
+    assert punjab.match("Pune") is None
+    assert punjab.match("") is None
+
+
+def test_state_projection_fits_the_state_and_places_its_towns():
+    """A state's map is 600 units wide, its districts inside the viewBox, and a town lands
+    inside its own district's outline box, not its neighbour's."""
+    punjab = geography.state_districts("IN-PB")
+    projection = punjab.projection
+    assert projection.width == geography.STATE_WIDTH
+    assert 300 < projection.height < 900
+    numbers = [
+        float(n) for district in punjab.districts for n in re.findall(r"-?[\d.]+", district.path)
+    ]
+    xs, ys = numbers[0::2], numbers[1::2]
+    assert 0 < min(xs) < 20 and projection.width - 20 < max(xs) < projection.width
+    assert 0 < min(ys) < 20 and projection.height - 20 < max(ys) < projection.height
+
+    def box(name):
+        district = next(d for d in punjab.districts if d.name == name)
+        values = [float(n) for n in re.findall(r"-?[\d.]+", district.path)]
+        return min(values[0::2]), max(values[0::2]), min(values[1::2]), max(values[1::2])
+
+    x, y = projection.project(Decimal("30.9010"), Decimal("75.8573"))  # Ludhiana
+    x0, x1, y0, y1 = box("Ludhiana")
+    assert x0 <= x <= x1 and y0 <= y <= y1
+    x0, x1, y0, y1 = box("Amritsar")
+    assert not (x0 <= x <= x1 and y0 <= y <= y1)
+    assert projection.contains(Decimal("30.9010"), Decimal("75.8573"))
+    assert not projection.contains(Decimal("9.93"), Decimal("76.27"))  # Kochi
+
+
+def test_small_territory_keeps_its_shape_on_its_map():
+    """Chandigarh, a tenth of a degree across, fills its own map rather than a speck."""
+    chandigarh = geography.state_districts("IN-CH")
+    assert chandigarh.projection.width == geography.STATE_WIDTH
+    assert chandigarh.districts[0].path.count("L") > 20

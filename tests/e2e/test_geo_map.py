@@ -82,9 +82,18 @@ def test_the_list_filters_go_to_the_map_and_back(demo, live_server, page):
     expect(page).to_have_url(re.compile(r"state=gujarat"))
     dots = page.locator("a.geo-dot")
     expect(dots).to_have_count(4)
+    # One state: its districts, Ahmedabad found under the boundary's spelling "Ahmadabad".
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Map of clusters: Gujarat by district"
+    )
     table = page.locator("#geo-table table")
-    expect(table.locator("tbody tr")).to_have_count(1)
-    expect(table.locator("tbody th")).to_have_text("Gujarat")
+    expect(table.locator("tbody th")).to_have_text(["Rajkot", "Ahmadabad", "Morbi"])
+    expect(table.locator("tfoot th")).to_have_text("Gujarat")
+    rajkot = page.locator("a.geo-district[aria-label^='Rajkot:']")
+    assert rajkot.get_attribute("aria-label") == "Rajkot: 2 clusters"
+    page.get_by_role("link", name="Back to all of India").click()
+    expect(page).to_have_url(re.compile(r"/clusters/map/\?cluster_type=industrial$"))
+    page.go_back()
 
     page.get_by_role("navigation", name="Show the clusters as").get_by_role(
         "link", name="List"
@@ -120,7 +129,7 @@ def test_the_measure_switch_works_without_javascript(demo, live_server, new_page
     assert punjab.get_attribute("href").endswith("measure=employment&state=punjab")
     page.locator("#geo-table").get_by_role("link", name="Punjab").click()
     expect(page).to_have_url(re.compile(r"state=punjab"))
-    expect(page.locator("#geo-table tbody tr")).to_have_count(1)
+    expect(page.locator("#geo-table tbody th")).to_have_text(["Ludhiana"])
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
@@ -143,6 +152,34 @@ def test_the_map_page_has_no_serious_accessibility_violation(demo, live_server, 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = "cluster-map.png" if width == 1280 else "cluster-map-phone.png"
         page.locator("main").screenshot(path=str(SCREENSHOTS / name))
+
+
+@pytest.mark.parametrize("measure", ["clusters", "employment"])
+def test_a_states_district_map_is_accessible_on_a_phone(demo, live_server, new_page, measure):
+    """West Bengal's map by district at 390 px: axe finds no serious or critical violation,
+    the page never scrolls sideways, Howrah is found under the boundary's "Haora", and the
+    districts' table is there."""
+    page = new_page(viewport={"width": 390, "height": 900})
+    page.goto(f"{live_server.url}{MAP}?state=west-bengal&measure={measure}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Map of clusters: West Bengal by district"
+    )
+    expect(page.locator(".geo-district")).to_have_count(23)
+    haora = page.locator("a.geo-district[aria-label^='Haora:']")
+    expected = "Haora: 2 clusters" if measure == "clusters" else "Haora: employment 15,000"
+    assert haora.get_attribute("aria-label").startswith(expected)
+    expect(page.locator("#geo-table tbody th").first).to_be_visible()
+    results = Axe().run(page).response
+    blocking = [
+        (violation["id"], [node["target"] for node in violation["nodes"][:5]])
+        for violation in results["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not blocking, blocking
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # A district links to its row of the table.
+    haora.click()
+    expect(page).to_have_url(re.compile(r"#geo-district-\d+$"))
 
 
 def test_an_editor_picks_the_coordinates_on_the_map(demo, live_server, new_page):

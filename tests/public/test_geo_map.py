@@ -88,14 +88,132 @@ def test_map_takes_the_lists_filters(client, db):
     assert 'href="/clusters/?cluster_type=handloom"' in html
 
 
-def test_state_filter_narrows_the_map(client, db):
-    """A state's link gives the map of its clusters only."""
-    cluster("Punjab")
-    cluster("Kerala")
-    html = client.get(MAP, {"state": "kerala"}).content.decode()
-    shapes = states(html)
-    assert shapes["IN-PB"][1] == "Punjab: no matching clusters"
-    assert shapes["IN-KL"][1] == "Kerala: 1 cluster"
+DISTRICT = re.compile(
+    r'<(a href="#[^"]+"|g role="img") aria-label="([^"]+)" class="geo-state geo-district ([a-z0-9-]+)">'
+)
+
+
+def districts(html):
+    return {label.split(":")[0]: (tag, label, css) for tag, label, css in DISTRICT.findall(html)}
+
+
+def test_state_filter_draws_the_states_districts(client, db):
+    """Filtered to one state, the map draws that state's districts (not India's states),
+    each shaded by its clusters, and its table gives the same figures by district."""
+    cluster("Punjab", district="Ludhiana", employment=5000)
+    cluster("Punjab", district="LUDHIANA district", employment=1000)
+    cluster("Punjab", district="Mohali")
+    cluster("Kerala", district="Ernakulam")
+    html = client.get(MAP, {"state": "punjab"}).content.decode()
+    assert states(html) == {}
+    shapes = districts(html)
+    assert len(shapes) == 23
+    assert shapes["Ludhiana"][1] == "Ludhiana: 2 clusters"
+    assert shapes["Ludhiana"][0].startswith('a href="#geo-district-')
+    assert shapes["SAS Nagar (Sahibzada Ajit Singh Nagar)"][1].endswith(": 1 cluster")
+    assert shapes["Amritsar"] == ('g role="img"', "Amritsar: no matching clusters", "geo-shade-0")
+    assert shapes["Ludhiana"][2] != "geo-shade-0"
+    assert "Map of clusters: Punjab by district" in html
+    assert "<strong>3</strong> clusters" in html
+    table = html.split('id="geo-table"')[1]
+    assert re.search(
+        r'<tr id="geo-district-\d+">\s*<th scope="row">Ludhiana</th>\s*<td class="num">2</td>'
+        r'\s*<td class="num">6,000</td>\s*<td class="num">2 of 2</td>',
+        table,
+    )
+    assert "Ernakulam" not in html
+    assert re.search(r'<th scope="row">Punjab</th>\s*<td class="num">3</td>', table)
+    # The link back keeps the other filters, and only they.
+    html = client.get(MAP, {"state": "punjab", "measure": "employment"}).content.decode()
+    assert 'href="/clusters/map/?measure=employment" class="geo-back">Back to all of India' in html
+
+
+def test_state_filter_by_id_draws_the_districts_too(client, db):
+    """`state_id=` is the same one state; two states give India's map."""
+    cluster("Kerala", district="Ernakulam")
+    kerala = region("Kerala")
+    html = client.get(MAP, {"state_id": kerala.pk}).content.decode()
+    assert districts(html)["Ernakulam"][1] == "Ernakulam: 1 cluster"
+    html = client.get(MAP, {"state": ["kerala", "punjab"]}).content.decode()
+    assert districts(html) == {}
+    assert states(html)["IN-KL"][1] == "Kerala: 1 cluster"
+
+
+def test_unmatched_and_unrecorded_districts_are_counted_and_listed(client, db):
+    """A cluster whose district names no boundary is counted as "District not matched"
+    and named beside the map; one with no district is counted too: none is dropped."""
+    cluster("Punjab", district="Ludhiana")
+    cluster("Punjab", district="Atlantis", employment=700)
+    cluster("Punjab", district="  atlantis ")
+    cluster("Punjab", district="")
+    html = client.get(MAP, {"state": "punjab"}).content.decode()
+    aside = html.split('id="geo-unmatched-heading"')[1].split("</aside>")[0]
+    assert "Atlantis: 1 cluster" in aside and "atlantis: 1 cluster" in aside
+    assert "1 cluster has no district recorded." in aside
+    table = html.split('id="geo-table"')[1]
+    assert re.search(
+        r'District not matched</th>\s*<td class="num">2</td>\s*<td class="num">700</td>'
+        r'\s*<td class="num">1 of 2</td>',
+        table,
+    )
+    assert re.search(r'District not recorded</th>\s*<td class="num">1</td>', table)
+    assert re.search(r'<th scope="row">Punjab</th>\s*<td class="num">4</td>', table)
+
+
+def test_employment_measure_shades_the_districts(client, db):
+    """By employment, a district whose clusters have no figure is "not recorded"."""
+    cluster("Punjab", district="Ludhiana", employment=250000)
+    cluster("Punjab", district="Amritsar")
+    html = client.get(MAP, {"state": "punjab", "measure": "employment"}).content.decode()
+    shapes = districts(html)
+    assert shapes["Ludhiana"][1] == "Ludhiana: employment 2,50,000 (known for 1 of 1 cluster)"
+    assert shapes["Amritsar"][1] == "Amritsar: 1 cluster, employment not recorded"
+    assert shapes["Amritsar"][2] == "geo-shade-unknown"
+    assert "Shade the districts by" in html and "Employment in the district" in html
+
+
+def test_state_map_dots_land_in_their_district(client, db):
+    """On a state's map a dot is projected for that state: Ludhiana's dot falls inside the
+    outline box of Ludhiana's district; one with coordinates outside the state is not drawn
+    and the caption says so."""
+    cluster("Punjab", district="Ludhiana", lat="30.9010", lon="75.8573", product="Hosiery")
+    cluster("Punjab", district="Ludhiana", lat="9.9312", lon="76.2673", product="Misplaced")
+    html = client.get(MAP, {"state": "punjab"}).content.decode()
+    dots = DOT.findall(html)
+    assert [label.split(",")[0] for _url, _css, label in dots] == ["Hosiery"]
+    ((x, y),) = [
+        (float(a), float(b)) for a, b in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', html)
+    ]
+    path = re.search(
+        r'aria-label="Ludhiana: [^"]+"[^>]*><title>[^<]+</title><path d="([^"]+)"', html
+    )
+    numbers = [float(n) for n in re.findall(r"[\d.]+", path.group(1))]
+    assert min(numbers[0::2]) <= x <= max(numbers[0::2])
+    assert min(numbers[1::2]) <= y <= max(numbers[1::2])
+    assert "1 cluster whose coordinates lie outside this state's map is not drawn." in html
+
+
+def test_state_map_stays_light(client, db):
+    """The biggest state's districts add well under 150 KB to the page."""
+    cluster("Uttar Pradesh", district="Moradabad")
+    html = client.get(MAP, {"state": "uttar-pradesh"}).content
+    svg = html.split(b"<svg")[1].split(b"</svg>")[0]
+    assert len(districts(html.decode())) == 75
+    assert len(svg) < 150_000
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_state_map_queries_are_bounded(client, db, django_assert_max_num_queries, size):
+    """A state's map costs the same few queries for 1 cluster or 30 in many districts (no
+    query per district)."""
+    names = ["Ludhiana", "Amritsar", "Patiala", "Mohali", "Atlantis", ""]
+    for number in range(size):
+        cluster("Punjab", district=names[number % len(names)], lat="30.9", lon="75.85")
+    client.get(MAP, {"state": "punjab"})  # the options and regions are cached from here on
+    with django_assert_max_num_queries(5):
+        response = client.get(MAP, {"state": "punjab", "measure": "employment"})
+    assert response.status_code == 200
+    assert "Map of clusters: Punjab by district" in response.content.decode()
 
 
 def test_invalid_filter_shows_the_error_and_no_map(client, db):
