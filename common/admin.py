@@ -4,8 +4,8 @@ permission policies applied to every admin path, and an admin readers can use.
 HistoryAdmin is the project's base ModelAdmin: every registry model's admin inherits it (a
 new app's too, e.g. `class ProgrammeAdmin(HistoryAdmin)`), and with it, without more code:
 
-- an accessible name on every input of its tabular inlines ("Cluster figure 2: value",
-  "New cluster figure: value" for the row a script adds), where Django names them only by
+- an accessible name on every input of its tabular inlines ("Cluster figure 2: Value",
+  "New cluster figure: Value" for the row a script adds), where Django names them only by
   the column header (AccessibleAdminMixin.get_formsets_with_inlines);
 - its figures formatted as on the site, once it lists them: `count_fields` (Indian digit
   grouping, 12,00,000) and `amount_fields` (₹5,000 crore, lakh; common.numbers) in
@@ -134,13 +134,13 @@ class LabelledRowsFormSetMixin:
     """Name every visible input of a tabular inline's rows after its row and column.
 
     A tabular inline shows each field's label once, as the column header, so a screen reader
-    meets "text field" 40 times. Each input gets aria-label "Cluster figure 2: value"
-    (the row a script adds from the empty form: "New cluster figure: value").
+    meets "text field" 40 times. Each input gets aria-label "Cluster figure 2: Value"
+    (the row a script adds from the empty form: "New cluster figure: Value").
     """
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        noun = capfirst(self.model._meta.verbose_name)
+        noun = self.model._meta.verbose_name
         for name, field in form.fields.items():
             if field.widget.is_hidden:
                 continue
@@ -149,11 +149,16 @@ class LabelledRowsFormSetMixin:
                 text = gettext("New %(noun)s: %(field)s") % {"noun": noun, "field": label}
             else:
                 text = gettext("%(noun)s %(row)d: %(field)s") % {
-                    "noun": noun,
+                    "noun": capfirst(noun),
                     "row": index + 1,
                     "field": label,
                 }
-            field.widget.attrs["aria-label"] = text
+            # The widget that renders: a related-field wrapper's copy keeps the attrs of the
+            # widget it was copied from, so the wrapped widget is named.
+            widget = field.widget
+            while hasattr(widget, "widget"):
+                widget = widget.widget
+            widget.attrs["aria-label"] = text
 
 
 def labelled_rows(formset):
