@@ -2,7 +2,8 @@
    (select2) get the name of the field they stand for. Select2 names its box after the
    chosen option only (nothing when empty), gives a read-only "textbox" inside it no name,
    and puts its "clear" button inside a list. Runs on load and whenever select2 draws or
-   an inline row is added. The page works without it: select2 itself needs JavaScript. */
+   an inline row is added. The page works without it: select2 itself needs JavaScript.
+   Also two gaps of Django's own widgets (fixDjango). */
 (function () {
   "use strict";
 
@@ -67,10 +68,24 @@
     }
   }
 
+  // Django's own: the tooltip icons of the two-box permission pickers (SelectFilter2)
+  // carry aria-label on a plain span; the list's search box may be named only by a title.
+  function fixDjango() {
+    document.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+    var search = document.getElementById("searchbar");
+    if (search && !search.getAttribute("aria-label")) {
+      var button = document.querySelector("#changelist-search [type=submit]");
+      search.setAttribute("aria-label", button ? button.value : "Search");
+    }
+  }
+
   var pending = false;
   function fixAll() {
     pending = false;
     document.querySelectorAll("span.select2-container").forEach(fixBox);
+    fixDjango();
   }
   function schedule() {
     if (!pending) {
