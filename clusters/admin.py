@@ -14,7 +14,7 @@ from common.permissions import is_curator
 
 from . import assessments, revisions, services, workflow
 from .accounts import editor_agency_id
-from .choices import PublicationStatus
+from .choices import AMOUNT_MEASURES, PublicationStatus
 from .models import (
     Agency,
     AgencyEditor,
@@ -45,6 +45,19 @@ CURRENT_FIGURE_FIELDS = (
     "annual_exports",
     "currency",
 )
+
+
+def _currency(obj):
+    return obj.currency or "INR"
+
+
+def _currency_if_amount(measure_field):
+    """Return a function giving a row's currency when its `measure_field` is an amount."""
+
+    def currency(obj):
+        return _currency(obj) if getattr(obj, measure_field) in AMOUNT_MEASURES else None
+
+    return currency
 
 
 class ProposalAdminMixin:
@@ -297,6 +310,13 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     )
     # stakeholders.admin adds the members inline and the merge of duplicates.
     inlines = (ClusterFigureInline,)
+    count_fields = ("enterprise_count", "loom_count", "artisan_count", "employment")
+    amount_fields = {
+        "annual_turnover": _currency,
+        "annual_exports": _currency,
+        "classification_value": _currency_if_amount("classification_measure"),
+        "classification_threshold": _currency_if_amount("classification_measure"),
+    }
     actions = ("reclassify", "publish")
     show_full_result_count = False
     list_per_page = 50
@@ -433,6 +453,7 @@ def merge_action(model_admin, request, queryset, merge, noun):
 class ClusterFigureAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     policy = figure_policy
     list_display = ("cluster", "measure", "value", "currency", "year", "source", "estimated")
+    amount_fields = {"value": _currency_if_amount("measure")}
     list_filter = ("measure", "estimated", "year")
     search_fields = ("cluster__product", "cluster__place", "source")
     autocomplete_fields = ("cluster",)
@@ -498,6 +519,7 @@ class BenchmarkAdmin(HistoryAdmin):
     )
     list_filter = ("cluster_type", "measure", "country")
     search_fields = ("authority", "source")
+    amount_fields = {"threshold": _currency_if_amount("measure")}
 
     def save_model(self, request, obj, form, change):
         with change_set(user=request.user, reason="benchmark changed"):

@@ -325,7 +325,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # validatorUrl None: Swagger UI would otherwise send the schema to validator.swagger.io.
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI draws each operation's link inside its expand button, a
+    # link nested in a button (axe: nested-interactive, issue 16).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "PublicationStatusEnum": "clusters.choices.PublicationStatus",
         "ClassificationStatusEnum": "clusters.choices.ClassificationStatus",
