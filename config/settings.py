@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
         "StakeholderKindEnum": "stakeholders.choices.Kind",
         "RelationshipTypeEnum": "stakeholders.choices.RelationshipType",
         "RegionKindEnum": "clusters.models.Region.Kind",
+        "ClusterStageEnum": "clusters.choices.Stage",
+        "InitiativeStageEnum": "programmes.choices.InitiativeStage",
     },
 }
 

@@ -413,7 +413,7 @@ def test_database_outage_answers_503_and_recovers_without_a_restart(served):
         # (no write can make it stale while the database is down); any other is a 503.
         assert get(base + PAGES[0])[0] == 200
         for path in PAGES * 2:
-            status, headers, body = get(base + path + "?not-cached")
+            status, headers, body = get(base + path + "?not-cached=1")
             assert status == 503, path
             assert headers["Retry-After"] == str(health.RETRY_AFTER)
             assert b"temporarily unavailable" in body

@@ -46,6 +46,15 @@ def downloads(slug, job="00000000-0000-0000-0000-000000000000"):
             for name in ("graph.graphml", "graph.json", "relationships.csv", "measures.json")
         ),
         *(("stats/<slug:chart>.csv", f"/stats/{chart}.csv", "csv") for chart in STATS_CHARTS),
+        ("clusters/selection.csv", "/clusters/selection.csv", "csv"),
+        *(
+            (f"programmes/export.{extension}", f"/programmes/export.{extension}", extension)
+            for extension in ("csv", "xlsx", "json")
+        ),
+        *(
+            (f"programmes/indicators.{extension}", f"/programmes/indicators.{extension}", extension)
+            for extension in ("csv", "xlsx")
+        ),
     ]
     for prefix in ("stakeholders", "relationships"):
         files += [
