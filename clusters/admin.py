@@ -634,29 +634,27 @@ class ClusterAssessmentAdmin(PolicyAdminMixin, HistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        if revisions.review_needed(user=request.user, cluster=obj.cluster):
-            # An agency editor's judgement of a published cluster waits for a curator.
-            entry = assessments.assessment_change(
-                parameter=obj.parameter,
-                rating=obj.rating,
-                source=obj.source,
-                assessed_on=obj.assessed_on,
-                note=obj.note,
-                user=request.user,
-            )
-            with change_set(user=request.user, reason="admin: proposed cluster assessment"):
-                revisions.revision_propose(
-                    user=request.user, cluster=obj.cluster, changes={"assessments_added": [entry]}
-                )
-            request.assessment_proposed = True  # the response says so
-            return
-        with change_set(user=request.user, reason="admin: cluster assessment"):
-            super().save_model(request, obj, form, change)
+        outcome = assessments.assessment_judge(
+            user=request.user,
+            cluster=obj.cluster,
+            parameter=obj.parameter,
+            rating=obj.rating,
+            source=obj.source,
+            assessed_on=obj.assessed_on,
+            note=obj.note,
+            via="admin",
+            assessment=obj,
+        )
+        request.assessment_proposed = outcome.proposed  # the response says so
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "assessment_proposed", False):
             self.message_user(request, _("Your change waits for a curator's review."))
             return HttpResponseRedirect(reverse("admin:clusters_clusterassessment_changelist"))
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "assessment_proposed", False):
+            self.message_user(request, _("Your change waits for a curator's review."))
+            return HttpResponseRedirect(reverse("admin:clusters_clusterassessment_changelist"))
+        return super().response_change(request, obj)

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.history import change_set
+
 from .choices import AssessmentParameter, PublicationStatus
 from .models import Cluster, ClusterAssessment
 
@@ -39,23 +41,92 @@ def _judgement(record):
 
 
 @transaction.atomic
-def assessment_record(*, cluster, parameter, rating, source, assessed_on, note="", user=None):
+def assessment_record(
+    *, cluster, parameter, rating, source, assessed_on, note="", user=None, assessment=None
+):
     """Record a judgement of `parameter` for `cluster` by `user`; return it.
 
-    A new record every time (the earlier judgements stay); the newest by date counts.
+    A new record every time (the earlier judgements stay); the newest by date counts. With
+    `assessment` (the admin's change page) that stored record is corrected instead, and
+    keeps who first recorded it.
     """
-    assessment = ClusterAssessment(
-        cluster=cluster,
-        parameter=parameter,
-        rating=rating,
-        source=(source or "").strip(),
-        assessed_on=assessed_on,
-        note=(note or "").strip(),
-        recorded_by=user if user is not None and user.is_authenticated else None,
-    )
+    if assessment is None or assessment.pk is None:
+        assessment = assessment or ClusterAssessment()
+        assessment.recorded_by = user if user is not None and user.is_authenticated else None
+    assessment.cluster = cluster
+    assessment.parameter = parameter
+    assessment.rating = rating
+    assessment.source = (source or "").strip()
+    assessment.assessed_on = assessed_on
+    assessment.note = (note or "").strip()
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+@dataclass(frozen=True)
+class JudgementOutcome:
+    """What became of a judgement: recorded at once (`assessment`), or proposed for a
+    curator's review (`revision`, None when the proposal changed nothing)."""
+
+    assessment: ClusterAssessment | None = None
+    revision: object = None
+
+    @property
+    def proposed(self):
+        """Return whether the judgement waits for a curator instead of counting now."""
+        return self.assessment is None
+
+
+def assessment_judge(
+    *,
+    user,
+    cluster,
+    parameter,
+    rating,
+    source,
+    assessed_on,
+    note="",
+    via="site",
+    assessment=None,
+):
+    """Record `user`'s judgement of `cluster` now, or propose it for a curator's review when
+    the cluster's changes need one (an agency editor's judgement of a published cluster,
+    clusters.revisions.review_needed); return the JudgementOutcome.
+
+    Every path that takes a judgement (the workspace, the admin) calls this, so they decide
+    alike; `via` names the path in the history's reason. `assessment` is the stored record
+    the admin's change page corrects (an editor's correction is proposed as a new one).
+    """
+    # clusters.revisions registers this module's section as it loads, so it is read here.
+    from . import revisions
+
+    if revisions.review_needed(user=user, cluster=cluster):
+        entry = assessment_change(
+            parameter=parameter,
+            rating=rating,
+            source=source,
+            assessed_on=assessed_on,
+            note=note,
+            user=user,
+        )
+        with change_set(user=user, reason=f"{via}: proposed cluster assessment"):
+            revision = revisions.revision_propose(
+                user=user, cluster=cluster, changes={REVISION_KEYS[0]: [entry]}
+            )
+        return JudgementOutcome(revision=revision)
+    with change_set(user=user, reason=f"{via}: cluster assessment"):
+        recorded = assessment_record(
+            cluster=cluster,
+            parameter=parameter,
+            rating=rating,
+            source=source,
+            assessed_on=assessed_on,
+            note=note,
+            user=user,
+            assessment=assessment,
+        )
+    return JudgementOutcome(assessment=recorded)
 
 
 # Proposed revisions (clusters.revisions): an agency editor's judgement of a published

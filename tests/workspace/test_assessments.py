@@ -168,3 +168,73 @@ def test_an_editors_judgement_of_a_published_cluster_waits_for_a_curator(client,
     revision_approve(curator=people.curator, revision=revision)
     record = ClusterAssessment.objects.get()
     assert (record.rating, record.recorded_by) == (4, people.own_editor)
+
+
+def _submit_through(path, client, cluster):
+    """Send the same judgement of `cluster` through the workspace page or the admin."""
+    if path == "workspace":
+        return client.post(page(cluster), judgement(), follow=True)
+    return client.post(
+        reverse("admin:clusters_clusterassessment_add"),
+        {"cluster": cluster.pk, **judgement()},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize("path", ["workspace", "admin"])
+@pytest.mark.parametrize(
+    ("role", "status", "proposed"),
+    [
+        ("own_editor", PublicationStatus.DRAFT, False),
+        ("own_editor", PublicationStatus.PUBLISHED, True),
+        ("curator", PublicationStatus.DRAFT, False),
+        ("curator", PublicationStatus.PUBLISHED, False),
+    ],
+)
+def test_the_workspace_and_the_admin_decide_a_judgement_alike(
+    client, people, path, role, status, proposed
+):
+    """Only an agency editor's judgement of a published cluster waits for a curator, on
+    either path; every other one is recorded at once, by its author."""
+    cluster = factories.ClusterFactory(
+        product="Locks", place="Aligarh", agency=people.agency_a, status=status
+    )
+    response = _submit_through(path, client_for(client, people, role), cluster)
+    assert response.status_code == 200
+    text = response.content.decode()
+    if proposed:
+        assert "waits for a curator" in text
+        assert not ClusterAssessment.objects.exists()
+        revision = ClusterRevision.objects.get(cluster=cluster, author=people.user(role))
+        [entry] = revision.changes["assessments_added"]
+        assert (entry["rating"], entry["source"]) == (4, "Pollution board survey 2022")
+    else:
+        assert "waits for a curator" not in text
+        assert not ClusterRevision.objects.exists()
+        record = ClusterAssessment.objects.get(cluster=cluster)
+        assert (record.rating, record.recorded_by) == (4, people.user(role))
+        assert record.history.get().history_user == people.user(role)
+
+
+def test_an_editors_admin_correction_of_a_published_judgement_is_proposed(client, people):
+    """Correcting a stored judgement in the admin is a change like any other: an editor's
+    on a published cluster waits for a curator and leaves the stored record as it was."""
+    cluster = factories.ClusterFactory(product="Locks", place="Aligarh", agency=people.agency_a)
+    stored = ClusterAssessment.objects.create(
+        cluster=cluster,
+        parameter="socio_environmental",
+        rating=2,
+        source="Survey 2020",
+        assessed_on=date(2020, 1, 1),
+    )
+    editor = client_for(client, people, "own_editor")
+    response = editor.post(
+        reverse("admin:clusters_clusterassessment_change", args=[stored.pk]),
+        {"cluster": cluster.pk, **judgement()},
+        follow=True,
+    )
+    assert "waits for a curator" in response.content.decode()
+    stored.refresh_from_db()
+    assert (stored.rating, stored.source) == (2, "Survey 2020")
+    revision = ClusterRevision.objects.get(cluster=cluster)
+    assert revision.changes["assessments_added"][0]["rating"] == 4

@@ -1,7 +1,7 @@
 """Record judgements of a cluster's selection parameters (FAQ Q43) under /manage/:
 curators for any cluster, agency editors for their own agency's (another agency's cluster
-is not found: 404). Every record goes through clusters.assessments inside a change set,
-so the history names who made it.
+is not found: 404). Whether a judgement counts now or waits for a curator is
+clusters.assessments.assessment_judge's to decide, as in the admin.
 """
 
 from django.contrib import messages
@@ -10,14 +10,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
-from clusters import revisions
-from clusters.assessments import assessment_change, assessment_record, cluster_assessments
+from clusters.assessments import assessment_judge, cluster_assessments
 from clusters.choices import ASSESSMENT_SCALES, AssessmentParameter
 from clusters.permissions import assessment_policy
-from common.history import change_set
 from common.permissions import CHANGE
 from workspace.forms.assessments import AssessmentForm
-from workspace.views.shared import ClusterMixin, propose_change
+from workspace.views.shared import ClusterMixin, say_proposed
 
 
 class ClusterAssessmentsView(ClusterMixin, FormView):
@@ -48,36 +46,29 @@ class ClusterAssessmentsView(ClusterMixin, FormView):
     def form_valid(self, form):
         cluster = self.get_cluster()
         data = form.cleaned_data
-        if revisions.review_needed(user=self.request.user, cluster=cluster):
-            # An agency editor's judgement of a published cluster waits for a curator.
-            entry = assessment_change(
+        try:
+            outcome = assessment_judge(
+                user=self.request.user,
+                cluster=cluster,
                 parameter=data["parameter"],
                 rating=data["rating"],
                 source=data["source"],
                 assessed_on=data["assessed_on"],
                 note=data["note"],
-                user=self.request.user,
+                via="site",
             )
-            with change_set(user=self.request.user, reason="site: proposed cluster assessment"):
-                propose_change(self.request, cluster, {"assessments_added": [entry]})
-            return redirect("editing:cluster_assessments", slug=cluster.slug)
-        try:
-            with change_set(user=self.request.user, reason="site: cluster assessment"):
-                assessment = assessment_record(
-                    cluster=cluster,
-                    parameter=data["parameter"],
-                    rating=data["rating"],
-                    source=data["source"],
-                    assessed_on=data["assessed_on"],
-                    note=data["note"],
-                    user=self.request.user,
-                )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Recorded: %(parameter)s %(rating)s/5.")
-            % {"parameter": assessment.get_parameter_display(), "rating": assessment.rating},
-        )
+        if outcome.proposed:
+            say_proposed(self.request, outcome.revision)
+        else:
+            messages.success(
+                self.request,
+                _("Recorded: %(parameter)s %(rating)s/5.")
+                % {
+                    "parameter": outcome.assessment.get_parameter_display(),
+                    "rating": outcome.assessment.rating,
+                },
+            )
         return redirect("editing:cluster_assessments", slug=cluster.slug)

@@ -83,8 +83,14 @@ def propose_change(request, cluster, changes):
     """Keep the signed-in editor's `changes` to the published `cluster` as (part of) their
     pending revision and say so; return the revision."""
     revision = revisions.revision_propose(user=request.user, cluster=cluster, changes=changes)
+    say_proposed(request, revision)
+    return revision
+
+
+def say_proposed(request, revision):
+    """Tell the signed-in editor that their change waits for a curator (`revision`), or
+    that it changed nothing (None)."""
     if revision is None:
         messages.info(request, _("Nothing changed: the record is as it was."))
     else:
         messages.success(request, review_message())
-    return revision
