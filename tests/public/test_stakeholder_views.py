@@ -297,3 +297,24 @@ def test_source_addresses_read_as_their_site_and_page():
     assert ">clusterobservatory.in › ludhiana knitwear cluster</a>, 2016" in html
     assert str(source_links("<b>FAQ</b>")) == "&lt;b&gt;FAQ&lt;/b&gt;"
     assert source_links("") == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        (LIST_URL, lambda cluster: MembershipFactory(cluster=cluster)),
+        (
+            reverse("relationships:relationship_list"),
+            lambda cluster: RelationshipFactory(cluster=cluster),
+        ),
+    ],
+)
+def test_a_paged_list_says_which_results_the_page_shows(client, db, url, make):
+    """Stakeholders and relationships share the lists' results bar: the count, which of
+    them this page shows, and the downloads of the filtered list."""
+    cluster = ClusterFactory(product="Hosiery", place="Ludhiana")
+    for _ in range(51):
+        make(cluster)
+    text = client.get(url, {"page": 2}).content.decode()
+    assert "· showing 51–" in text
+    assert 'class="downloads"' in text
