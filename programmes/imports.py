@@ -23,7 +23,7 @@ from stakeholders.imports import ChunkLookups, ClusterReferenceForm
 
 from .models import Indicator, IndicatorMeasurement
 from .permissions import measurement_policy
-from .services import value_may_be_negative
+from .services import is_catalogue_unit, measurement_unit, value_may_be_negative
 from .years import format_year, parse_year
 
 INDICATOR_COLUMNS = (
@@ -47,11 +47,6 @@ _GROUPED = re.compile(r"^-?\d{1,3}(,\d{2,3})+(\.\d+)?$")
 # IndicatorMeasurement.value: DecimalField(max_digits=20, decimal_places=2).
 VALUE_DECIMALS = 2
 VALUE_LIMIT = Decimal(10) ** (20 - VALUE_DECIMALS)
-
-
-def normalise_unit(unit):
-    """Return a unit as compared: lower case, single spaces."""
-    return collapse_spaces(unit or "").lower()
 
 
 def parse_value(text):
@@ -153,14 +148,19 @@ class IndicatorImportForm(ClusterReferenceForm):
         indicator = cleaned.get("indicator")
         if indicator is None:
             return cleaned
-        unit = collapse_spaces(cleaned.get("unit", ""))
-        if unit and normalise_unit(unit) != normalise_unit(indicator.unit):
+        try:
+            # The domain's rule; the message is worded for a file's row and column.
+            cleaned["unit"] = measurement_unit(indicator, cleaned.get("unit", ""))
+        except ValidationError:
             self.add_error(
                 "unit",
                 _("%(slug)s is measured in %(unit)s, not '%(given)s' (blank means %(unit)s)")
-                % {"slug": indicator.slug, "unit": indicator.unit, "given": unit},
+                % {
+                    "slug": indicator.slug,
+                    "unit": indicator.unit,
+                    "given": collapse_spaces(cleaned.get("unit", "")),
+                },
             )
-        cleaned["unit"] = ""  # always the catalogue's unit: kept blank
         value = cleaned.get("value")
         if value is not None and value < 0 and not value_may_be_negative(indicator):
             self.add_error(
@@ -287,8 +287,9 @@ class IndicatorImporter(RowImporter):
 def measurement_unchanged(measurement, *, indicator, data):
     """Return whether writing `data` would leave `measurement` as it is (its unit, blank or
     the catalogue's, is the same unit)."""
-    same_unit = normalise_unit(measurement.unit) in ("", normalise_unit(indicator.unit))
-    return same_unit and all(getattr(measurement, name) == value for name, value in data.items())
+    return is_catalogue_unit(indicator, measurement.unit) and all(
+        getattr(measurement, name) == value for name, value in data.items()
+    )
 
 
 def measurement_new(*, cluster, indicator, year, **data):

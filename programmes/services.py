@@ -579,12 +579,19 @@ def target_delete(*, user=None, target):
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
+def is_catalogue_unit(indicator, unit):
+    """Return whether `unit` is `indicator`'s catalogue unit: blank, or the same words
+    whatever their case and spacing."""
+    unit = collapse_spaces(unit or "")
+    return not unit or unit.casefold() == collapse_spaces(indicator.unit or "").casefold()
+
+
 def measurement_unit(indicator, unit):
     """Return the unit to store for a measurement of `indicator` ('' is the catalogue's);
-    raise ValidationError for another unit than the catalogue's."""
-    unit = collapse_spaces(unit or "")
-    if not unit or unit.casefold() == indicator.unit.casefold():
+    raise ValidationError (on `unit`) for another unit than the catalogue's."""
+    if is_catalogue_unit(indicator, unit):
         return ""
+    unit = collapse_spaces(unit)
     raise ValidationError(
         {
             "unit": _("%(indicator)s is measured in %(unit)s, not %(given)s.")

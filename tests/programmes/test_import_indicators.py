@@ -229,6 +229,37 @@ def test_a_unit_other_than_the_catalogues_is_refused(jute):
     )
 
 
+@pytest.mark.parametrize(
+    ("unit", "refused"),
+    [("", False), ("markets", False), ("  MARKETS ", False), ("Mar kets", True), ("%", True)],
+)
+def test_the_import_follows_the_domains_unit_rule(jute, unit, refused):
+    """The import asks programmes.services.measurement_unit, as the admin and the
+    workspace do: the catalogue's unit in any case or spacing, or blank, is accepted and
+    kept blank; any other is the row's error on its unit column."""
+    from django.core.exceptions import ValidationError
+
+    from programmes.models import Indicator
+    from programmes.services import measurement_unit
+
+    try:
+        measurement_unit(Indicator.objects.get(slug="new-markets"), unit)
+    except ValidationError:
+        domain_refuses = True
+    else:
+        domain_refuses = False
+    assert domain_refuses is refused
+    result = run(HEADER + f"Jute products,Kolkata,West Bengal,IN,new-markets,2023,4,{unit},,\n")
+    if refused:
+        assert errors(result) == [
+            f"row 2, unit: new-markets is measured in markets, not '{unit.strip()}' "
+            "(blank means markets)"
+        ]
+    else:
+        assert result.ok, errors(result)
+        assert IndicatorMeasurement.objects.get(cluster=jute).unit == ""
+
+
 def test_estimated_is_yes_or_no(jute):
     error = only_error(HEADER + "Jute products,Kolkata,West Bengal,IN,new-markets,2023,4,,,maybe\n")
     assert error == "row 2, estimated: 'maybe' is not yes or no."
