@@ -3,8 +3,9 @@ weighted by the reader, and its CSV.
 
 The weights are URL parameters (`w_economy=3&w_replicability=1...`, 0-5, default 1) beside
 the cluster list's own filters (clusters.filtersets.ClusterFilterSet) and `min_coverage`
-(0-100 %), so that a shortlist is an address one can share. The view gathers the inputs in
-a fixed number of set-based queries and leaves the scoring to clusters.selection.
+(0-100 %), so that a shortlist is an address one can share. The view reads the candidates
+in one query, takes the other inputs of the ranking as kept for the current public version
+(ranking_inputs) and leaves the scoring to clusters.selection.
 """
 
 import csv
@@ -88,11 +89,43 @@ class Selection:
         return sum(1 for row in self.ranked if row.rank is not None)
 
 
+@dataclass(frozen=True)
+class RankingInputs:
+    """What the ranking reads besides the candidates' own figures, for every published
+    cluster by id: its similar clusters, its stakeholders' counts (SuccessInputs), its
+    newest judgements and its public initiatives (clusters.selection.rank_clusters)."""
+
+    similar: dict
+    success: dict
+    judgements: dict
+    initiatives: dict
+
+
+def published_ranking_inputs():
+    """Return the RankingInputs of every published cluster (a handful of set-based
+    queries); ranking_inputs() keeps them until the public data changes."""
+    published = selectors.cluster_list()
+    return RankingInputs(
+        similar=selectors.published_similar_counts(),
+        success=success_inputs(published),
+        judgements=newest_judgements(),
+        initiatives=initiative_counts(published),
+    )
+
+
+def ranking_inputs():
+    """Return the RankingInputs, computed once per public version: every write that
+    changes what the public sees (a figure, a judgement, a stakeholder, an initiative)
+    bumps the version, so a shortlist never ranks on stale inputs, and no other render
+    recomputes them whatever its filters and weights."""
+    return kept_until_public_change("selection-ranking-inputs", published_ranking_inputs)
+
+
 def selection_from_query(data):
     """Return the Selection that the query `data` (without blanks) asks for.
 
-    Queries: the candidates, their judgements, their stakeholder counts (three or four),
-    and the similar-cluster counts of the whole registry (kept until it changes).
+    Queries: the candidates (one); the inputs of their ranking are those of the whole
+    published registry, kept until it changes (ranking_inputs).
     """
     filterset = ClusterFilterSet(data, queryset=selectors.cluster_list())
     form = SelectionForm(data)
@@ -114,17 +147,16 @@ def selection_from_query(data):
         message = _("Give at least one parameter a weight above 0.")
         errors.append((selection.PARAMETERS[0].weight_name, _("Weights"), message))
         return Selection(filterset, form, errors, [], weights)
-    clusters = filterset.qs
-    candidates = selectors.selection_candidates(clusters)
-    similar = kept_until_public_change("selection-similar", selectors.published_similar_counts)
+    candidates = selectors.selection_candidates(filterset.qs)
+    inputs = ranking_inputs() if candidates else RankingInputs({}, {}, {}, {})
     ranked = selection.rank_clusters(
         candidates=candidates,
         weights=weights,
-        similar=similar,
-        success_inputs=success_inputs(clusters) if candidates else {},
-        judgements=newest_judgements(cluster_ids=clusters) if candidates else {},
+        similar=inputs.similar,
+        success_inputs=inputs.success,
+        judgements=inputs.judgements,
         # Other development initiatives recorded in each cluster (programmes).
-        initiative_counts=initiative_counts(clusters) if candidates else {},
+        initiative_counts=inputs.initiatives,
         min_coverage=form.min_coverage_share(),
     )
     return Selection(filterset, form, [], ranked, weights)

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.assessments import assessment_record
@@ -259,3 +261,62 @@ def test_recorded_initiatives_count_as_complementary_efforts(client):
     assert "2 other initiatives" in response.content.decode()
     assert "complementary" in rows["Locks"]["missing"].lower()
     assert "complementary" not in rows["Brassware"]["missing"].lower()
+
+
+# The tables the ranking's inputs are read from (judgements, stakeholder counts, initiatives).
+INPUT_TABLES = (
+    "clusters_clusterassessment",
+    "stakeholders_networksummary",
+    "stakeholders_clustermembership",
+    "stakeholders_network",
+    "programmes_initiative",
+)
+
+
+def _queries_of(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_second_render_reads_no_ranking_input_again(client, three):
+    """The ranking's inputs are kept per public version: another render, with other
+    weights and filters, reads only its candidates, never the judgements, stakeholders
+    or initiatives again."""
+    _, first = _queries_of(client, SELECTION)
+    assert any(table in sql for sql in first for table in INPUT_TABLES)
+    for url in (SELECTION + "?w_economy=3", SELECTION + "?cluster_type=handicraft"):
+        response, again = _queries_of(client, url)
+        assert len(again) < len(first)
+        assert not [sql for sql in again if any(table in sql for table in INPUT_TABLES)]
+        assert response.context["rows"]
+    # The CSV ranks on the same kept inputs.
+    response, csv_queries = _queries_of(client, CSV_URL + "?w_economy=3")
+    assert not [sql for sql in csv_queries if any(table in sql for table in INPUT_TABLES)]
+
+
+def test_a_published_change_shows_in_the_next_ranking(
+    client, three, django_capture_on_commit_callbacks
+):
+    """A judgement or an initiative that the public sees renews the kept inputs."""
+    big, *_ = three
+
+    def value_of(key):
+        response = client.get(SELECTION)
+        row = next(row for row in response.context["rows"] if row.candidate.id == big.pk)
+        return next(value for value in row.values if value.key == key)
+
+    assert value_of("future_prospects").value is None
+    assert value_of("complementary_efforts").value is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_record(
+            cluster=big,
+            parameter=AssessmentParameter.FUTURE_PROSPECTS,
+            rating=4,
+            source="Export council outlook 2025",
+            assessed_on=date(2025, 1, 10),
+        )
+        factories.InitiativeFactory(cluster=big, status=PublicationStatus.PUBLISHED)
+    assert value_of("future_prospects").detail.startswith("4/5")
+    assert "1 other initiatives" in value_of("complementary_efforts").detail
