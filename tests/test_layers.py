@@ -2,8 +2,9 @@
 
 common/ is below everything and imports no package of the project; clusters/ is the base
 domain, stakeholders/ builds on it and programmes/ on both; the interfaces (public/, workspace/, api/) and
-accounts/ sit above the domain, which never imports them; config/ wires everything. No two
-packages import each other, whatever their layers.
+accounts/ sit above the domain, which never imports them, and the site, the workspace and the
+API never import one another; config/ wires everything. No two packages import each other,
+whatever their layers.
 """
 
 import ast
@@ -23,6 +24,8 @@ DOMAIN = (
     "programmes",
 )  # in order: a later app may import an earlier one
 INTERFACES = {"public", "workspace", "api", "accounts"}
+# The interfaces users reach (site, workspace, API) share only what lies below them.
+PEER_INTERFACES = {"public", "workspace", "api"}
 
 
 def import_graph(root):
@@ -60,6 +63,8 @@ def layer_breaks(edges):
             breaks.append(f"common imports {imported} ({example})")
         if importer in DOMAIN and imported in INTERFACES | {"config"}:
             breaks.append(f"domain app {importer} imports interface {imported} ({example})")
+        if importer in PEER_INTERFACES and imported in PEER_INTERFACES:
+            breaks.append(f"interface {importer} imports interface {imported} ({example})")
         if (
             importer in DOMAIN
             and imported in DOMAIN
@@ -104,6 +109,10 @@ def write_package(root, name, source=""):
         (
             {"public": "import workspace.views\n", "workspace": "from public import forms\n"},
             "public and workspace import each other",
+        ),
+        (
+            {"workspace": "from public.views.programmes import x\n", "public": ""},
+            "interface workspace imports interface public",
         ),
     ],
 )

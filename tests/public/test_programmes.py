@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.choices import PublicationStatus
-from public.indicator_charts import format_indicator_value
+from programmes.indicator_charts import format_indicator_value
 from tests import factories
 
 PUBLISHED = PublicationStatus.PUBLISHED

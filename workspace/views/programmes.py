@@ -45,7 +45,6 @@ from programmes.permissions import (
     initiative_policy,
     measurement_policy,
 )
-from public.views.programmes import initiative_page
 from workspace.forms.programmes import (
     ActivityForm,
     DocumentForm,
@@ -210,7 +209,9 @@ class InitiativeDetailView(InitiativeMixin, TemplateView):
         status = initiative.status
         context.update(
             initiative=initiative,
-            page=initiative_page(initiative, measurements=measurements, computed={}),
+            page=page_selectors.initiative_page_layout(
+                initiative, measurements=measurements, computed={}
+            ),
             measurements=measurements,
             may_submit=status == PublicationStatus.DRAFT,
             may_measure=measurement_policy.user_may_measure(user, cluster),
