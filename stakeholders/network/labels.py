@@ -148,76 +148,96 @@ class SpatialIndex:
     """Segments, discs and boxes in a grid of square buckets, for finding what a box meets.
 
     A segment is put in every cell it passes through (not in every cell of its bounding
-    box), so a long diagonal link fills a line of cells, not a square of them.
+    box), so a long diagonal link fills a line of cells, not a square of them. Each shape
+    keeps its bounding box, which rejects most shapes of a cell before any exact test.
     """
 
     def __init__(self, cell=GRID_CELL):
         self.cell = cell
         self.cells = {}
-        self.shapes = []
 
-    def _cells_of_box(self, box):
+    def _cells_of_box(self, left, top, right, bottom):
         c = self.cell
-        for gx in range(int(box[0] // c), int(box[2] // c) + 1):
-            for gy in range(int(box[1] // c), int(box[3] // c) + 1):
-                yield gx, gy
+        return [
+            (gx, gy)
+            for gx in range(int(left // c), int(right // c) + 1)
+            for gy in range(int(top // c), int(bottom // c) + 1)
+        ]
 
     def _add(self, keys, shape):
-        number = len(self.shapes)
-        self.shapes.append(shape)
         cells = self.cells
         for key in keys:
             bucket = cells.get(key)
             if bucket is None:
-                cells[key] = [number]
+                cells[key] = [shape]
             else:
-                bucket.append(number)
+                bucket.append(shape)
 
     def add_box(self, box):
-        self._add(self._cells_of_box(box), ("box", box))
+        self._add(self._cells_of_box(*box), (*box, "box", box))
 
     def add_disc(self, x, y, r):
-        self._add(self._cells_of_box((x - r, y - r, x + r, y + r)), ("disc", (x, y, r)))
+        box = (x - r, y - r, x + r, y + r)
+        self._add(self._cells_of_box(*box), (*box, "disc", (x, y, r)))
 
     def add_segment(self, x0, y0, x1, y1):
-        self._add(self._cells_of_segment(x0, y0, x1, y1), ("segment", (x0, y0, x1, y1)))
+        shape = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), "segment", (x0, y0, x1, y1))
+        self._add(self._cells_of_segment(x0, y0, x1, y1), shape)
+
+    def add_outline(self, segments):
+        """Add a small closed outline (an arrowhead) as one shape, in the cells of its box."""
+        xs = [value for segment in segments for value in (segment[0], segment[2])]
+        ys = [value for segment in segments for value in (segment[1], segment[3])]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        self._add(self._cells_of_box(*box), (*box, "outline", tuple(segments)))
 
     def _cells_of_segment(self, x0, y0, x1, y1):
         c = self.cell
         if x1 < x0:
             x0, y0, x1, y1 = x1, y1, x0, y0
         first, last = int(x0 // c), int(x1 // c)
-        slope = (y1 - y0) / (x1 - x0) if x1 != x0 else 0.0
+        if first == last:
+            low, high = (y0, y1) if y0 <= y1 else (y1, y0)
+            return [(first, gy) for gy in range(int(low // c), int(high // c) + 1)]
+        slope = (y1 - y0) / (x1 - x0)
         keys = []
         for gx in range(first, last + 1):
             # The part of the segment within this column of cells.
-            a = max(x0, gx * c)
-            b = min(x1, (gx + 1) * c)
-            if x1 == x0:
-                ya, yb = y0, y1
-            else:
-                ya, yb = y0 + (a - x0) * slope, y0 + (b - x0) * slope
+            ya = y0 + (max(x0, gx * c) - x0) * slope
+            yb = y0 + (min(x1, (gx + 1) * c) - x0) * slope
             low, high = (ya, yb) if ya <= yb else (yb, ya)
             keys.extend((gx, gy) for gy in range(int(low // c), int(high // c) + 1))
         return keys
 
     def hits(self, box):
         """Return whether anything in the index meets `box`."""
-        cells, shapes, seen = self.cells, self.shapes, set()
-        for key in self._cells_of_box(box):
-            for number in cells.get(key, ()):
-                if number in seen:
+        left, top, right, bottom = box
+        c, cells = self.cell, self.cells
+        # A shape in several cells may be tested more than once: cheaper than remembering.
+        for gx in range(int(left // c), int(right // c) + 1):
+            for gy in range(int(top // c), int(bottom // c) + 1):
+                bucket = cells.get((gx, gy))
+                if bucket is None:
                     continue
-                seen.add(number)
-                kind, shape = shapes[number]
-                if kind == "segment":
-                    if segment_hits_box(*shape, box):
+                for shape_left, shape_top, shape_right, shape_bottom, kind, shape in bucket:
+                    if (
+                        shape_right < left
+                        or shape_left > right
+                        or shape_bottom < top
+                        or shape_top > bottom
+                    ):
+                        continue
+                    if kind == "segment":
+                        if segment_hits_box(*shape, box):
+                            return True
+                    elif kind == "disc":
+                        if disc_hits_box(*shape, box):
+                            return True
+                    elif kind == "outline":
+                        if any(segment_hits_box(*segment, box) for segment in shape):
+                            return True
+                    elif boxes_overlap(shape, box):
                         return True
-                elif kind == "disc":
-                    if disc_hits_box(*shape, box):
-                        return True
-                elif boxes_overlap(shape, box):
-                    return True
         return False
 
 

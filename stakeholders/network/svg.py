@@ -276,23 +276,27 @@ def _edge_path(geometry):
 CURVE_PIECES = 8
 
 
-def edge_segments(geometry, arrow_size):
-    """Return the straight pieces that cover an edge as drawn: its line (a curve in
-    CURVE_PIECES chords) and the three sides of its arrowhead (`arrow_size` across)."""
+def edge_segments(geometry):
+    """Return the straight pieces that cover an edge's line as drawn (a curve in
+    CURVE_PIECES chords)."""
     (sx, sy), control, (ex, ey) = geometry
-    if control:
-        cx, cy = control
-        points = []
-        for step in range(CURVE_PIECES + 1):
-            t = step / CURVE_PIECES
-            a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
-            points.append((a * sx + b * cx + c * ex, a * sy + b * cy + c * ey))
-        # The arrowhead follows the curve's tangent at its end.
-        ux, uy = ex - cx, ey - cy
-    else:
-        points = [(sx, sy), (ex, ey)]
-        ux, uy = ex - sx, ey - sy
-    segments = [(*a, *b) for a, b in zip(points, points[1:], strict=False)]
+    if not control:
+        return [(sx, sy, ex, ey)]
+    cx, cy = control
+    points = []
+    for step in range(CURVE_PIECES + 1):
+        t = step / CURVE_PIECES
+        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+        points.append((a * sx + b * cx + c * ex, a * sy + b * cy + c * ey))
+    return [(*a, *b) for a, b in zip(points, points[1:], strict=False)]
+
+
+def arrowhead_segments(geometry, arrow_size):
+    """Return the three sides of an edge's arrowhead (`arrow_size` across, as _marker)."""
+    (sx, sy), control, (ex, ey) = geometry
+    # The arrowhead follows the line's direction at its end.
+    fx, fy = control or (sx, sy)
+    ux, uy = ex - fx, ey - fy
     size = math.hypot(ux, uy) or 1.0
     ux, uy = ux / size, uy / size
     # The marker's viewBox is 10 across, its reference point (9, 5): the tip stands one
@@ -303,8 +307,7 @@ def edge_segments(geometry, arrow_size):
     side_x, side_y = -uy * 5 * unit, ux * 5 * unit
     left = (base_x + side_x, base_y + side_y)
     right = (base_x - side_x, base_y - side_y)
-    segments += [(*tip, *left), (*left, *right), (*right, *tip)]
-    return segments
+    return [(*tip, *left), (*left, *right), (*right, *tip)]
 
 
 def _bends(edges):
@@ -419,8 +422,9 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         token = css_token(edge.kind)
         start, end = positions[edge.source], positions[edge.target]
         geometry = _edge_geometry(start, end, bend, sizes[edge.source] + 1, sizes[edge.target] + 3)
-        for segment in edge_segments(geometry, arrow_size):
+        for segment in edge_segments(geometry):
             obstacles.add_segment(*segment)
+        obstacles.add_outline(arrowhead_segments(geometry, arrow_size))
         edge_title_markup = (
             f"<title>{escape(edge_title(edge, names))}</title>" if with_titles else ""
         )
