@@ -72,8 +72,12 @@ def wrap(text, width=LINE_CHARACTERS, lines=None):
 
 def label_shapes(text):
     """Return the distinct wrappings a permanent label of `text` may take, preferred first."""
+    # A wrapping whose lines are narrower than a word would cut it: only the widest may,
+    # when the word is longer than every line.
+    longest = max((len(word) for word in text.split()), default=0)
+    widths = [width for width in LINE_WIDTHS if width >= longest] or [max(LINE_WIDTHS)]
     shapes = []
-    for width in LINE_WIDTHS:
+    for width in widths:
         lines = wrap(text, width, MAX_LINES)
         if lines is not None and lines not in shapes:
             shapes.append(lines)

@@ -340,6 +340,14 @@ def test_wrap_keeps_every_word_and_cuts_only_a_word_longer_than_a_line():
     name = "Ludhiana knitwear management training providers"
     assert labels.wrap(name, 24) == ["Ludhiana knitwear", "management training", "providers"]
     assert labels.wrap(name, 24, lines=2) is None
+    # A narrower wrapping that would cut a word is not offered for a label.
+    assert ["Ludhiana knitwear", "exporter-manufacturers"] in labels.label_shapes(
+        "Ludhiana knitwear exporter-manufacturers"
+    )
+    assert all(
+        "…" not in " ".join(lines)
+        for lines in labels.label_shapes("Ludhiana knitwear exporter-manufacturers")
+    )
     assert labels.wrap("Supercalifragilisticexpialidocious Ltd", 24) == [
         "Supercalifragilisticexp…",
         "Ltd",
