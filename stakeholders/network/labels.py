@@ -12,8 +12,9 @@ Lines and boxes are kept in a grid of buckets (`SpatialIndex`), so a spot is che
 what lies in the few cells it covers, not against every link of the map: placing names on a
 map of 5,000 stakeholders and 20,000 links stays within a second or so.
 
-Text is measured with a generous estimate of the 13 px label font (CHAR_WIDTH), as the server
-cannot measure glyphs.
+Text is measured with a generous estimate of the 13 px label font (text_width, TEXT_ASCENT,
+TEXT_DESCENT), as the server cannot measure glyphs; tests/e2e/test_map.py checks it against
+what a browser draws.
 """
 
 import math
@@ -27,9 +28,23 @@ MAX_LINES = 3
 LINE_WIDTHS = (LINE_CHARACTERS, 32, 16, 40)
 # A hover label is never cut: as many lines of this many characters as the name needs.
 HOVER_LINE_CHARACTERS = 32
-CHAR_WIDTH = 7.8  # about 0.6 em of the 13 px label font (a generous estimate)
+FONT_SIZE = 13.0
+CHAR_WIDTH = 0.6 * FONT_SIZE  # a lower-case letter, generously (Noto Sans averages 0.53 em)
+# Generous widths of the other characters, in em: capitals and the widest letters are wider
+# than the rest, spaces and stops narrower; any other script counts 0.8 em a character.
+_EM_WIDTHS = {
+    **dict.fromkeys("ABCDEFGHIJKLNOPQRSTUVXYZ", 0.75),
+    **dict.fromkeys("MWmw", 0.95),
+    **dict.fromkeys(" ", 0.3),
+    **dict.fromkeys(".,;:'!|()[]`", 0.35),
+}
+_OTHER_SCRIPT_EM = 0.8
 LINE_HEIGHT = 15.0
-BASELINE = LINE_HEIGHT * 0.78  # the first baseline below the top of a label's box
+# The font's height above and below a baseline (its em box, as a browser's getBBox gives
+# it: Noto Sans reaches 1.07 em above and 0.3 em below).
+TEXT_ASCENT = 14.0
+TEXT_DESCENT = 4.0
+BASELINE = TEXT_ASCENT  # the first baseline below the top of a label's box
 # Room kept free around a label's box: half a link's stroke and then some.
 CLEARANCE = 2.0
 # How far from its shape's edge a label may stand, nearest first.
@@ -89,9 +104,26 @@ def hover_lines(text):
     return wrap(text, HOVER_LINE_CHARACTERS)
 
 
+def text_width(line):
+    """Return a generous estimate of the width of `line` in the label font (pixels)."""
+    em = 0.0
+    for character in line:
+        width = _EM_WIDTHS.get(character)
+        if width is None:
+            width = 0.6 if character < "\u0080" else _OTHER_SCRIPT_EM
+        em += width
+    return em * FONT_SIZE
+
+
 def text_size(lines):
     """Return the (width, height) of the box of a label of `lines`."""
-    return max(len(line) for line in lines) * CHAR_WIDTH, len(lines) * LINE_HEIGHT
+    height = (len(lines) - 1) * LINE_HEIGHT + TEXT_ASCENT + TEXT_DESCENT
+    return max(text_width(line) for line in lines), height
+
+
+def centred_baseline(y, lines):
+    """Return the first baseline of a label of `lines` centred on the height `y`."""
+    return y - text_size(lines)[1] / 2 + BASELINE
 
 
 def label_box(anchor, x, y, lines):

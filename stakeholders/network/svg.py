@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..choices import Kind, RelationshipType, Role
 from . import labels
 from .labels import (
-    BASELINE,
     CHAR_WIDTH,
     LINE_HEIGHT,
     SpatialIndex,
+    centred_baseline,
     hover_lines,
     label_box,
     label_markup,
@@ -460,7 +460,7 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         lines = strip_lines[node_id]
         x, y = positions[node_id]
         anchor_x = x + extents[node_id] + 5
-        baseline = y - len(lines) * LINE_HEIGHT / 2 + BASELINE
+        baseline = centred_baseline(y, lines)
         box = label_box("start", anchor_x, baseline, lines)
         if label_all:
             obstacles.add_box(box)
@@ -510,7 +510,7 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
             )
         else:
             lines = hover_lines(node.name)
-            baseline = y - len(lines) * LINE_HEIGHT / 2 + BASELINE
+            baseline = centred_baseline(y, lines)
             label = label_markup(label_class, "start", x + extents[node.id] + 5, baseline, lines)
         parts.append(
             f'<a class="{classes}" href="{escape(node.url)}" data-node="{node.id}">'

@@ -4,7 +4,8 @@ arrowhead, no stakeholder's shape and no other name; a long name is wrapped whol
 and every name is in full in its node's title.
 
 The drawn SVG is read back as a reader's browser would draw it, with the same estimate of
-the label font's width the map uses (labels.CHAR_WIDTH), and checked with geometry written
+the label font's size the map uses (labels.text_width; tests/e2e/test_map.py checks it
+against a browser), and checked with geometry written
 here, independent of the placement code.
 """
 
@@ -53,12 +54,12 @@ def text_lines(text):
 def text_box(text):
     """Return the box a <text> of the map covers, by the map's estimate of the font."""
     lines = text_lines(text)
-    width = max(len(line) for line in lines) * labels.CHAR_WIDTH
-    height = len(lines) * labels.LINE_HEIGHT
+    width = max(labels.text_width(line) for line in lines)
+    height = (len(lines) - 1) * labels.LINE_HEIGHT + labels.TEXT_ASCENT + labels.TEXT_DESCENT
     x, y = float(text.get("x")), float(text.get("y"))
     anchor = text.get("text-anchor", "start")
     left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
-    top = y - labels.LINE_HEIGHT * 0.78
+    top = y - labels.TEXT_ASCENT
     return (left, top, left + width, top + height)
 
 
