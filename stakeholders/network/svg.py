@@ -7,6 +7,8 @@ whose `<title>` gives its name, kind, role and number of links; its kind has a c
 Okabe-Ito set in registry.css) *and* a shape, so colour is never the only signal. Each
 relationship type has its own line pattern, explained by the legend (`KIND_SHAPES`,
 `EDGE_STYLES`). Stakeholders without a link in the view stand in a strip under the map.
+A name is drawn only where it covers no line, arrowhead, shape or other name
+(stakeholders.network.labels); otherwise it shows on hover and focus.
 
 The markup is built with `escape` rather than a template: a 500-stakeholder map has some
 2,000 elements, which a template loop renders ten times slower.
