@@ -7,6 +7,8 @@ whose `<title>` gives its name, kind, role and number of links; its kind has a c
 Okabe-Ito set in registry.css) *and* a shape, so colour is never the only signal. Each
 relationship type has its own line pattern, explained by the legend (`KIND_SHAPES`,
 `EDGE_STYLES`). Stakeholders without a link in the view stand in a strip under the map.
+A name is drawn only where it covers no line, arrowhead, shape or other name
+(stakeholders.network.labels); otherwise it shows on hover and focus.
 
 The markup is built with `escape` rather than a template: a 500-stakeholder map has some
 2,000 elements, which a template loop renders ten times slower.
@@ -22,7 +24,17 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..choices import Kind, RelationshipType, Role
 from . import labels
-from .labels import CHAR_WIDTH, LINE_HEIGHT, label_markup, place_labels, wrap
+from .labels import (
+    CHAR_WIDTH,
+    LINE_HEIGHT,
+    SpatialIndex,
+    centred_baseline,
+    hover_lines,
+    label_box,
+    label_markup,
+    place_labels,
+    wrap,
+)
 
 WIDTH = 1200
 MARGIN = 28
@@ -151,6 +163,17 @@ def shape_markup(shape, x, y, r, css_class="map-node__shape"):
     return f'<path class="{css_class}" d="{shape_path(shape, x, y, r)}"/>'
 
 
+# The radius of the circle around each shape drawn with radius `r` (shape_path), as a
+# multiple of `r`: what a label must keep clear of.
+SHAPE_EXTENTS = {"circle": 1.0, "square": 0.89 * math.sqrt(2), "triangle": 1.35, "diamond": 1.25}
+STAR_EXTENT = 1.45
+
+
+def shape_extent(shape, r):
+    """Return the radius of the circle around the shape `shape` of radius `r`."""
+    return r * SHAPE_EXTENTS.get(shape, STAR_EXTENT)
+
+
 def shape_path(shape, x, y, r):
     """Return the path data of a kind's shape; the areas are about that of the circle."""
     if shape == "square":
@@ -224,8 +247,9 @@ def _marker(kind, size=10):
     )
 
 
-def _edge_path(p0, p1, bend, r_source, r_target):
-    """Return path data from p0 to p1, bent sideways by `bend`, cut at both shapes."""
+def _edge_geometry(p0, p1, bend, r_source, r_target):
+    """Return (start, control, end) of the line from p0 to p1, bent sideways by `bend` and
+    cut at both shapes; `control` is None for a straight line."""
     (x0, y0), (x1, y1) = p0, p1
     dx, dy = x1 - x0, y1 - y0
     length = math.hypot(dx, dy) or 1.0
@@ -240,11 +264,52 @@ def _edge_path(p0, p1, bend, r_source, r_target):
         size = math.hypot(ux, uy) or 1.0
         return x + ux / size * r, y + uy / size * r
 
-    sx, sy = towards(x0, y0, r_source)
-    ex, ey = towards(x1, y1, r_target)
-    if bend:
-        return f"M{_f(sx)} {_f(sy)}Q{_f(cx)} {_f(cy)} {_f(ex)} {_f(ey)}"
+    return towards(x0, y0, r_source), ((cx, cy) if bend else None), towards(x1, y1, r_target)
+
+
+def _edge_path(geometry):
+    """Return the path data of an edge's (start, control, end) geometry."""
+    (sx, sy), control, (ex, ey) = geometry
+    if control:
+        return f"M{_f(sx)} {_f(sy)}Q{_f(control[0])} {_f(control[1])} {_f(ex)} {_f(ey)}"
     return f"M{_f(sx)} {_f(sy)}L{_f(ex)} {_f(ey)}"
+
+
+CURVE_PIECES = 8
+
+
+def edge_segments(geometry):
+    """Return the straight pieces that cover an edge's line as drawn (a curve in
+    CURVE_PIECES chords)."""
+    (sx, sy), control, (ex, ey) = geometry
+    if not control:
+        return [(sx, sy, ex, ey)]
+    cx, cy = control
+    points = []
+    for step in range(CURVE_PIECES + 1):
+        t = step / CURVE_PIECES
+        a, b, c = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+        points.append((a * sx + b * cx + c * ex, a * sy + b * cy + c * ey))
+    return [(*a, *b) for a, b in zip(points, points[1:], strict=False)]
+
+
+def arrowhead_segments(geometry, arrow_size):
+    """Return the three sides of an edge's arrowhead (`arrow_size` across, as _marker)."""
+    (sx, sy), control, (ex, ey) = geometry
+    # The arrowhead follows the line's direction at its end.
+    fx, fy = control or (sx, sy)
+    ux, uy = ex - fx, ey - fy
+    size = math.hypot(ux, uy) or 1.0
+    ux, uy = ux / size, uy / size
+    # The marker's viewBox is 10 across, its reference point (9, 5): the tip stands one
+    # tenth beyond the end of the line, the base nine tenths behind it.
+    unit = arrow_size / 10
+    tip = (ex + ux * unit, ey + uy * unit)
+    base_x, base_y = ex - ux * 9 * unit, ey - uy * 9 * unit
+    side_x, side_y = -uy * 5 * unit, ux * 5 * unit
+    left = (base_x + side_x, base_y + side_y)
+    right = (base_x - side_x, base_y - side_y)
+    return [(*tip, *left), (*left, *right), (*right, *tip)]
 
 
 def _bends(edges):
@@ -300,7 +365,10 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
     bottom = top + layout.height * scale + 20 if layout.positions else MARGIN
 
     unlinked = [node_id for node_id in layout.unlinked if node_id in by_id]
-    strip_markup, strip_top, strip_characters = "", None, LABEL_CHARACTERS
+    shapes = {node.id: KIND_SHAPES.get(node.kind, "circle") for node in nodes}
+    extents = {node.id: shape_extent(shapes[node.id], sizes[node.id]) for node in nodes}
+    strip_markup, strip_top = "", None
+    strip_lines = {}
     if unlinked:
         strip_top = bottom + (24 if layout.positions else 0)
         column = STRIP_COLUMN if label_all else 26
@@ -309,75 +377,64 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         column = (WIDTH - 2 * MARGIN) / columns
         strip_characters = max(8, int((column - 34) / CHAR_WIDTH))
         ordered = sorted(unlinked, key=lambda i: (by_id[i].kind, by_id[i].name))
-        for number, node_id in enumerate(ordered):
-            x = MARGIN + 12 + (number % columns) * column
-            y = strip_top + 30 + (number // columns) * row
-            positions[node_id] = (x, y)
-        rows = math.ceil(len(ordered) / columns)
+        # A named strip wraps each name whole in its column; a row is as high as its
+        # longest name needs.
+        strip_lines = {
+            node_id: wrap(by_id[node_id].name, strip_characters)
+            if label_all
+            else hover_lines(by_id[node_id].name)
+            for node_id in ordered
+        }
+        cursor = strip_top + 30 - row / 2
+        for start in range(0, len(ordered), columns):
+            in_row = ordered[start : start + columns]
+            tallest = max(len(strip_lines[node_id]) for node_id in in_row) if label_all else 1
+            row_height = max(row, tallest * LINE_HEIGHT + 6)
+            for number, node_id in enumerate(in_row):
+                positions[node_id] = (MARGIN + 12 + number * column, cursor + row_height / 2)
+            cursor += row_height
+        strip_bottom = cursor + row / 2 - 4
         strip_markup = (
             '<g class="map-strip" aria-hidden="true">'
             f'<rect class="map-strip__box" x="{MARGIN - 10}" y="{_f(strip_top - 4)}" '
-            f'width="{WIDTH - 2 * MARGIN + 20}" height="{_f(rows * row + 30)}" rx="6"/>'
+            f'width="{WIDTH - 2 * MARGIN + 20}" height="{_f(strip_bottom - strip_top + 4)}" rx="6"/>'
             f'<text class="map-strip__label" x="{MARGIN}" y="{_f(strip_top + 12)}">'
             f"{escape(unlinked_heading)}</text></g>"
         )
-        bottom = strip_top + 26 + rows * row
+        bottom = strip_bottom
     height = int(math.ceil(bottom + MARGIN))
     strip_set = set(unlinked)
+    dense = len(edges) > DENSE_EDGES
+    arrow_size = 7 if dense else 10
+
+    # What a permanent name must not cover: every shape, link line and arrowhead, and the
+    # names drawn at fixed places (the strip's, the networks').
+    obstacles = SpatialIndex()
+    for node in nodes:
+        if node.id in positions:
+            obstacles.add_disc(*positions[node.id], extents[node.id])
 
     # Relationships: one path each, cut at the shapes, with an arrowhead at the target.
     names = {node.id: node.name for node in nodes}
     with_titles = len(edges) <= EDGE_TITLES_MAX
-    edge_markup, segments = [], []
+    edge_markup = []
     for edge, bend in zip(edges, _bends(edges), strict=True):
         if edge.source not in positions or edge.target not in positions:
             continue
         token = css_token(edge.kind)
         start, end = positions[edge.source], positions[edge.target]
-        segments.append((*start, *end))
-        d = _edge_path(start, end, bend, sizes[edge.source] + 1, sizes[edge.target] + 3)
+        geometry = _edge_geometry(start, end, bend, sizes[edge.source] + 1, sizes[edge.target] + 3)
+        for segment in edge_segments(geometry):
+            obstacles.add_segment(*segment)
+        obstacles.add_outline(arrowhead_segments(geometry, arrow_size))
         edge_title_markup = (
             f"<title>{escape(edge_title(edge, names))}</title>" if with_titles else ""
         )
         edge_markup.append(
             # Its arrowhead comes from the stylesheet (marker-end of .map-edge--{token}).
-            f'<path class="map-edge map-edge--{token}" d="{d}" data-source="{edge.source}" '
-            f'data-target="{edge.target}">{edge_title_markup}</path>'
+            f'<path class="map-edge map-edge--{token}" d="{_edge_path(geometry)}" '
+            f'data-source="{edge.source}" data-target="{edge.target}">{edge_title_markup}</path>'
         )
-
-    # Names: the best-linked placed first, each on the side that hides least.
-    label_lines = {
-        node.id: wrap(node.name)
-        if node.id not in strip_set
-        else [truncate(node.name, strip_characters)]
-        for node in nodes
-    }
-    discs = [(*positions[node.id], sizes[node.id]) for node in nodes if node.id in positions]
-    order = sorted(
-        (node for node in nodes if node.id in labelled and node.id not in strip_set),
-        key=lambda node: (-node.links, node.name),
-    )
-    sides = place_labels(
-        [(node.id, *positions[node.id], sizes[node.id], label_lines[node.id]) for node in order],
-        discs,
-        segments,
-        (6, 4, WIDTH - 6, height - 4),
-        drop_crowded=not label_all,
-    )
-    # A name that found no free place shows on hover and focus only.
-    labelled = {key for key in labelled if key in sides or key in strip_set}
-    dense = len(segments) > DENSE_EDGES
-
-    parts = [
-        f'<svg class="map-svg{" map-svg--dense" if dense else ""}" '
-        f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="group" aria-labelledby="map-title map-desc">',
-        f'<title id="map-title">{escape(title)}</title>',
-        f'<desc id="map-desc">{escape(description)}</desc>',
-        "<defs>",
-        *(_marker(kind, 7 if dense else 10) for kind in RelationshipType.values),
-        "</defs>",
-    ]
 
     # Networks of enterprises: a shaded outline around their members, named at the top.
     hulls = []
@@ -389,12 +446,50 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         label_x = sum(x for x, _y in outline) / len(outline)
         label_y = min(y for _x, y in outline) - 6
         path = "L".join(f"{_f(x)} {_f(y)}" for x, y in outline)
+        hull_name = truncate(group.name, 40)
+        obstacles.add_box(label_box("middle", label_x, label_y, [hull_name]))
         hulls.append(
             f'<g class="map-hull map-hull--{css_token(group.status)}">'
             f'<path class="map-hull__shape" d="M{path}Z"/>'
             f'<text class="map-hull__label" x="{_f(label_x)}" y="{_f(label_y)}" '
-            f'text-anchor="middle">{escape(truncate(group.name, 40))}</text></g>'
+            f'text-anchor="middle">{escape(hull_name)}</text></g>'
         )
+
+    # Names: the strip's stand beside their shapes; the others, the best-linked first, go
+    # where they cover nothing, or show on hover and focus only.
+    sides = {}
+    for node_id in unlinked:
+        lines = strip_lines[node_id]
+        x, y = positions[node_id]
+        anchor_x = x + extents[node_id] + 5
+        baseline = centred_baseline(y, lines)
+        box = label_box("start", anchor_x, baseline, lines)
+        if label_all:
+            obstacles.add_box(box)
+        sides[node_id] = labels.Placement("start", anchor_x, baseline, tuple(lines), box)
+    order = sorted(
+        (node for node in nodes if node.id in labelled and node.id not in strip_set),
+        key=lambda node: (-node.links, node.name),
+    )
+    placed = place_labels(
+        [(node.id, *positions[node.id], extents[node.id], node.name) for node in order],
+        obstacles,
+        (6, 4, WIDTH - 6, height - 4),
+    )
+    sides.update(placed)
+    # A name that found no free place shows on hover and focus only.
+    labelled = {key for key in labelled if key in placed or key in strip_set}
+
+    parts = [
+        f'<svg class="map-svg{" map-svg--dense" if dense else ""}" '
+        f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="group" aria-labelledby="map-title map-desc">',
+        f'<title id="map-title">{escape(title)}</title>',
+        f'<desc id="map-desc">{escape(description)}</desc>',
+        "<defs>",
+        *(_marker(kind, arrow_size) for kind in RelationshipType.values),
+        "</defs>",
+    ]
     if hulls:
         parts += ['<g class="map-hulls" aria-hidden="true">', *hulls, "</g>"]
     parts += ['<g class="map-edges" aria-hidden="true">', *edge_markup, "</g>", strip_markup]
@@ -410,17 +505,20 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
         if node.isolated:
             classes += " map-node--isolated"
         label_class = "map-label" if node.id in labelled else "map-label map-label--hover"
-        lines = label_lines[node.id]
-        if node.id in sides:
-            label = label_markup(label_class, *sides[node.id], lines)
+        placement = sides.get(node.id)
+        if placement is not None:
+            label = label_markup(
+                label_class, placement.anchor, placement.x, placement.y, placement.lines
+            )
         else:
-            baseline = y - len(lines) * LINE_HEIGHT / 2 + LINE_HEIGHT * 0.78
-            label = label_markup(label_class, "start", x + r + 5, baseline, lines)
+            lines = hover_lines(node.name)
+            baseline = centred_baseline(y, lines)
+            label = label_markup(label_class, "start", x + extents[node.id] + 5, baseline, lines)
         parts.append(
             f'<a class="{classes}" href="{escape(node.url)}" data-node="{node.id}">'
             f"<title>{escape(node_title(node))}</title>"
             f'<circle class="map-node__ring" cx="{_f(x)}" cy="{_f(y)}" r="{_f(r + 6)}"/>'
-            f"{shape_markup(KIND_SHAPES.get(node.kind, 'circle'), x, y, r)}{label}</a>"
+            f"{shape_markup(shapes[node.id], x, y, r)}{label}</a>"
         )
     parts.append("</g></svg>")
     return Drawing(

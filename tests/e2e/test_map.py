@@ -152,3 +152,35 @@ def test_the_map_page_has_no_serious_accessibility_violation(
     assert not blocking, blocking
     # Narrow screens scroll the map in its box; the page itself never scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# What the browser draws of each name on the map: its lines, anchor and glyphs' box.
+DRAWN_NAMES = """svg => [...svg.querySelectorAll('text.map-label:not(.map-label--hover)')].map(t => {
+  const spans = [...t.querySelectorAll('tspan')];
+  const b = t.getBBox();
+  return {
+    lines: spans.length ? spans.map(s => s.textContent) : [t.textContent],
+    x: +t.getAttribute('x'), y: +t.getAttribute('y'),
+    anchor: t.getAttribute('text-anchor') || 'start',
+    drawn: [b.x, b.y, b.x + b.width, b.y + b.height],
+  };
+})"""
+
+
+def test_drawn_names_stay_inside_the_room_the_server_kept_free(ludhiana, live_server, page):
+    """The glyphs of every drawn name lie within the box the server checked against the
+    links, shapes and other names (stakeholders.network.labels' generous estimate of the
+    font), so a name the browser draws crosses no line."""
+    from stakeholders.network.labels import label_box
+
+    page.goto(live_server.url + MAP)
+
+    names = page.locator("svg.map-svg").evaluate(DRAWN_NAMES)
+    assert len(names) >= 10
+    for name in names:
+        reserved = label_box(name["anchor"], name["x"], name["y"], name["lines"])
+        drawn = name["drawn"]
+        # Half a pixel for the coordinates rounded to one decimal.
+        assert drawn[0] >= reserved[0] - 0.5 and drawn[2] <= reserved[2] + 0.5, (name, reserved)
+        assert drawn[1] >= reserved[1] - 0.5 and drawn[3] <= reserved[3] + 0.5, (name, reserved)
+    assert any(len(name["lines"]) > 1 for name in names)  # long names wrapped, whole
