@@ -381,7 +381,7 @@ def test_only_a_curator_decides_on_a_proposed_change(client, people, initiative)
     initiative.status = PUBLISHED
     initiative.save()
     revision = factories.InitiativeRevisionFactory(
-        initiative=initiative, proposed_by=people.own_editor
+        initiative=initiative, author=people.own_editor
     )
     signed_in(client, people.own_editor)
     assert client.post(url("revision_approve", pk=revision.pk)).status_code == 403
