@@ -149,7 +149,7 @@ def merge_changes(old, new):
 
 def pending_revision(*, user, cluster):
     """Return `user`'s pending revision of `cluster`, or None."""
-    return lifecycle.pending_revision(model=ClusterRevision, user=user, record=cluster)
+    return LIFECYCLE.pending_revision(user=user, record=cluster)
 
 
 def revision_propose(*, user, cluster, changes, replace=()):
@@ -159,20 +159,7 @@ def revision_propose(*, user, cluster, changes, replace=()):
     The sections named in `replace` take the place of the pending ones instead of amending
     them (the edit form shows the pending fields, so what it sends is the whole of them).
     A revision left with nothing to change is withdrawn."""
-    return lifecycle.revision_propose(
-        model=ClusterRevision,
-        user=user,
-        record=cluster,
-        changes=changes,
-        merge=merge_changes,
-        replace=replace,
-    )
-
-
-# The steps that need nothing of the cluster's own, under the names the callers know.
-revision_withdraw = lifecycle.revision_withdraw
-revision_return = lifecycle.revision_return
-revisions_of = lifecycle.revisions_of
+    return LIFECYCLE.propose(user=user, record=cluster, changes=changes, replace=replace)
 
 
 def revision_approve(*, curator, revision, comment=""):
@@ -182,9 +169,13 @@ def revision_approve(*, curator, revision, comment=""):
     Values the revision would set that are already the cluster's change nothing, so a
     revision made on an older version applies what still differs.
     """
-    return lifecycle.revision_approve(
-        curator=curator, revision=revision, apply=apply_changes, comment=comment
-    )
+    return LIFECYCLE.approve(curator=curator, revision=revision, comment=comment)
+
+
+# The steps that need nothing of the cluster's own, under the names the callers know.
+revision_withdraw = lifecycle.revision_withdraw
+revision_return = lifecycle.revision_return
+revisions_of = lifecycle.revisions_of
 
 
 def apply_changes(*, record, changes, curator=None):
@@ -215,9 +206,7 @@ def apply_changes(*, record, changes, curator=None):
 
 def pending_revisions():
     """Return the pending revisions, oldest first, with their cluster and author."""
-    return lifecycle.pending_revisions(
-        model=ClusterRevision, related=("cluster__region", "cluster__agency")
-    )
+    return LIFECYCLE.pending_revisions()
 
 
 def _display_field(cluster, name, value):
@@ -343,3 +332,11 @@ def _register_own_sections():
 
 
 _register_own_sections()
+
+
+LIFECYCLE = lifecycle.RevisionLifecycle(
+    model=ClusterRevision,
+    merge=merge_changes,
+    apply=apply_changes,
+    related=("cluster__region", "cluster__agency"),
+)

@@ -132,6 +132,35 @@ def revision_approve(*, curator, revision, apply, comment=""):
     return revision
 
 
+class RevisionLifecycle:
+    """The lifecycle of one model's revisions: the functions above with the model, the
+    merge of its changes and the apply of them bound once (an app's revisions module)."""
+
+    def __init__(self, *, model, merge, apply, related=()):
+        self.model, self.merge, self.apply, self.related = model, merge, apply, related
+
+    def pending_revision(self, *, user, record):
+        return pending_revision(model=self.model, user=user, record=record)
+
+    def propose(self, *, user, record, changes, replace=()):
+        return revision_propose(
+            model=self.model,
+            user=user,
+            record=record,
+            changes=changes,
+            merge=self.merge,
+            replace=replace,
+        )
+
+    def approve(self, *, curator, revision, comment=""):
+        return revision_approve(
+            curator=curator, revision=revision, apply=self.apply, comment=comment
+        )
+
+    def pending_revisions(self):
+        return pending_revisions(model=self.model, related=self.related)
+
+
 def require_curator(user):
     """Refuse anyone but a curator."""
     if not is_curator(user):

@@ -165,7 +165,7 @@ def merge_changes(old, new):
 
 def pending_revision(*, user, initiative):
     """Return `user`'s pending revision of `initiative`, or None."""
-    return lifecycle.pending_revision(model=InitiativeRevision, user=user, record=initiative)
+    return LIFECYCLE.pending_revision(user=user, record=initiative)
 
 
 def revision_propose(*, user, initiative, changes, replace=()):
@@ -174,14 +174,7 @@ def revision_propose(*, user, initiative, changes, replace=()):
     take the place of the pending ones. A revision left with nothing is withdrawn."""
     if changes.get("fields", {}).keys() & FIXED_FIELDS:
         raise PermissionDenied(_("An initiative stays with its agency."))
-    return lifecycle.revision_propose(
-        model=InitiativeRevision,
-        user=user,
-        record=initiative,
-        changes=changes,
-        merge=merge_changes,
-        replace=replace,
-    )
+    return LIFECYCLE.propose(user=user, record=initiative, changes=changes, replace=replace)
 
 
 # The steps that need nothing of the initiative's own, under the names the callers know.
@@ -194,9 +187,7 @@ is_stale = lifecycle.is_stale
 def revision_approve(*, curator, revision, comment=""):
     """Apply a pending revision through the services in one change set naming who proposed
     and who approved it; return the revision. Values already the initiative's change nothing."""
-    return lifecycle.revision_approve(
-        curator=curator, revision=revision, apply=apply_changes, comment=comment
-    )
+    return LIFECYCLE.approve(curator=curator, revision=revision, comment=comment)
 
 
 def _decoded(entry, names):
@@ -266,14 +257,20 @@ def _apply_target(*, initiative, entry, curator):
     )
 
 
+LIFECYCLE = lifecycle.RevisionLifecycle(
+    model=InitiativeRevision,
+    merge=merge_changes,
+    apply=apply_changes,
+    related=("initiative__cluster", "initiative__agency"),
+)
+
+
 # Reads ---------------------------------------------------------------------------------------
 
 
 def pending_revisions():
     """Return the pending revisions, oldest first, with their initiative and author."""
-    return lifecycle.pending_revisions(
-        model=InitiativeRevision, related=("initiative__cluster", "initiative__agency")
-    )
+    return LIFECYCLE.pending_revisions()
 
 
 @dataclass

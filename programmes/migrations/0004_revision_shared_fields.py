@@ -77,20 +77,15 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.AlterField(
-            model_name="historicalinitiativerevision",
-            name="base_version",
-            field=models.PositiveIntegerField(
-                help_text="The version of the record the change was made on",
-                verbose_name="base version",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="initiativerevision",
-            name="base_version",
-            field=models.PositiveIntegerField(
-                help_text="The version of the record the change was made on",
-                verbose_name="base version",
-            ),
-        ),
+        *[
+            migrations.AlterField(
+                model_name=model_name,
+                name="base_version",
+                field=models.PositiveIntegerField(
+                    help_text="The version of the record the change was made on",
+                    verbose_name="base version",
+                ),
+            )
+            for model_name in ("historicalinitiativerevision", "initiativerevision")
+        ],
     ]
