@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from common.history import RegistryHistory
+from common.history import RegistryHistory, RevisionHistory
 from common.models import TimeStampedModel
 from common.numbers import format_amount, format_count
+from common.revision_models import AbstractReview, AbstractRevision
 
 from .choices import (
     AMOUNT_MEASURES,
@@ -330,26 +330,10 @@ class Benchmark(TimeStampedModel):
         return f"{self.get_cluster_type_display()}: {self.get_measure_display()} ≥ {self.threshold} ({scope})"
 
 
-class ClusterReview(models.Model):
+class ClusterReview(AbstractReview):
     """One step of a cluster's publication workflow: submitted, approved, rejected..."""
 
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted for review")
-        APPROVED = "approved", _("Approved and published")
-        REJECTED = "rejected", _("Returned to draft")
-        ARCHIVED = "archived", _("Archived")
-        RESTORED = "restored", _("Restored to draft")
-
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="reviews")
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    comment = models.TextField(_("comment"), blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
 
     def __str__(self):
         return f"{self.cluster}: {self.get_action_display()}"
@@ -380,57 +364,22 @@ class MergeRecord(models.Model):
         return f"{self.merged_label} merged into {self.survivor_label}"
 
 
-class RevisionHistory(RegistryHistory):
-    """The history of a proposed revision (who proposed, amended, withdrew or reviewed it,
-    and when): a revision changes nothing public, so saving one leaves the cached public
-    pages alone (common.page_cache), unlike the registry's own records."""
-
-    def post_save(self, instance, created, using=None, **kwargs):
-        HistoricalRecords.post_save(self, instance, created, using=using, **kwargs)
-
-    def post_delete(self, instance, using=None, **kwargs):
-        HistoricalRecords.post_delete(self, instance, using=using, **kwargs)
-
-
-class ClusterRevision(TimeStampedModel):
+class ClusterRevision(AbstractRevision):
     """A change an agency editor proposed to a published cluster, waiting for a curator.
 
     The public keeps the reviewed values until a curator approves it (clusters.revisions).
     `changes` holds what to apply, as plain data: {"fields": {name: value}, "figures":
     [{measure, value, year, source, estimated, currency}], "members_added": [...],
     "members_removed": [...], "relationships_added": [...], "relationships_removed":
-    [...], "networks_removed": [...]}; foreign keys are ids, with a label to show. An
-    editor has at most one pending revision per cluster: editing again amends it.
+    [...], "networks_removed": [...]}; foreign keys are ids, with a label to show.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for review")
-        APPROVED = "approved", _("Approved")
-        RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    record_field = "cluster"
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="revisions")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_revisions"
-    )
-    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
-    changes = models.JSONField(_("proposed changes"), default=dict)
-    base_version = models.PositiveIntegerField(
-        _("base version"), help_text=_("The version of the cluster the change was made on")
-    )
-    comment = models.TextField(_("curator's comment"), blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed = models.DateTimeField(_("reviewed"), null=True, blank=True)
     history = RevisionHistory()
 
-    class Meta:
-        ordering = ["-updated", "-id"]
+    class Meta(AbstractRevision.Meta):
         indexes = [
             models.Index(
                 fields=["updated"],
@@ -447,16 +396,8 @@ class ClusterRevision(TimeStampedModel):
             )
         ]
 
-    def __str__(self):
-        return f"{self.cluster}: {self.get_state_display()} (#{self.pk})"
-
     def get_absolute_url(self):
         return reverse("editing:revision_detail", kwargs={"pk": self.pk})
-
-    @property
-    def is_pending(self):
-        """Return whether the revision still waits for a curator."""
-        return self.state == self.State.PENDING
 
 
 class RetiredClusterSlug(models.Model):

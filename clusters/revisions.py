@@ -15,13 +15,9 @@ of stakeholders.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from common.history import change_set
+from common import revisions as lifecycle
 from common.permissions import is_curator
+from common.revisions import is_stale, merge_by
 
 from . import services
 from .choices import AMOUNT_MEASURES, Measure, PublicationStatus
@@ -136,17 +132,6 @@ def _figure_key(figure):
     return (figure["measure"], figure.get("year", ""), figure.get("source", ""))
 
 
-def merge_by(key):
-    """Return a merge of two lists of dicts where a later entry with the same key wins."""
-
-    def merge(old, new):
-        merged = {key(entry): entry for entry in old}
-        merged.update((key(entry), entry) for entry in new)
-        return list(merged.values())
-
-    return merge
-
-
 def merge_changes(old, new):
     """Return the changes `old` amended by `new` (a later value of a field wins)."""
     merged = {
@@ -159,20 +144,14 @@ def merge_changes(old, new):
     return {name: value for name, value in merged.items() if value}
 
 
-def is_empty(changes):
-    """Return whether `changes` changes nothing."""
-    return not any(changes.get(name) for name in changes)
-
-
 # Propose, withdraw, return, approve ------------------------------------------------------
 
 
 def pending_revision(*, user, cluster):
     """Return `user`'s pending revision of `cluster`, or None."""
-    return ClusterRevision.objects.filter(cluster=cluster, author=user, state=State.PENDING).first()
+    return LIFECYCLE.pending_revision(user=user, record=cluster)
 
 
-@transaction.atomic
 def revision_propose(*, user, cluster, changes, replace=()):
     """Keep `changes` to `cluster` by `user` as a pending revision, amending the one the
     user has pending there; return it (None when `changes` change nothing).
@@ -180,53 +159,9 @@ def revision_propose(*, user, cluster, changes, replace=()):
     The sections named in `replace` take the place of the pending ones instead of amending
     them (the edit form shows the pending fields, so what it sends is the whole of them).
     A revision left with nothing to change is withdrawn."""
-    changes = {name: value for name, value in changes.items() if value}
-    revision = (
-        ClusterRevision.objects.select_for_update()
-        .filter(cluster=cluster, author=user, state=State.PENDING)
-        .first()
-    )
-    if revision is None:
-        if is_empty(changes):
-            return None
-        revision = ClusterRevision(
-            cluster=cluster, author=user, changes={}, base_version=cluster.version
-        )
-    kept = {name: value for name, value in revision.changes.items() if name not in replace}
-    revision.changes = merge_changes(kept, changes)
-    if revision.pk is not None and is_empty(revision.changes):
-        revision.state = State.WITHDRAWN
-    revision.full_clean(exclude=["changes"], validate_constraints=False)
-    revision.save()
-    return revision
+    return LIFECYCLE.propose(user=user, record=cluster, changes=changes, replace=replace)
 
 
-@transaction.atomic
-def revision_withdraw(*, user, revision):
-    """Withdraw `user`'s own pending revision."""
-    if revision.author_id != user.pk:
-        raise PermissionDenied(_("Only its author can withdraw a proposed change."))
-    _require_pending(revision)
-    revision.state = State.WITHDRAWN
-    revision.save(update_fields=["state", "updated"])
-    return revision
-
-
-@transaction.atomic
-def revision_return(*, curator, revision, comment):
-    """Return a pending revision to its author with the curator's `comment` (required)."""
-    _require_curator(curator)
-    _require_pending(revision)
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say why the change is returned.")})
-    revision.state, revision.comment = State.RETURNED, comment
-    revision.reviewer, revision.reviewed = curator, timezone.now()
-    revision.save(update_fields=["state", "comment", "reviewer", "reviewed", "updated"])
-    return revision
-
-
-@transaction.atomic
 def revision_approve(*, curator, revision, comment=""):
     """Apply a pending revision through the services, in one change set that names who
     proposed it and who approved it, then reclassify the cluster; return the revision.
@@ -234,53 +169,36 @@ def revision_approve(*, curator, revision, comment=""):
     Values the revision would set that are already the cluster's change nothing, so a
     revision made on an older version applies what still differs.
     """
-    _require_curator(curator)
-    revision = ClusterRevision.objects.select_for_update().get(pk=revision.pk)
-    _require_pending(revision)
-    cluster = Cluster.objects.select_for_update().get(pk=revision.cluster_id)
-    changes = revision.changes
-    reason = _("revision #%(id)s proposed by %(author)s, approved by %(curator)s") % {
-        "id": revision.pk,
-        "author": revision.author.get_username(),
-        "curator": curator.get_username(),
-    }
-    with change_set(user=curator, reason=reason):
-        rules = services.benchmark_rules()
-        if changes.get("fields"):
-            services.cluster_update(
-                cluster=cluster, data=decode_fields(changes["fields"]), rules=rules
-            )
-        for figure in changes.get("figures", []):
-            services.cluster_record_figures(
-                cluster=cluster,
-                values={figure["measure"]: figure["value"]},
-                provenance=services.Provenance(
-                    year=figure.get("year", ""),
-                    source=figure.get("source", ""),
-                    estimated=figure.get("estimated", False),
-                    currency=figure.get("currency") or "INR",
-                ),
-                rules=rules,
-            )
-        for section in _sections:
-            section.apply(cluster=cluster, changes=changes)
-        services.clusters_reclassify(queryset=Cluster.objects.filter(pk=cluster.pk))
-    revision.state, revision.comment = State.APPROVED, (comment or "").strip()
-    revision.reviewer, revision.reviewed = curator, timezone.now()
-    revision.save(update_fields=["state", "comment", "reviewer", "reviewed", "updated"])
-    return revision
+    return LIFECYCLE.approve(curator=curator, revision=revision, comment=comment)
 
 
-def _require_curator(user):
-    if not is_curator(user):
-        raise PermissionDenied(_("Only a curator can review proposed changes."))
+# The steps that need nothing of the cluster's own, under the names the callers know.
+revision_withdraw = lifecycle.revision_withdraw
+revision_return = lifecycle.revision_return
+revisions_of = lifecycle.revisions_of
 
 
-def _require_pending(revision):
-    if revision.state != State.PENDING:
-        raise ValidationError(
-            _("This change is %(state)s already.") % {"state": revision.get_state_display()}
+def apply_changes(*, record, changes, curator=None):
+    """Write `changes` to the cluster `record` through the services and reclassify it."""
+    cluster = record
+    rules = services.benchmark_rules()
+    if changes.get("fields"):
+        services.cluster_update(cluster=cluster, data=decode_fields(changes["fields"]), rules=rules)
+    for figure in changes.get("figures", []):
+        services.cluster_record_figures(
+            cluster=cluster,
+            values={figure["measure"]: figure["value"]},
+            provenance=services.Provenance(
+                year=figure.get("year", ""),
+                source=figure.get("source", ""),
+                estimated=figure.get("estimated", False),
+                currency=figure.get("currency") or "INR",
+            ),
+            rules=rules,
         )
+    for section in _sections:
+        section.apply(cluster=cluster, changes=changes)
+    services.clusters_reclassify(queryset=Cluster.objects.filter(pk=cluster.pk))
 
 
 # Reads -------------------------------------------------------------------------------------
@@ -288,40 +206,11 @@ def _require_pending(revision):
 
 def pending_revisions():
     """Return the pending revisions, oldest first, with their cluster and author."""
-    return (
-        ClusterRevision.objects.filter(state=State.PENDING)
-        .select_related("cluster", "cluster__region", "cluster__agency", "author")
-        .order_by("updated", "pk")
-    )
-
-
-def revisions_of(cluster):
-    """Return the revisions of `cluster`, newest first, with their authors and reviewers."""
-    return cluster.revisions.select_related("author", "reviewer").order_by("-updated", "-pk")
-
-
-def is_stale(revision, cluster=None):
-    """Return whether the cluster changed since the revision was made (or last amended)."""
-    cluster = cluster or revision.cluster
-    return revision.base_version != cluster.version
+    return LIFECYCLE.pending_revisions()
 
 
 def _display_field(cluster, name, value):
-    field = Cluster._meta.get_field(name)
-    if value in (None, ""):
-        return "—"
-    if name in FOREIGN_KEYS:
-        obj = (
-            value
-            if isinstance(value, models.Model)
-            else FOREIGN_KEYS[name].objects.filter(pk=value).first()
-        )
-        return str(obj) if obj else "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
+    return lifecycle.display_value(Cluster._meta.get_field(name), value)
 
 
 @dataclass
@@ -443,3 +332,11 @@ def _register_own_sections():
 
 
 _register_own_sections()
+
+
+LIFECYCLE = lifecycle.RevisionLifecycle(
+    model=ClusterRevision,
+    merge=merge_changes,
+    apply=apply_changes,
+    related=("cluster__region", "cluster__agency"),
+)

@@ -137,3 +137,15 @@ def bulk_history_insert(model, pks, *, history_type="+", chunk_size=1000):
             chunk = pks[start : start + chunk_size]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(target + f"WHERE {pk_column} IN ({placeholders})", [*stamp, *chunk])
+
+
+class RevisionHistory(RegistryHistory):
+    """The history of a proposed revision (who proposed, amended, withdrew or reviewed it,
+    and when): a revision changes nothing public, so saving one leaves the cached public
+    pages alone (common.page_cache), unlike the registry's own records."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        HistoricalRecords.post_save(self, instance, created, using=using, **kwargs)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        HistoricalRecords.post_delete(self, instance, using=using, **kwargs)

@@ -490,18 +490,18 @@ class IndicatorAdmin(CuratedListAdmin):
 class InitiativeRevisionAdmin(HistoryAdmin):
     """Proposed changes, read-only here: curators review them on the workspace."""
 
-    list_display = ("initiative", "proposed_by", "state", "updated", "reviewed_by")
+    list_display = ("initiative", "author", "state", "updated", "reviewer")
     list_filter = ("state",)
-    search_fields = ("initiative__title", "proposed_by__username")
-    list_select_related = ("initiative", "proposed_by", "reviewed_by")
+    search_fields = ("initiative__title", "author__username")
+    list_select_related = ("initiative", "author", "reviewer")
     readonly_fields = (
         "initiative",
-        "proposed_by",
+        "author",
         "state",
         "changes",
         "base_version",
         "comment",
-        "reviewed_by",
+        "reviewer",
         "reviewed",
         "created",
         "updated",

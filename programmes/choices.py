@@ -66,10 +66,3 @@ class ComputedFrom(models.TextChoices):
     NETWORKS = "networks", _("Networks of the cluster")
     SUPPORT_INSTITUTIONS = "support_institutions", _("Institutions linked by relationships")
     BDS_PROVIDERS = "bds_providers", _("BDS providers in the cluster")
-
-
-class RevisionState(models.TextChoices):
-    PENDING = "pending", _("Waiting for review")
-    APPROVED = "approved", _("Approved")
-    RETURNED = "returned", _("Returned")
-    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.choices import PublicationStatus
-from clusters.models import Agency, Cluster, RevisionHistory
-from common.history import RegistryHistory
+from clusters.models import Agency, Cluster
+from common.history import RegistryHistory, RevisionHistory
 from common.models import TimeStampedModel
+from common.revision_models import AbstractReview, AbstractRevision, author_field, reviewer_field
 from stakeholders.models import Stakeholder
 
 from .choices import (
@@ -22,7 +23,6 @@ from .choices import (
     IndicatorLevel,
     InitiativeStage,
     Intervention,
-    RevisionState,
     SchemeKind,
 )
 from .storage import study_document_storage
@@ -137,26 +137,10 @@ class Initiative(TimeStampedModel):
         )
 
 
-class InitiativeReview(models.Model):
-    """One step of an initiative's publication workflow (the words of ClusterReview)."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted for review")
-        APPROVED = "approved", _("Approved and published")
-        REJECTED = "rejected", _("Returned to draft")
-        ARCHIVED = "archived", _("Archived")
-        RESTORED = "restored", _("Restored to draft")
+class InitiativeReview(AbstractReview):
+    """One step of an initiative's publication workflow (the steps of ClusterReview)."""
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reviews")
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    comment = models.TextField(_("comment"), blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
 
     def __str__(self):
         return f"{self.initiative}: {self.get_action_display()}"
@@ -393,51 +377,26 @@ class IndicatorMeasurement(TimeStampedModel):
         return format_year(self.year, self.fiscal)
 
 
-class InitiativeRevision(TimeStampedModel):
+class InitiativeRevision(AbstractRevision):
     """A change an agency editor proposed to a published initiative (or its study, plan or
     targets), waiting for a curator; the public keeps the reviewed values until a curator
     approves it (programmes.revisions). `changes` holds plain data: {"fields": {...},
-    "study": {...}, "activities_added"/"activities_changed"/"activities_removed": [...],
-    "targets": [...]}; foreign keys are ids, with a label to show."""
+    "study": {...}, "activities": [...], "targets": [...]}; foreign keys are ids."""
 
-    State = RevisionState
+    record_field = "initiative"
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="revisions")
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiative_revisions"
-    )
-    state = models.CharField(
-        _("state"), max_length=20, choices=RevisionState, default=RevisionState.PENDING
-    )
-    changes = models.JSONField(_("proposed changes"), default=dict)
-    base_version = models.PositiveIntegerField(
-        _("base version"), help_text=_("The version of the initiative the change was made on")
-    )
-    comment = models.TextField(_("curator's comment"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The columns keep the names they were created with.
+    author = author_field(db_column="proposed_by_id")
+    reviewer = reviewer_field(db_column="reviewed_by_id")
     history = RevisionHistory()
 
-    class Meta:
-        ordering = ["-updated", "-id"]
+    class Meta(AbstractRevision.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "proposed_by"],
+                fields=["initiative", "author"],
                 condition=Q(state="pending"),
                 name="initiative_revision_one_pending",
                 violation_error_message=_("You already have a change waiting for review here."),
             )
         ]
-
-    def __str__(self):
-        return f"{self.initiative}: {self.get_state_display()} (#{self.pk})"
-
-    @property
-    def is_pending(self):
-        return self.state == RevisionState.PENDING

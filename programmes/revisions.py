@@ -14,16 +14,17 @@ change set that names the proposer and the approver. Curators' own edits apply a
 """
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext as _
 
 from clusters.choices import PublicationStatus
 from clusters.models import Agency, Cluster
-from common.history import change_set
+from common import revisions as lifecycle
 from common.permissions import is_curator
 from stakeholders.models import Stakeholder
 
@@ -159,71 +160,34 @@ def merge_changes(old, new):
     return {name: value for name, value in merged.items() if value}
 
 
-def is_empty(changes):
-    return not any(changes.get(name) for name in ("fields", "study", "activities", "targets"))
-
-
 # Propose, withdraw, return, approve ------------------------------------------------------------
 
 
 def pending_revision(*, user, initiative):
     """Return `user`'s pending revision of `initiative`, or None."""
-    return InitiativeRevision.objects.filter(
-        initiative=initiative, proposed_by=user, state=State.PENDING
-    ).first()
+    return LIFECYCLE.pending_revision(user=user, record=initiative)
 
 
-@transaction.atomic
 def revision_propose(*, user, initiative, changes, replace=()):
     """Keep `changes` to `initiative` by `user` as a pending revision, amending the one the
     user has pending; return it (None when nothing changes). Sections named in `replace`
     take the place of the pending ones. A revision left with nothing is withdrawn."""
     if changes.get("fields", {}).keys() & FIXED_FIELDS:
         raise PermissionDenied(_("An initiative stays with its agency."))
-    changes = {name: value for name, value in changes.items() if value}
-    revision = (
-        InitiativeRevision.objects.select_for_update()
-        .filter(initiative=initiative, proposed_by=user, state=State.PENDING)
-        .first()
-    )
-    if revision is None:
-        if is_empty(changes):
-            return None
-        revision = InitiativeRevision(
-            initiative=initiative, proposed_by=user, changes={}, base_version=initiative.version
-        )
-    kept = {name: value for name, value in revision.changes.items() if name not in replace}
-    revision.changes = merge_changes(kept, changes)
-    if revision.pk is not None and is_empty(revision.changes):
-        revision.state = State.WITHDRAWN
-    revision.full_clean(exclude=["changes"], validate_constraints=False)
-    revision.save()
-    return revision
+    return LIFECYCLE.propose(user=user, record=initiative, changes=changes, replace=replace)
 
 
-@transaction.atomic
-def revision_withdraw(*, user, revision):
-    """Withdraw `user`'s own pending revision."""
-    if revision.proposed_by_id != user.pk:
-        raise PermissionDenied(_("Only its author can withdraw a proposed change."))
-    _require_pending(revision)
-    revision.state = State.WITHDRAWN
-    revision.save(update_fields=["state", "updated"])
-    return revision
+# The steps that need nothing of the initiative's own, under the names the callers know.
+revision_withdraw = lifecycle.revision_withdraw
+revision_return = lifecycle.revision_return
+revisions_of = lifecycle.revisions_of
+is_stale = lifecycle.is_stale
 
 
-@transaction.atomic
-def revision_return(*, curator, revision, comment):
-    """Return a pending revision to its author with the curator's `comment` (required)."""
-    _require_curator(curator)
-    _require_pending(revision)
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say why the change is returned.")})
-    revision.state, revision.comment = State.RETURNED, comment
-    revision.reviewed_by, revision.reviewed = curator, timezone.now()
-    revision.save(update_fields=["state", "comment", "reviewed_by", "reviewed", "updated"])
-    return revision
+def revision_approve(*, curator, revision, comment=""):
+    """Apply a pending revision through the services in one change set naming who proposed
+    and who approved it; return the revision. Values already the initiative's change nothing."""
+    return LIFECYCLE.approve(curator=curator, revision=revision, comment=comment)
 
 
 def _decoded(entry, names):
@@ -234,84 +198,71 @@ def _stakeholders(ids):
     return list(Stakeholder.objects.filter(pk__in=ids or []))
 
 
-@transaction.atomic
-def revision_approve(*, curator, revision, comment=""):
-    """Apply a pending revision through the services in one change set naming who proposed
-    and who approved it; return the revision. Values already the initiative's change nothing."""
-    _require_curator(curator)
-    revision = InitiativeRevision.objects.select_for_update().get(pk=revision.pk)
-    _require_pending(revision)
-    initiative = Initiative.objects.select_for_update().get(pk=revision.initiative_id)
-    changes = revision.changes
-    reason = _("revision #%(id)s proposed by %(author)s, approved by %(curator)s") % {
-        "id": revision.pk,
-        "author": revision.proposed_by.get_username(),
-        "curator": curator.get_username(),
-    }
-    with change_set(user=curator, reason=reason):
-        if changes.get("fields"):
-            services.initiative_update(
-                user=curator,
-                initiative=initiative,
-                data=_decoded(changes["fields"], services.INITIATIVE_FIELDS),
-            )
-        study = changes.get("study")
-        if study:
-            services.study_save(
-                user=curator,
-                initiative=initiative,
-                data=_decoded(study, services.STUDY_FIELDS),
-                consulted=_stakeholders(study["consulted"]) if "consulted" in study else None,
-            )
-        for entry in changes.get("activities", []):
-            activity = (
-                PlanActivity.objects.filter(pk=entry["id"], initiative=initiative).first()
-                if entry.get("id")
-                else None
-            )
-            if entry.get("id") and activity is None:
-                continue  # removed since: nothing left to change
-            if entry.get("remove"):
-                services.activity_delete(user=curator, activity=activity)
-                continue
-            services.activity_save(
-                user=curator,
-                initiative=initiative,
-                activity=activity,
-                data=_decoded(entry, services.ACTIVITY_FIELDS),
-                responsible=_stakeholders(entry["responsible"]) if "responsible" in entry else None,
-            )
-        for entry in changes.get("targets", []):
-            indicator = Indicator.objects.get(slug=entry["indicator"])
-            if entry.get("remove"):
-                target = IndicatorTarget.objects.filter(
-                    initiative=initiative, indicator=indicator
-                ).first()
-                if target is not None:
-                    services.target_delete(user=curator, target=target)
-                continue
-            services.target_save(
-                user=curator,
-                initiative=initiative,
-                indicator=indicator,
-                data=_decoded(entry, services.TARGET_FIELDS),
-            )
-    revision.state, revision.comment = State.APPROVED, (comment or "").strip()
-    revision.reviewed_by, revision.reviewed = curator, timezone.now()
-    revision.save(update_fields=["state", "comment", "reviewed_by", "reviewed", "updated"])
-    return revision
-
-
-def _require_curator(user):
-    if not is_curator(user):
-        raise PermissionDenied(_("Only a curator can review proposed changes."))
-
-
-def _require_pending(revision):
-    if revision.state != State.PENDING:
-        raise ValidationError(
-            _("This change is %(state)s already.") % {"state": revision.get_state_display()}
+def apply_changes(*, record, changes, curator):
+    """Write `changes` to the initiative `record` (its fields, study, plan and targets)
+    through the services, as `curator`."""
+    initiative = record
+    if changes.get("fields"):
+        services.initiative_update(
+            user=curator,
+            initiative=initiative,
+            data=_decoded(changes["fields"], services.INITIATIVE_FIELDS),
         )
+    study = changes.get("study")
+    if study:
+        services.study_save(
+            user=curator,
+            initiative=initiative,
+            data=_decoded(study, services.STUDY_FIELDS),
+            consulted=_stakeholders(study["consulted"]) if "consulted" in study else None,
+        )
+    for entry in changes.get("activities", []):
+        _apply_activity(initiative=initiative, entry=entry, curator=curator)
+    for entry in changes.get("targets", []):
+        _apply_target(initiative=initiative, entry=entry, curator=curator)
+
+
+def _apply_activity(*, initiative, entry, curator):
+    activity = (
+        PlanActivity.objects.filter(pk=entry["id"], initiative=initiative).first()
+        if entry.get("id")
+        else None
+    )
+    if entry.get("id") and activity is None:
+        return  # removed since: nothing left to change
+    if entry.get("remove"):
+        services.activity_delete(user=curator, activity=activity)
+        return
+    services.activity_save(
+        user=curator,
+        initiative=initiative,
+        activity=activity,
+        data=_decoded(entry, services.ACTIVITY_FIELDS),
+        responsible=_stakeholders(entry["responsible"]) if "responsible" in entry else None,
+    )
+
+
+def _apply_target(*, initiative, entry, curator):
+    indicator = Indicator.objects.get(slug=entry["indicator"])
+    if entry.get("remove"):
+        target = IndicatorTarget.objects.filter(initiative=initiative, indicator=indicator).first()
+        if target is not None:
+            services.target_delete(user=curator, target=target)
+        return
+    services.target_save(
+        user=curator,
+        initiative=initiative,
+        indicator=indicator,
+        data=_decoded(entry, services.TARGET_FIELDS),
+    )
+
+
+LIFECYCLE = lifecycle.RevisionLifecycle(
+    model=InitiativeRevision,
+    merge=merge_changes,
+    apply=apply_changes,
+    related=("initiative__cluster", "initiative__agency"),
+)
 
 
 # Reads ---------------------------------------------------------------------------------------
@@ -319,118 +270,155 @@ def _require_pending(revision):
 
 def pending_revisions():
     """Return the pending revisions, oldest first, with their initiative and author."""
-    return (
-        InitiativeRevision.objects.filter(state=State.PENDING)
-        .select_related("initiative", "initiative__cluster", "initiative__agency", "proposed_by")
-        .order_by("updated", "pk")
+    return LIFECYCLE.pending_revisions()
+
+
+@dataclass
+class _Known:
+    """What the diffs of some revisions show beside the initiatives, read in one query a
+    kind: {model: {id: object}}, the studies by initiative id (with those consulted), the
+    activities by id and the indicators by slug."""
+
+    objects: dict
+    studies: dict
+    activities: dict
+    indicators: dict
+
+
+def _known(revisions):
+    """Read what the diffs of `revisions` show, a query a kind whatever their number."""
+    wanted = defaultdict(set)
+    activity_ids, slugs = set(), set()
+    for revision in revisions:
+        initiative, changes = revision.initiative, revision.changes
+        for name, value in changes.get("fields", {}).items():
+            if name in FOREIGN_KEYS:
+                wanted[FOREIGN_KEYS[name]].update({value, getattr(initiative, f"{name}_id")})
+        wanted[Stakeholder].update(changes.get("study", {}).get("consulted", []))
+        activity_ids.update(e["id"] for e in changes.get("activities", []) if e.get("id"))
+        slugs.update(e["indicator"] for e in changes.get("targets", []))
+    studies = {
+        study.initiative_id: study
+        for study in DiagnosticStudy.objects.filter(
+            initiative__in={revision.initiative_id for revision in revisions}
+        ).prefetch_related("consulted")
+    }
+    for study in studies.values():
+        wanted[Stakeholder].update(s.pk for s in study.consulted.all())
+    objects = {
+        model: {obj.pk: obj for obj in model.objects.filter(pk__in=ids - {None, ""})}
+        for model, ids in wanted.items()
+    }
+    return _Known(
+        objects=objects,
+        studies=studies,
+        activities=PlanActivity.objects.in_bulk(activity_ids),
+        indicators=Indicator.objects.in_bulk(slugs, field_name="slug"),
     )
-
-
-def revisions_of(initiative):
-    """Return the revisions of `initiative`, newest first."""
-    return initiative.revisions.select_related("proposed_by", "reviewed_by").order_by(
-        "-updated", "-pk"
-    )
-
-
-def is_stale(revision, initiative=None):
-    """Return whether the initiative changed since the revision was made."""
-    initiative = initiative or revision.initiative
-    return revision.base_version != initiative.version
 
 
 def _label(model, name):
     return str(model._meta.get_field(name).verbose_name)
 
 
-def _show(model, name, value):
-    if value in (None, "", []):
-        return "—"
-    if name in FOREIGN_KEYS:
-        obj = FOREIGN_KEYS[name].objects.filter(pk=value).first()
-        return str(obj) if obj else "—"
+def _show(model, name, value, known):
     if name in ("consulted", "responsible"):
-        return ", ".join(str(s) for s in _stakeholders(value)) or "—"
-    field = model._meta.get_field(name)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
+        ids = set(value or [])
+        # In the stakeholders' own order (their Meta.ordering), as a query would give them.
+        shown = [s for s in known.objects.get(Stakeholder, {}).values() if s.pk in ids]
+        return ", ".join(str(s) for s in shown) or "—"
+    related = FOREIGN_KEYS.get(name)
+    objects = known.objects.get(related, {}) if related else None
+    return lifecycle.display_value(model._meta.get_field(name), value, objects)
 
 
 def revision_diff(revision, initiative=None):
     """Return the revision's changes against the values now, for a curator to review:
     {"fields": [(label, old, new)], "study": [(label, old, new)], "activities": [(title,
     what)], "targets": [(indicator, what)], "stale": bool}."""
-    initiative = initiative or revision.initiative
+    if initiative is not None:
+        revision.initiative = initiative
+    return revision_diffs([revision])[0][1]
+
+
+def revision_diffs(revisions):
+    """Return [(revision, its revision_diff)] for `revisions` (with their initiatives),
+    reading what the diffs show in a few queries, however many revisions there are."""
+    revisions = list(revisions)
+    known = _known(revisions)
+    return [(revision, _diff(revision, known)) for revision in revisions]
+
+
+def _diff(revision, known):
+    initiative = revision.initiative
     changes = revision.changes
     fields = []
     for name, new in changes.get("fields", {}).items():
-        current = encode(name, getattr(initiative, name))
+        current = encode(
+            name,
+            getattr(initiative, f"{name}_id")
+            if name in FOREIGN_KEYS
+            else getattr(initiative, name),
+        )
         if current != new:
             fields.append(
                 (
                     _label(Initiative, name),
-                    _show(Initiative, name, current),
-                    _show(Initiative, name, new),
+                    _show(Initiative, name, current, known),
+                    _show(Initiative, name, new, known),
                 )
             )
     study_rows = []
-    study = DiagnosticStudy.objects.filter(initiative=initiative).first()
+    study = known.studies.get(initiative.pk)
     for name, new in changes.get("study", {}).items():
         if name == "consulted":
-            current = sorted(study.consulted.values_list("pk", flat=True)) if study else []
+            current = sorted(s.pk for s in study.consulted.all()) if study else []
         else:
             current = encode(name, getattr(study, name)) if study else None
         if current != new:
             study_rows.append(
                 (
                     _label(DiagnosticStudy, name),
-                    _show(DiagnosticStudy, name, current),
-                    _show(DiagnosticStudy, name, new),
-                )
-            )
-    activities = []
-    for entry in changes.get("activities", []):
-        existing = (
-            PlanActivity.objects.filter(pk=entry.get("id")).first() if entry.get("id") else None
-        )
-        title = entry.get("title") or (existing.title if existing else "—")
-        if entry.get("remove"):
-            activities.append((title, _("removed")))
-        elif existing is None:
-            activities.append((title, _("added")))
-        else:
-            changed = [
-                _label(PlanActivity, name)
-                for name in services.ACTIVITY_FIELDS
-                if name in entry and encode(name, getattr(existing, name)) != entry[name]
-            ]
-            if "responsible" in entry:
-                changed.append(_label(PlanActivity, "responsible"))
-            activities.append((title, _("changed: %(what)s") % {"what": ", ".join(changed)}))
-    targets = []
-    for entry in changes.get("targets", []):
-        indicator = Indicator.objects.filter(slug=entry["indicator"]).first()
-        name = str(indicator) if indicator else entry["indicator"]
-        if entry.get("remove"):
-            targets.append((name, _("removed")))
-        else:
-            targets.append(
-                (
-                    name,
-                    _("baseline %(baseline)s, target %(target)s")
-                    % {
-                        "baseline": entry.get("baseline_value", "—"),
-                        "target": entry.get("target_value", "—"),
-                    },
+                    _show(DiagnosticStudy, name, current, known),
+                    _show(DiagnosticStudy, name, new, known),
                 )
             )
     return {
         "fields": fields,
         "study": study_rows,
-        "activities": activities,
-        "targets": targets,
+        "activities": [_activity_diff(entry, known) for entry in changes.get("activities", [])],
+        "targets": [_target_diff(entry, known) for entry in changes.get("targets", [])],
         "stale": is_stale(revision, initiative),
     }
+
+
+def _activity_diff(entry, known):
+    existing = known.activities.get(entry.get("id")) if entry.get("id") else None
+    title = entry.get("title") or (existing.title if existing else "—")
+    if entry.get("remove"):
+        return (title, _("removed"))
+    if existing is None:
+        return (title, _("added"))
+    changed = [
+        _label(PlanActivity, name)
+        for name in services.ACTIVITY_FIELDS
+        if name in entry and encode(name, getattr(existing, name)) != entry[name]
+    ]
+    if "responsible" in entry:
+        changed.append(_label(PlanActivity, "responsible"))
+    return (title, _("changed: %(what)s") % {"what": ", ".join(changed)})
+
+
+def _target_diff(entry, known):
+    indicator = known.indicators.get(entry["indicator"])
+    name = str(indicator) if indicator else entry["indicator"]
+    if entry.get("remove"):
+        return (name, _("removed"))
+    return (
+        name,
+        _("baseline %(baseline)s, target %(target)s")
+        % {
+            "baseline": entry.get("baseline_value", "—"),
+            "target": entry.get("target_value", "—"),
+        },
+    )

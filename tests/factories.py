@@ -315,7 +315,7 @@ class IndicatorMeasurementFactory(factory.django.DjangoModelFactory):
 
 class InitiativeRevisionFactory(factory.django.DjangoModelFactory):
     initiative = factory.SubFactory(InitiativeFactory, status=PublicationStatus.PUBLISHED)
-    proposed_by = factory.SubFactory(UserFactory)
+    author = factory.SubFactory(UserFactory)
     changes = factory.LazyFunction(lambda: {"fields": {"description": "A proposed change"}})
     base_version = factory.LazyAttribute(lambda r: r.initiative.version)
 

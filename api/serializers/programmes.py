@@ -210,7 +210,7 @@ class InitiativeRevisionSerializer(serializers.ModelSerializer):
     """A change an agency editor proposed to a published initiative, waiting for a curator."""
 
     initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    proposed_by = serializers.CharField(source="proposed_by.get_username", read_only=True)
+    proposed_by = serializers.CharField(source="author.get_username", read_only=True)
     changes = serializers.JSONField(
         read_only=True,
         help_text=_("The proposed changes: `fields` (name → new value; foreign keys as ids)."),

@@ -255,7 +255,7 @@ def test_an_editors_change_to_a_published_initiative_is_proposed_with_202(world)
     world["published"].refresh_from_db()
     assert world["published"].title == "Jute MSE-CDP"
     revision = InitiativeRevision.objects.get()
-    assert (revision.initiative, revision.proposed_by) == (world["published"], editor)
+    assert (revision.initiative, revision.author) == (world["published"], editor)
     assert APIClient().get(path).json()["title"] == "Jute MSE-CDP"
 
 

@@ -137,7 +137,7 @@ class World:
         self.initiative_revision = factories.InitiativeRevisionFactory(
             initiative__agency=people.agency_a,
             initiative__cluster=self.a_published,
-            proposed_by=people.own_editor,
+            author=people.own_editor,
         )
 
     def client(self, client, role):

@@ -79,7 +79,7 @@ def test_a_proposal_changes_nothing_public_until_a_curator_approves_it(setup):
     assert record.history_user == people.curator
     assert "proposed by editor-a, approved by curator" in record.history_change_reason
     revision.refresh_from_db()
-    assert (revision.state, revision.reviewed_by) == ("approved", people.curator)
+    assert (revision.state, revision.reviewer) == ("approved", people.curator)
 
 
 def test_proposing_again_amends_the_pending_revision_and_only_the_author_withdraws(setup):

@@ -5,9 +5,12 @@ users (sign in)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.choices import PublicationStatus
+from programmes import revisions
 from programmes.models import (
     DiagnosticStudy,
     IndicatorMeasurement,
@@ -335,6 +338,61 @@ def test_the_workspace_pages_run_a_bounded_number_of_queries(
         assert client.get(reverse("editing:review_queue")).status_code == 200
 
 
+def _propose_a_change_to_a_new_initiative(people, number):
+    """Propose fields, study, plan and target changes to a new published initiative."""
+    initiative = factories.InitiativeFactory(
+        agency=people.agency_a, status=PUBLISHED, title=f"Initiative {number}"
+    )
+    factories.DiagnosticStudyFactory(initiative=initiative, challenges="Old looms")
+    activity = factories.PlanActivityFactory(initiative=initiative, title=f"Training {number}")
+    member = factories.MembershipFactory(cluster=initiative.cluster).stakeholder
+    changes = {
+        "fields": revisions.field_changes(
+            initiative=initiative,
+            data={"title": f"Proposed title {number}", "scheme": factories.SchemeFactory()},
+        ),
+        "study": revisions.study_changes(
+            initiative=initiative, data={"challenges": "No testing lab"}, consulted=[member]
+        ),
+        "activities": [
+            revisions.activity_change(activity=activity, data={"status": "done"}),
+            revisions.activity_change(data={"title": f"Exposure visit {number}"}),
+        ],
+        "targets": [
+            revisions.target_change(
+                indicator=factories.indicator("new-markets"),
+                data={"baseline_value": "1", "target_value": "5"},
+            )
+        ],
+    }
+    return revisions.revision_propose(
+        user=people.own_editor, initiative=initiative, changes=changes
+    )
+
+
+def _queue_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("editing:review_queue"))
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_review_queue_reads_as_many_queries_for_ten_proposed_changes_as_for_two(client, people):
+    """Each proposed change shows its diff, yet the queue's queries do not grow with them."""
+    for number in range(2):
+        _propose_a_change_to_a_new_initiative(people, number)
+    signed_in(client, people.curator)
+    _queue_queries(client)  # warm what is kept between requests
+    with_two, _ = _queue_queries(client)
+    for number in range(2, 10):
+        _propose_a_change_to_a_new_initiative(people, number)
+    with_ten, queue = _queue_queries(client)
+    assert with_ten == with_two
+    assert queue.count('class="review-item" id="initiative-change-') == 10
+    for text in ("Proposed title 9", "Exposure visit 9", "Training 9", "No testing lab"):
+        assert text in queue
+
+
 # Proposed changes to a published initiative ------------------------------------------------
 
 
@@ -380,9 +438,7 @@ def test_an_editors_change_to_a_published_initiative_waits_for_a_curator(
 def test_only_a_curator_decides_on_a_proposed_change(client, people, initiative):
     initiative.status = PUBLISHED
     initiative.save()
-    revision = factories.InitiativeRevisionFactory(
-        initiative=initiative, proposed_by=people.own_editor
-    )
+    revision = factories.InitiativeRevisionFactory(initiative=initiative, author=people.own_editor)
     signed_in(client, people.own_editor)
     assert client.post(url("revision_approve", pk=revision.pk)).status_code == 403
     signed_in(client, people.other_editor)

@@ -29,10 +29,7 @@ def submitted_initiatives(context):
     )
     changes = []
     if is_curator(request.user):
-        changes = [
-            (revision, revisions.revision_diff(revision))
-            for revision in revisions.pending_revisions()
-        ]
+        changes = revisions.revision_diffs(revisions.pending_revisions())
     return {
         "initiatives": initiatives,
         "changes": changes,

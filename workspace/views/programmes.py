@@ -218,12 +218,9 @@ class InitiativeDetailView(InitiativeMixin, TemplateView):
             may_review=self.curator and status == PublicationStatus.SUBMITTED,
             review_form=review_form or InitiativeReviewForm(),
             reviews=list(initiative.reviews.select_related("user")[:10]),
-            pending=[
-                (revision, revisions.revision_diff(revision, initiative))
-                for revision in revisions.revisions_of(initiative).filter(
-                    state=InitiativeRevision.State.PENDING
-                )
-            ],
+            pending=revisions.revision_diffs(
+                revisions.revisions_of(initiative).filter(state=InitiativeRevision.State.PENDING)
+            ),
         )
         return context
 
@@ -661,7 +658,7 @@ class RevisionWithdrawView(LoginRequiredMixin, View):
         revision = get_object_or_404(
             InitiativeRevision.objects.select_related("initiative"),
             pk=pk,
-            proposed_by=request.user,
+            author=request.user,
         )
         try:
             revisions.revision_withdraw(user=request.user, revision=revision)
