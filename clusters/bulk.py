@@ -18,6 +18,7 @@ from common.text import collapse_spaces
 from .choices import AMOUNT_MEASURES, MEASURES
 from .classification import STORED_LANGUAGE, classify
 from .models import DESCRIPTOR_FIELDS, Cluster, ClusterFigure
+from .newest_figures import newest_figures_refresh
 from .services import Provenance, assign_unique_slugs, cluster_identity_key
 
 BATCH = 2000
@@ -134,4 +135,6 @@ def clusters_create_bulk(new_clusters, *, rules):
         for measure, value in spec.figures.items()
     ]
     bulk_history_insert(ClusterFigure, insert_rows(ClusterFigure, _FIGURE_COLUMNS, figures))
+    if figures:
+        newest_figures_refresh(cluster_ids=ids)
     return ids

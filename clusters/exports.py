@@ -9,27 +9,14 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    FilteredRelation,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Coalesce
 
 from common import csv_sql
 from common.tabular import csv_cells
 
 from .choices import MEASURES
 from .imports import CLUSTER_COLUMNS
-from .models import ClusterFigure
 
 BASE_EXPORT_COLUMNS = (
     *CLUSTER_COLUMNS,
@@ -112,42 +99,8 @@ _CLUSTER_VALUES = {
 }
 
 
-def _year_key():
-    # year_sort_key in SQL: the first year of '2016' or '2015-16', 0 for anything else.
-    return Case(
-        When(
-            year__regex=r"^[0-9]{4}(-[0-9]{2})?$", then=Cast(Substr("year", 1, 4), IntegerField())
-        ),
-        default=Value(0),
-    )
-
-
-def with_newest_figure(queryset):
-    """Join each cluster's newest figure (as `newest_figure`): the newest of its current
-    figures (`current_figure_records`), which is its figure of the latest year
-    (services.year_sort_key), the last recorded among equals. Clusters without figures are
-    kept (a LEFT JOIN)."""
-    newest_first = (_year_key().desc(), "-pk")
-    if connection.vendor == "postgresql":
-        # The newest figure of every cluster in one pass (DISTINCT ON over one sort of the
-        # figures), not a subquery per cluster evaluated twice by the join.
-        newest = (
-            ClusterFigure.objects.order_by("cluster_id", *newest_first)
-            .distinct("cluster_id")
-            .values("pk")
-        )
-        condition = Q(figures__pk__in=Subquery(newest))
-    else:
-        newest = (
-            ClusterFigure.objects.filter(cluster=OuterRef("pk"))
-            .order_by(*newest_first)
-            .values("pk")[:1]
-        )
-        condition = Q(figures__pk=Subquery(newest))
-    return queryset.alias(newest_figure=FilteredRelation("figures", condition=condition))
-
-
-# What a cluster export reads of each cluster's newest figure (None: it has none).
+# What a cluster export reads of each cluster's newest figure, kept on the cluster
+# (clusters.newest_figures) and joined by its id (None: it has none).
 _FIGURE_VALUES = {
     "figures_year": F("newest_figure__year"),
     "estimated": F("newest_figure__estimated"),
@@ -217,7 +170,7 @@ def cluster_export_records(queryset, chunk_size=2000):
     values; a group's `rows_for` runs only for the clusters whose values it lacks (one call
     per chunk that has any)."""
     groups = list(_column_groups)
-    values = with_newest_figure(queryset.prefetch_related(None)).values_list(
+    values = queryset.prefetch_related(None).values_list(
         *_BASE_SELECT, *_group_values(groups), F("pk")
     )
     base = len(BASE_EXPORT_COLUMNS)
@@ -288,7 +241,7 @@ def cluster_export_csv(queryset, batch=csv_sql.LINE_BATCH):
     if not csv_sql.supported():
         return None
     groups = list(_column_groups)
-    values = with_newest_figure(queryset.prefetch_related(None)).values_list(
+    values = queryset.prefetch_related(None).values_list(
         *_CSV_SELECT, *_csv_texts(groups), *_group_values(groups), F("pk")
     )
     count = len(BASE_EXPORT_COLUMNS)

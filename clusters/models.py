@@ -197,7 +197,18 @@ class Cluster(TimeStampedModel):
     # Raised by every save through the services; a form sends back the version it showed,
     # and a save from a stale form is refused instead of overwriting someone's change.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    history = RegistryHistory()
+    # Its newest figure (the latest year, the last recorded among equals), kept by every
+    # write of its figures (clusters.newest_figures), so an export joins it by id instead
+    # of picking it out of all the figures. Derived, hence not in the history.
+    newest_figure = models.ForeignKey(
+        "ClusterFigure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = RegistryHistory(excluded_fields=["newest_figure"])
 
     class Meta:
         ordering = ["product", "place"]

@@ -18,6 +18,7 @@ from . import regions as indian_regions
 from .choices import AMOUNT_MEASURES, Measure
 from .classification import BenchmarkRule, classify
 from .models import Benchmark, Cluster, ClusterFigure, Region, Sector
+from .newest_figures import newest_figure_of
 
 IDENTITY_FIELDS = ("product", "place", "region", "country")
 FISCAL_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
@@ -244,7 +245,8 @@ class StaleEdit(ValidationError):
 
 def _persist(cluster):
     """Validate and save `cluster`, raising its version (the optimistic lock)."""
-    cluster.full_clean()
+    # Its newest figure is set from its own figures, never entered: not looked up again.
+    cluster.full_clean(exclude=["newest_figure"])
     if cluster.pk:
         cluster.version += 1
     cluster.save()
@@ -298,8 +300,15 @@ def cluster_create(*, product, place, cluster_type, figures=None, provenance=Non
         cluster.currency = provenance.currency
     cluster_apply_classification(cluster=cluster, rules=benchmark_rules())
     _persist(cluster)
-    for measure, value in figures.items():
+    created = [
         _figure_create(cluster=cluster, measure=measure, value=value, provenance=provenance)
+        for measure, value in figures.items()
+    ]
+    if created:
+        # Kept without a second save (the cluster's history and version stay those of its
+        # creation): the figures need the cluster to exist first.
+        cluster.newest_figure = newest_figure_of(created)
+        Cluster.objects.filter(pk=cluster.pk).update(newest_figure=cluster.newest_figure)
     return cluster
 
 
@@ -454,7 +463,9 @@ def current_figure_records(figures):
 
 def cluster_refresh_current_figures(*, cluster, rules=None):
     """Set the cluster's current value of each measure from its figures and reclassify it."""
-    current = current_figure_records(cluster.figures.all())
+    figures = list(cluster.figures.all())
+    current = current_figure_records(figures)
+    cluster.newest_figure = newest_figure_of(figures)
     for measure in Measure.values:
         figure = current.get(measure)
         setattr(cluster, measure, figure.value if figure else None)

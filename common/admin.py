@@ -97,7 +97,9 @@ def check_links(user, instance, cleaned_data=None):
     if is_curator(user):
         return
     for field in instance._meta.concrete_fields:
-        if not field.is_relation:
+        # A link no form offers (editable=False, such as a cluster's newest figure) is set
+        # by the services, never chosen by the user.
+        if not field.is_relation or not field.editable:
             continue
         allowed = linkable_choices(user, field.related_model)
         value = getattr(instance, field.attname)

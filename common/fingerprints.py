@@ -14,6 +14,7 @@ Only on PostgreSQL, and only for an operator's import (a user's import is checke
 what that user may change, row by row).
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -76,7 +77,15 @@ def cells_digest(prefix, values):
     joined = "\x1f".join(cells)
     if joined.count("\x1f") != len(cells) - 1:
         return digest(prefix + b"r" + repr(cells).encode())
-    return digest(prefix + b"j" + joined.encode())
+    # digest(prefix + b"j" + joined), from a hash of the file's prefix taken once.
+    hasher = _joined_hasher(prefix).copy()
+    hasher.update(joined.encode())
+    return hasher.digest()
+
+
+@functools.lru_cache(maxsize=8)
+def _joined_hasher(prefix):
+    return hashlib.blake2b(prefix + b"j", digest_size=16)
 
 
 def unchanged(spec, digests):

@@ -37,6 +37,7 @@ from clusters.choices import (
     Structure,
 )
 from clusters.models import Agency, Cluster, ClusterFigure, Region
+from clusters.newest_figures import newest_figures_refresh
 from clusters.services import (
     assign_unique_slugs,
     benchmark_rules,
@@ -399,6 +400,7 @@ def generate(*, clusters, stakeholders, relationships, seed=1, log=None):
         for measure, value in values.items()
     ]
     insert_objects(ClusterFigure, figures)
+    newest_figures_refresh(cluster_ids=[cluster.pk for cluster in cluster_objects])
     report.clusters, report.figures = len(cluster_objects), len(figures)
     lap("clusters and figures")
 

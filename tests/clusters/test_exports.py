@@ -11,9 +11,9 @@ from clusters.exports import (
     cluster_export_csv,
     cluster_export_records,
     export_columns,
-    with_newest_figure,
 )
 from clusters.models import Cluster, ClusterFigure
+from clusters.newest_figures import newest_figures_refresh
 from clusters.selectors import cluster_export_list
 from common.tabular import csv_cells, iter_csv_records
 from stakeholders.models import NetworkSummary
@@ -76,6 +76,7 @@ def tricky_clusters():
                 estimated=bool(number % 2),
             )
         clusters.append(cluster)
+    newest_figures_refresh(cluster_ids=[cluster.pk for cluster in clusters])
     return clusters
 
 
@@ -182,17 +183,15 @@ def test_the_kept_text_is_written_by_every_refresh(db):
     assert database_text(exported()) == python_text(exported())
 
 
-def test_the_newest_figure_of_every_cluster_is_read_from_its_index(db):
-    """The newest figures are picked from clusterfigure_newest_idx, in its order, without
-    sorting the figures (migration clusters 0009 builds it on the very expressions of
-    with_newest_figure; a change to either would show here)."""
+def test_the_newest_figure_is_joined_by_its_id_without_picking_it_among_all(db):
+    """The export joins the newest figure kept on each cluster by its primary key: no
+    DISTINCT ON, no sort or scan of every cluster's figures."""
     ClusterFactory()
-    sql, params = (
-        with_newest_figure(exported()).values_list("newest_figure__year").query.sql_with_params()
-    )
+    sql, params = exported().values_list("newest_figure__year").query.sql_with_params()
+    assert "DISTINCT" not in sql.upper(), sql
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Index Only Scan using clusterfigure_newest_idx" in plan, plan
+    assert "clusters_clusterfigure_pkey" in plan, plan
+    assert "clusterfigure_newest_idx" not in plan, plan

@@ -14,6 +14,7 @@ from clusters import services as cluster_services
 from clusters.admin import ClusterFigureAdmin
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterFigure, Region
+from common import fingerprints
 from common.models import ImportFingerprint
 from stakeholders import services
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
@@ -243,3 +244,18 @@ def test_a_users_import_reads_every_row(imported):
     assert importer.read == 1
     assert result.summary() == "created 0, updated 0, unchanged 1"
     assert Relationship.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"product": "Knitwear", "place": "Ludhiana"}, {"product": "", "place": 'ü, "x"\n'}],
+)
+def test_a_cells_digest_is_the_one_fingerprints_were_kept_with(values):
+    """The digest of a row's joined cells is still blake2b(prefix, 'j', cells): the
+    fingerprints kept by earlier imports keep matching (FORMAT unchanged)."""
+    prefix = b"clusters\x1e2\x1eproduct\x1fplace\x1e"
+    joined = "\x1f".join(values.values()).encode()
+    assert fingerprints.cells_digest(prefix, values) == fingerprints.digest(prefix + b"j" + joined)
+    assert fingerprints.cells_digest(prefix + b"other", values) != fingerprints.cells_digest(
+        prefix, values
+    )

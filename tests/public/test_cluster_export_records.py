@@ -7,6 +7,7 @@ import json
 
 from clusters.exports import cluster_export_rows, export_columns
 from clusters.models import ClusterFigure
+from clusters.newest_figures import newest_figures_refresh
 from clusters.selectors import cluster_export_list
 from clusters.services import year_sort_key
 from stakeholders.models import NetworkSummary
@@ -20,7 +21,8 @@ from tests.factories import (
 
 
 def figure(cluster, year, source, estimated):
-    # Recorded as they are (the read is tested, not cluster_record_figures' rules).
+    # Recorded as they are (the read is tested, not cluster_record_figures' rules), the
+    # cluster's newest figure kept as the bulk paths keep it.
     ClusterFigure.objects.create(
         cluster=cluster,
         measure="employment",
@@ -29,6 +31,7 @@ def figure(cluster, year, source, estimated):
         source=source,
         estimated=estimated,
     )
+    newest_figures_refresh(cluster_ids=[cluster.pk])
 
 
 def csv_text(client):
