@@ -48,8 +48,9 @@ SAMPLES = {"uploads:upload": FIXTURES / "faq_clusters.csv"}
 class Visit:
     """A page the crawler saw: its address (for a POST form's result, the form's page), its
     kind (URL name), how it was reached (`link`, `form`, `empty form`, `form with a file`),
-    the response's status, how many pixels it is wider than the window, and whether it is
-    the first page of its kind reached that way."""
+    the response's status, how many pixels it is wider than the window, whether it is the
+    first page of its kind reached that way, and the path of the page shown (after any
+    redirect)."""
 
     address: str
     kind: str
@@ -57,6 +58,7 @@ class Visit:
     status: int
     overflow: int
     first_of_kind: bool = False
+    shown_at: str = ""
 
     @property
     def is_form_result(self):
@@ -181,7 +183,8 @@ class _Crawler:
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             return None
         first = not any((v.kind, v.via) == (kind, via) for v in self.visits)
-        visit = Visit(address, kind, via, response.status, overflow_of(self.page), first)
+        shown_at = urlsplit(self.page.url).path
+        visit = Visit(address, kind, via, response.status, overflow_of(self.page), first, shown_at)
         self.visits.append(visit)
         if self.inspect:
             self.inspect(self.page, visit)

@@ -90,6 +90,14 @@ def test_no_workspace_page_scrolls_sideways_on_a_phone(live_server, new_page, ro
     )
     assert len(visits) >= 4, visits
     assert {"empty form", "form with a file"} <= {v.via for v in visits}, visits
+    # An emptied create form is shown again, by the page it is sent to, with its errors:
+    # nothing was created (a record created would have led on to its own page).
+    redirected = [
+        f"{v.kind}'s form on {v.address} led on to {v.shown_at}"
+        for v in visits
+        if v.via == "empty form" and crawler.kind_of(v.shown_at) != v.kind
+    ]
+    assert not redirected, redirected
     assert_no_sideways_scroll(visits, PHONE["width"])
 
 
