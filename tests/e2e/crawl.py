@@ -12,8 +12,8 @@ then reaches the pages no link leads to, the ones a form shows:
   boxes ticked;
 - a form in a page's <main> that creates a record (its action is a workspace *create* page,
   or the upload page) is submitted once with every field emptied, which shows its
-  validation errors; a form with a file field is also
-  sent a sample file (`samples`, by URL name), which shows the import's preview.
+  validation errors; a form with a file field is also sent a sample file (`samples`, by
+  URL name), which shows the import's preview.
 
 Nothing else is submitted: no form that deletes, changes or publishes a record (edit,
 review, submit, remove, merge confirmations) and none that signs out or changes the
@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from clusters.models import Cluster
 from tests.conftest import FIXTURES
 
 PER_KIND = 2
@@ -257,8 +258,6 @@ def sign_in(page, base, user):
 def workspace_reader(people, role):
     """Return the user of `role` (`own_editor` or `curator`) with something to edit: the
     agency editor's agency owns the hosiery cluster of Ludhiana."""
-    from clusters.models import Cluster
-
     if role == "own_editor":
         Cluster.objects.filter(slug="hosiery-ludhiana").update(agency=people.agency_a)
     return getattr(people, role)
