@@ -1,13 +1,14 @@
 #!/usr/bin/env python
-"""Regenerate the screenshots of the public site in docs/screenshots/.
+"""Regenerate the screenshots of the site in docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py                 # fresh demo database, own server
     .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8000   # a running site
+    .venv/bin/python scripts/screenshots.py --only '*-hi-*'  # only the pictures named so
 
 Without --base-url the script builds a throwaway SQLite database (/tmp/shots.sqlite3:
 `migrate`, then `load_demo`), serves it with `manage.py runserver 127.0.0.1:8767`, takes the
-pictures and stops the server. Pictures are full pages, 1280 px wide (one at a phone's
-390 px), PNG at scale 1 to keep each file well under 1.5 MB:
+pictures and stops the server. Pictures are full pages, 1280 px wide or a phone's 390 px, PNG
+at scale 1 to keep each file well under 1.5 MB:
 
     list.png          the cluster list filtered to handloom clusters in West Bengal
     profile.png       the profile of the hosiery cluster of Ludhiana
@@ -15,11 +16,19 @@ pictures and stops the server. Pictures are full pages, 1280 px wide (one at a p
     stakeholders.png  the stakeholder directory
     list-phone.png    the cluster list at phone width (filters folded)
 
+and, in Hindi at 1280 px (`NAME-hi-1280.png`) and at 390 px (`NAME-hi-390.png`), and in
+English at 390 px (`NAME-390.png`), for NAME in: home, clusters (the list), profile (the
+hosiery cluster of Ludhiana), stakeholder-map (its stakeholder map), stats, and
+workspace-clusters (the workspace's cluster list, signed in as the demo's curator).
+
 The browser is Debian's chromium (/usr/bin/chromium) driven by Playwright; nothing is
-downloaded. Look at the pictures after refreshing them: they are for the README and reviews.
+downloaded. Hindi needs a Devanagari font (fonts-noto-core, which scripts/ensure-chromium
+installs); without it the pictures show boxes. Look at the pictures after refreshing them:
+they are for the README and reviews.
 """
 
 import argparse
+import fnmatch
 import os
 import subprocess
 import sys
@@ -36,13 +45,31 @@ ADDRESS = "127.0.0.1:8767"
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-SHOTS = (
-    ("list.png", "/clusters/?cluster_type=handloom&state=west-bengal", DESKTOP),
-    ("profile.png", "/clusters/hosiery-ludhiana/", DESKTOP),
-    ("stats.png", "/stats/", DESKTOP),
-    ("stakeholders.png", "/stakeholders/", DESKTOP),
-    ("list-phone.png", "/clusters/", PHONE),
+# The demo's curator (clusters/management/commands/load_demo.py), for the workspace pages.
+CURATOR = ("curator", "curator-demo-2026")
+WORKSPACE = "/manage/"
+SHOTS = [
+    ("list.png", "/clusters/?cluster_type=handloom&state=west-bengal", DESKTOP, "en"),
+    ("profile.png", "/clusters/hosiery-ludhiana/", DESKTOP, "en"),
+    ("stats.png", "/stats/", DESKTOP, "en"),
+    ("stakeholders.png", "/stakeholders/", DESKTOP, "en"),
+    ("list-phone.png", "/clusters/", PHONE, "en"),
+]
+# The pages shown in Hindi (at both widths) and on an English phone.
+PAGES = (
+    ("home", "/"),
+    ("clusters", "/clusters/"),
+    ("profile", "/clusters/hosiery-ludhiana/"),
+    ("stakeholder-map", "/clusters/hosiery-ludhiana/map/"),
+    ("stats", "/stats/"),
+    ("workspace-clusters", "/manage/clusters/"),
 )
+for _stem, _path in PAGES:
+    SHOTS += [
+        (f"{_stem}-hi-1280.png", _path, DESKTOP, "hi"),
+        (f"{_stem}-hi-390.png", _path, PHONE, "hi"),
+        (f"{_stem}-390.png", _path, PHONE, "en"),
+    ]
 MAX_BYTES = 1_500_000
 
 
@@ -75,18 +102,38 @@ def start_server():
     raise SystemExit("the server did not answer within 30 seconds")
 
 
-def take(base_url):
+def sign_in(page, base_url):
+    """Sign the page's browser context in as the demo's curator."""
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_username", CURATOR[0])
+    page.fill("#id_password", CURATOR[1])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/profile/")
+
+
+def take(base_url, only="*"):
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        for name, path, viewport in SHOTS:
-            context = browser.new_context(viewport=viewport, device_scale_factor=1)
+        for name, path, viewport, language in SHOTS:
+            if not fnmatch.fnmatch(name, only):
+                continue
+            context = browser.new_context(
+                viewport=viewport,
+                device_scale_factor=1,
+                locale="hi-IN" if language == "hi" else "en-IN",
+                extra_http_headers={"Accept-Language": language},
+            )
             page = context.new_page()
+            if path.startswith(WORKSPACE):
+                sign_in(page, base_url)
             response = page.goto(base_url + path, wait_until="networkidle")
             if not response.ok:
                 raise SystemExit(f"{path} answered {response.status}")
+            if not (page.get_attribute("html", "lang") or "").startswith(language):
+                raise SystemExit(f"{path} is not in {language}")
             target = OUT / name
             page.screenshot(path=target, full_page=True, animations="disabled", caret="hide")
             size = target.stat().st_size
@@ -100,13 +147,14 @@ def take(base_url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="take the pictures of this running site instead")
+    parser.add_argument("--only", default="*", help="only the pictures whose name matches")
     options = parser.parse_args()
     if options.base_url:
-        take(options.base_url.rstrip("/"))
+        take(options.base_url.rstrip("/"), options.only)
         return
     server = start_server()
     try:
-        take(f"http://{ADDRESS}")
+        take(f"http://{ADDRESS}", options.only)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -3,22 +3,22 @@
 The pages are found, not listed: a crawler follows the links of the site from the home page
 (and of the workspace from /manage/, signed in as an agency editor and as a curator) and
 visits the first two addresses of each kind of page (each URL name), so a page added later is
-checked without a change here. On each, at a phone's width (390 px, and 360 px for the
+checked without a change here; the phone tests then submit the forms found (tests/e2e/crawl.py)
+and check the pages they show too. On each, at a phone's width (390 px, and 360 px for the
 public pages), the page must not scroll sideways: `scrollWidth <= innerWidth` (a wide
 table may scroll inside its own region). In Hindi, every public page has <html lang="hi">
 and no English word left outside the data (the records' own names, places and sources).
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
 
 from clusters.models import Agency, Cluster, ClusterFigure, Region, Sector
 from programmes.models import Scheme
 from stakeholders.models import Stakeholder
-from tests.accounts.people import PASSWORD, make_people
+from tests.accounts.people import make_people
+from tests.e2e import crawl as crawler
 from tests.e2e.reference_data import reference_data_left_behind  # noqa: F401
 from tests.e2e.test_accessibility import demo  # noqa: F401  (the demo data, used below)
 
@@ -29,12 +29,6 @@ pytestmark = [
 
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
-PER_KIND = 2
-MAX_PAGES = 80
-# Files, not pages; and links that change state or leave the site's pages.
-SKIPPED = re.compile(
-    r"\.(csv|xlsx|json|graphml|svg|png|pdf)(\?|$)|/export|/download|/logout|/admin/|/api/"
-)
 # Words that stay in Latin script in Hindi: codes, acronyms and names of standards.
 LATIN_ALLOWED = {
     "api", "csv", "xlsx", "json", "graphml", "url", "unido", "sfurti", "msme", "mse", "cdp",
@@ -45,87 +39,66 @@ LATIN_ALLOWED = {
 }  # fmt: skip
 
 
-def same_site_links(page, base):
-    """Return the addresses of the page's links that stay on the site."""
-    # SVG links (the maps) hold their href as an object: resolve the attribute instead.
-    hrefs = page.eval_on_selector_all(
-        "a[href]", "nodes => nodes.map(n => new URL(n.getAttribute('href'), document.baseURI).href)"
-    )
-    found = []
-    for href in hrefs:
-        if not href.startswith(base):
-            continue
-        address = href[len(base) :].split("#")[0] or "/"
-        if not SKIPPED.search(address):
-            found.append(address)
-    return found
-
-
-def kind_of(address):
-    """Return the URL name of `address` (the kind of page), or None if it is no page."""
-    try:
-        match = resolve(urlsplit(address).path)
-    except Resolver404:
-        return None
-    return f"{match.namespace}:{match.url_name}"
-
-
 def crawl(page, base, starts, *, within=None):
-    """Visit the pages reachable from `starts` (PER_KIND of each kind; addresses starting
-    with `within` only, when given) and return [(address, response status, overflow px)]."""
-    queue, seen, per_kind, visited = list(starts), set(), {}, []
-    while queue and len(visited) < MAX_PAGES:
-        address = queue.pop(0)
-        if address in seen:
-            continue
-        seen.add(address)
-        kind = kind_of(address)
-        if kind is None or per_kind.get(kind, 0) >= PER_KIND:
-            continue
-        if within and not urlsplit(address).path.startswith(within):
-            continue
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-        response = page.goto(base + address)
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        visited.append((address, response.status, overflow))
-        queue.extend(same_site_links(page, base))
-    return visited
+    """Visit the pages the links reach from `starts` (tests/e2e/crawl.py) and return
+    [(address, response status, overflow px)]."""
+    visits = crawler.crawl(page, base, starts, within=within)
+    return [(visit.address, visit.status, visit.overflow) for visit in visits]
 
 
-def assert_no_sideways_scroll(visited, width):
+def assert_no_sideways_scroll(visits, width):
     wide = [
-        f"{address} is {overflow} px too wide" for address, _s, overflow in visited if overflow > 0
+        f"{visit.address} ({visit.via}) is {visit.overflow} px too wide"
+        for visit in visits
+        if visit.overflow > 0
     ]
-    broken = [f"{address} answered {status}" for address, status, _o in visited if status >= 500]
+    broken = [
+        f"{visit.address} ({visit.via}) answered {visit.status}"
+        for visit in visits
+        if visit.status >= 500
+    ]
     assert not broken, "\n".join(broken)
     assert not wide, f"pages scroll sideways at {width} px:\n" + "\n".join(wide)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE], ids=["390px", "360px"])
 def test_no_public_page_scrolls_sideways_on_a_phone(live_server, new_page, viewport):
+    """Every page the links reach, and every page a form shows (a filtered list, the
+    selection's ranking, the comparison of two clusters)."""
     page = new_page(viewport=viewport)
-    visited = crawl(page, live_server.url, ["/", "/clusters/", "/stakeholders/", "/stats/"])
-    assert len(visited) >= 10, visited
-    assert_no_sideways_scroll(visited, viewport["width"])
+    visits = crawler.crawl(page, live_server.url, crawler.PUBLIC_STARTS, forms=True)
+    assert len([v for v in visits if not v.is_form_result]) >= 10, visits
+    assert {"clusters:cluster_compare", "clusters:cluster_selection"} <= {
+        v.kind for v in visits if v.is_form_result
+    }, visits
+    assert_no_sideways_scroll(visits, viewport["width"])
 
 
 @pytest.mark.parametrize("role", ["own_editor", "curator"])
 def test_no_workspace_page_scrolls_sideways_on_a_phone(live_server, new_page, role):
-    people = make_people()
-    user = getattr(people, role)
-    if role == "own_editor":
-        Cluster.objects.filter(slug="hosiery-ludhiana").update(agency=people.agency_a)
+    """Every workspace page, a create form's errors and an upload's preview included."""
+    user = crawler.workspace_reader(make_people(), role)
     page = new_page(viewport=PHONE)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", user.get_username())
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/accounts/profile/")
-    visited = crawl(page, live_server.url, ["/manage/", "/manage/clusters/"], within="/manage/")
-    assert len(visited) >= 4, visited
-    assert_no_sideways_scroll(visited, PHONE["width"])
+    crawler.sign_in(page, live_server.url, user)
+    visits = crawler.crawl(
+        page,
+        live_server.url,
+        crawler.WORKSPACE_STARTS,
+        within="/manage/",
+        forms=True,
+        samples=crawler.SAMPLES,
+    )
+    assert len(visits) >= 4, visits
+    assert {"empty form", "form with a file"} <= {v.via for v in visits}, visits
+    # An emptied create form is shown again, by the page it is sent to, with its errors:
+    # nothing was created (a record created would have led on to its own page).
+    redirected = [
+        f"{v.kind}'s form on {v.address} led on to {v.shown_at}"
+        for v in visits
+        if v.via == "empty form" and crawler.kind_of(v.shown_at) != v.kind
+    ]
+    assert not redirected, redirected
+    assert_no_sideways_scroll(visits, PHONE["width"])
 
 
 def data_words():
