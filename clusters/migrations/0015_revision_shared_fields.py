@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0013_cluster_assessment'),
+        ('clusters', '0014_cluster_newest_figure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
