@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import fingerprints
 from .history import change_set
@@ -52,7 +54,17 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
+        return row_error_text(row=self.row, column=self.column, message=self.message)
+
+
+def row_error_text(*, row, column, message):
+    """Return an error as one line, "row 4, enterprise_count: ..." (the column is the file's,
+    so it stays as written in any language; the message is in the active one)."""
+    return _("row %(row)s, %(column)s: %(message)s") % {
+        "row": row,
+        "column": column,
+        "message": message,
+    }
 
 
 @dataclass
@@ -283,7 +295,11 @@ class RowImporter:
                         RowError(
                             number,
                             self.duplicate_column(),
-                            f"duplicate of row {first}: the same record appears twice in the file",
+                            _(
+                                "duplicate of row %(first)s: the same record appears twice in "
+                                "the file"
+                            )
+                            % {"first": first},
                         )
                     )
                     continue
@@ -365,7 +381,12 @@ class RowImporter:
             with open_table(source, required=self.required, known=self.columns) as stream:
                 if stream.unknown_columns:
                     result.warnings.append(
-                        "ignored unknown column(s): " + ", ".join(stream.unknown_columns)
+                        ngettext(
+                            "ignored unknown column: %(columns)s",
+                            "ignored unknown columns: %(columns)s",
+                            len(stream.unknown_columns),
+                        )
+                        % {"columns": ", ".join(stream.unknown_columns)}
                     )
                 try:
                     with transaction.atomic(), change_set(user=user, reason=reason) as changes:

@@ -113,3 +113,10 @@ class NetworkStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     DISSOLVED = "dissolved", _("Dissolved")
+
+
+# The sentence for a code that is none of a choice list's (common.forms.CodeChoiceField).
+KIND_MESSAGE = _("'%(value)s' is not a stakeholder kind; use one of: %(codes)s.")
+ROLE_MESSAGE = _("'%(value)s' is not a role; use one of: %(codes)s.")
+SIZE_CLASS_MESSAGE = _("'%(value)s' is not a size class; use one of: %(codes)s.")
+RELATIONSHIP_TYPE_MESSAGE = _("'%(value)s' is not a relationship type; use one of: %(codes)s.")

@@ -14,7 +14,7 @@ from clusters import services as cluster_services
 from clusters.models import Cluster
 from clusters.permissions import cluster_policy
 from common.fingerprints import FingerprintSpec
-from common.forms import CodeChoiceField, CodeField
+from common.forms import COUNTRY_CODE_MESSAGE, CodeChoiceField, CodeField
 from common.importing import (
     IDENTITY,
     PROPOSED,
@@ -35,7 +35,14 @@ from .bulk import (
     relationships_import_bulk,
     stakeholders_import_bulk,
 )
-from .choices import Kind, RelationshipType, Role
+from .choices import (
+    KIND_MESSAGE,
+    RELATIONSHIP_TYPE_MESSAGE,
+    ROLE_MESSAGE,
+    Kind,
+    RelationshipType,
+    Role,
+)
 from .import_fast import relationship_row_clean, stakeholder_row_clean
 from .models import ClusterMembership, Relationship, Stakeholder
 from .permissions import stakeholder_policy
@@ -219,7 +226,7 @@ class ClusterReferenceForm(forms.Form):
     cluster_product = forms.CharField(max_length=200)
     cluster_place = forms.CharField(max_length=200)
     cluster_state = forms.CharField(max_length=100, required=False)
-    cluster_country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
+    cluster_country = CodeField(length=2, default="IN", message=COUNTRY_CODE_MESSAGE)
 
     def __init__(self, *args, lookups=None, cluster_refusal=None, **kwargs):
         """`cluster_refusal(cluster)` returns why the importing user may not add to a
@@ -272,8 +279,8 @@ class StakeholderImportForm(ClusterReferenceForm):
     """Validate one row of a stakeholder file."""
 
     name = forms.CharField(max_length=300)
-    kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
-    role = CodeChoiceField(choices=Role.choices, noun="role")
+    kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
+    role = CodeChoiceField(choices=Role.choices, message=ROLE_MESSAGE)
     cluster_district = forms.CharField(max_length=100, required=False)
     place = forms.CharField(max_length=200, required=False)
     state = forms.CharField(max_length=100, required=False)
@@ -532,11 +539,11 @@ class RelationshipImportForm(ClusterReferenceForm):
     """Validate one row of a relationship file."""
 
     source_name = forms.CharField(max_length=300)
-    source_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    source_kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
     target_name = forms.CharField(max_length=300)
-    target_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    target_kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
     relationship = CodeChoiceField(
-        choices=RelationshipType.choices, noun="relationship type", required=True
+        choices=RelationshipType.choices, message=RELATIONSHIP_TYPE_MESSAGE, required=True
     )
     since = PartialDateField()
     until = PartialDateField()
