@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters import revisions as cluster_revisions
 from clusters import services as cluster_services
@@ -84,14 +86,16 @@ def parse_partial_date(text):
     """Return the date in '2015', '2015-06' or '2015-06-30' (first day where partial), or raise."""
     match = _DATE.match(text.strip())
     if not match:
-        raise ValidationError(f"'{text}' is not a date such as 2015 or 2015-06-30.")
+        raise ValidationError(
+            _("'%(text)s' is not a date such as 2015 or 2015-06-30.") % {"text": text}
+        )
     year, month, day = (int(part) if part else 1 for part in match.groups())
     if not 1800 <= year <= 2100:
-        raise ValidationError(f"{text} is not a plausible year.")
+        raise ValidationError(_("%(text)s is not a plausible year.") % {"text": text})
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValidationError(f"'{text}' is not a valid date.") from None
+        raise ValidationError(_("'%(text)s' is not a valid date.") % {"text": text}) from None
 
 
 _read_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # dates repeat
@@ -234,10 +238,12 @@ class ClusterReferenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lookups = lookups or services.ImportLookups()
         self.cluster_refusal = cluster_refusal
-        self.fields["cluster_product"].error_messages["required"] = (
+        self.fields["cluster_product"].error_messages["required"] = _(
             "the cluster's product is missing"
         )
-        self.fields["cluster_place"].error_messages["required"] = "the cluster's place is missing"
+        self.fields["cluster_place"].error_messages["required"] = _(
+            "the cluster's place is missing"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -261,8 +267,8 @@ class ClusterReferenceForm(forms.Form):
             where = ", ".join(filter(None, [cleaned["cluster_place"], cleaned["cluster_state"]]))
             self.add_error(
                 "cluster_product",
-                f"no cluster '{cleaned['cluster_product']}' in {where} is registered: "
-                "import the cluster first",
+                _("no cluster '%(product)s' in %(where)s is registered: import the cluster first")
+                % {"product": cleaned["cluster_product"], "where": where},
             )
         elif self.cluster_refusal is not None:
             # Before anything is looked up in the cluster, so that a row cannot find out
@@ -291,8 +297,8 @@ class StakeholderImportForm(ClusterReferenceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].error_messages["required"] = "the name is missing"
-        self.fields["kind"].error_messages["required"] = "the kind is missing"
+        self.fields["name"].error_messages["required"] = _("the name is missing")
+        self.fields["kind"].error_messages["required"] = _("the kind is missing")
 
     def clean(self):
         cleaned = super().clean()
@@ -395,9 +401,11 @@ class ClusterScopedImporter(RowImporter):
             refusal = None
             if not cluster_policy.user_has_permission_for_instance(self.user, CHANGE, cluster):
                 if cluster_services.cluster_is_visible(user=self.user, cluster=cluster):
-                    refusal = f"you may not change the cluster {cluster}: it is another agency's"
+                    refusal = _(
+                        "you may not change the cluster %(cluster)s: it is another agency's"
+                    ) % {"cluster": cluster}
                 else:
-                    refusal = (
+                    refusal = _(
                         "a cluster with this product and place is maintained by another "
                         "agency; you may not add to it (a curator can help)"
                     )
@@ -535,6 +543,18 @@ class StakeholderImporter(ClusterScopedImporter):
         return PROPOSED
 
 
+# A relationship's end that is not a member of the cluster, one sentence for each kind.
+NOT_A_MEMBER = {
+    Kind.ENTERPRISE: gettext_lazy("no enterprise '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.SUPPLIER: gettext_lazy("no supplier '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.INSTITUTION: gettext_lazy("no institution '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.ASSOCIATION: gettext_lazy("no association '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.BDS_PROVIDER: gettext_lazy(
+        "no BDS provider '%(name)s' belongs to the cluster %(cluster)s"
+    ),
+}
+
+
 class RelationshipImportForm(ClusterReferenceForm):
     """Validate one row of a relationship file."""
 
@@ -560,15 +580,15 @@ class RelationshipImportForm(ClusterReferenceForm):
             if member is None:
                 self.add_error(
                     f"{end}_name",
-                    f"no {Kind(kind).label.lower()} '{name}' belongs to the cluster {cluster}",
+                    str(NOT_A_MEMBER[kind]) % {"name": name, "cluster": cluster},
                 )
             cleaned[f"{end}_stakeholder"] = member
         source, target = cleaned.get("source_stakeholder"), cleaned.get("target_stakeholder")
         if source is not None and source == target:
-            self.add_error("target_name", "a stakeholder cannot have a relationship with itself")
+            self.add_error("target_name", _("a stakeholder cannot have a relationship with itself"))
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "'until' is before 'since'")
+            self.add_error("until", _("'until' is before 'since'"))
         return cleaned
 
     def clean_source(self):
