@@ -5,11 +5,19 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from common.importing import row_error_text
 from common.models import TimeStampedModel
 
 from .choices import FINISHED_STATES, ExportKind, JobKind, JobState
+
+
+def current_language():
+    """Return the active language ('' for none): a job's messages are written in the
+    language of the page that asked for it, since a worker has no request of its own."""
+    return translation.get_language() or ""
 
 
 class Job(TimeStampedModel):
@@ -61,6 +69,9 @@ class Job(TimeStampedModel):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     message = models.TextField(_("message"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=15, blank=True, default=current_language, editable=False
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -103,4 +114,4 @@ class JobError(models.Model):
         ordering = ["job", "id"]
 
     def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
+        return row_error_text(row=self.row, column=self.column, message=self.message)

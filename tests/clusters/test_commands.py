@@ -178,7 +178,7 @@ def test_unknown_columns_are_warned_about_on_stderr(db, write_file):
 
     out, err = command("import_clusters", str(path))
 
-    assert err.strip() == "warning: ignored unknown column(s): colour"
+    assert err.strip() == "warning: ignored unknown column: colour"
     assert out.strip() == "created 1, updated 0, unchanged 0"
 
 
