@@ -35,6 +35,7 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # A row an agency editor's import would change in a published cluster: kept as a proposed
 # revision for a curator instead of written (clusters.revisions).
 PROPOSED = "proposed"
+FILE = "file"  # the column of an error of the whole file (such as its header)
 IDENTITY = "_identity"  # the key of a validated row's cleaned data holding its identity
 # ... and the digests of its cells, identity and record (common.fingerprints)
 FINGERPRINT = "_fingerprint"
@@ -59,7 +60,10 @@ class RowError:
 
 def row_error_text(*, row, column, message):
     """Return an error as one line, "row 4, enterprise_count: ..." (the column is the file's,
-    so it stays as written in any language; the message is in the active one)."""
+    so it stays as written in any language; the message is in the active one). An error of
+    the whole file is reported under the column "file", which a reader reads as a word."""
+    if column == FILE:
+        return _("row %(row)s, file: %(message)s") % {"row": row, "message": message}
     return _("row %(row)s, %(column)s: %(message)s") % {
         "row": row,
         "column": column,
@@ -398,7 +402,7 @@ class RowImporter:
                     pass
         except TableError as exc:  # the file as a whole: that is the only error reported
             result.clear_errors()
-            result.add_error(RowError(1, "file", str(exc)))
+            result.add_error(RowError(1, FILE, str(exc)))
         if result.error_count:
             result.created = result.updated = result.unchanged = result.row_count = 0
             result.proposed = 0

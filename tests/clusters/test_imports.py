@@ -185,11 +185,11 @@ def test_error_rows_are_lines_of_the_file_even_after_blank_lines(db):
         ("country", "ITA", "'ITA' is not an ISO 3166 alpha-2 country code."),
         ("currency", "RUPEES", "'RUPEES' is not an ISO 4217 currency code."),
         ("estimated", "maybe", "'maybe' is not yes or no."),
-        ("origin", "alien", "'alien' is not a origin; use one of: natural, induced."),
+        ("origin", "alien", "'alien' is not an origin; use one of: natural, induced."),
         ("stage", "adolescence", "is not a life-cycle stage; use one of: birth, growth"),
         ("latitude", "95", "95 is outside -90 to 90 degrees."),
         ("longitude", "east", "'east' is not a number of degrees."),
-        ("annual_turnover", "12.5", "'12.5' is not a amount: use a whole number of 0 or more."),
+        ("annual_turnover", "12.5", "'12.5' is not an amount: use a whole number of 0 or more."),
         ("employment", "999999999", "999999999 is implausibly large for a count."),
     ],
 )
