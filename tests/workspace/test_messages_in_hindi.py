@@ -77,3 +77,13 @@ def test_a_role_of_another_kind_is_refused_in_hindi(hindi_editor, people):
         "'exporter' आपूर्तिकर्ता की भूमिका नहीं है; इनमें से एक लिखें: "
         "raw_material, machinery, energy, transport।"
     ) in html.unescape(response.content.decode())
+
+
+def test_submitting_twice_is_refused_in_one_hindi_sentence(hindi_editor, people):
+    """The refusal is a sentence of its own for the action, the status its only word put in."""
+    draft = factories.ClusterFactory(agency=people.agency_a, status=PublicationStatus.DRAFT)
+    submit = reverse("editing:cluster_submit", kwargs={"slug": draft.slug})
+    hindi_editor.post(submit)
+    body = html.unescape(hindi_editor.post(submit, follow=True).content.decode())
+    assert "स्थिति वाले क्लस्टर को समीक्षा के लिए प्रस्तुत नहीं किया जा सकता।" in body
+    assert "cannot be" not in body
