@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.importing import row_error_text
@@ -95,11 +96,13 @@ class Job(TimeStampedModel):
         return self.file_format
 
     def summary(self):
-        """Return the outcome line: 'created N, updated N, unchanged N'."""
-        return (
-            f"created {self.created_count}, updated {self.updated_count}, "
-            f"unchanged {self.unchanged_count}"
-        )
+        """Return the outcome line: 'created N, updated N, unchanged N' (in the active
+        language: the job list shows it)."""
+        return gettext("created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % {
+            "created": self.created_count,
+            "updated": self.updated_count,
+            "unchanged": self.unchanged_count,
+        }
 
 
 class JobError(models.Model):
