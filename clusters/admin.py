@@ -427,6 +427,12 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
         )
 
 
+MERGE_TITLES = {  # one title for each kind of record merged (`noun` of merge_action)
+    "cluster": _("Merge duplicate clusters"),
+    "stakeholder": _("Merge duplicate stakeholders"),
+}
+
+
 def merge_action(model_admin, request, queryset, merge, noun):
     """Ask which of two selected duplicates survives, then merge the other into it."""
     records = list(queryset[:3])
@@ -449,7 +455,7 @@ def merge_action(model_admin, request, queryset, merge, noun):
         "admin/merge_confirm.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": _("Merge duplicate %(noun)ss") % {"noun": noun},
+            "title": MERGE_TITLES[noun],
             "records": records,
             "noun": noun,
             "action": request.POST.get("action"),

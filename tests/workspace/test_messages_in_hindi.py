@@ -87,3 +87,22 @@ def test_submitting_twice_is_refused_in_one_hindi_sentence(hindi_editor, people)
     body = html.unescape(hindi_editor.post(submit, follow=True).content.decode())
     assert "स्थिति वाले क्लस्टर को समीक्षा के लिए प्रस्तुत नहीं किया जा सकता।" in body
     assert "cannot be" not in body
+
+
+def test_the_merge_page_names_what_it_merges_in_whole_hindi_sentences(client, people):
+    """The stakeholder merge page: its title and an unknown slug's error are sentences of
+    their own, not an English noun put into a Hindi sentence."""
+    client.force_login(people.curator)
+    client.cookies["django_language"] = "hi"
+    response = client.get(reverse("editing:stakeholder_merge"), {"first": "x", "second": "nope"})
+    body = html.unescape(response.content.decode())
+    assert "<h1>डुप्लिकेट हितधारकों का विलय करें</h1>" in body
+    assert "किसी हितधारक का स्लग “nope” नहीं है।" in body
+    assert "stakeholder" not in english_words(body, allowed=[])
+
+
+def test_an_empty_list_says_so_in_one_hindi_sentence(client, db):
+    """A filter matching nothing: the heading is one sentence, not a noun put into one."""
+    client.cookies["django_language"] = "hi"
+    body = client.get("/clusters/", {"q": "no-such-cluster-anywhere"}).content.decode()
+    assert "इन फ़िल्टरों से कोई क्लस्टर मेल नहीं खाता" in body
