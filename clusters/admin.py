@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin import HistoryAdmin, PolicyAdminMixin, PolicyChoicesMixin, VersionedAdminForm
 from common.history import change_set
@@ -396,10 +397,15 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
     def reclassify(self, request, queryset):
         with change_set(user=request.user, reason="reclassify (admin)"):
             changed = services.clusters_reclassify(queryset=queryset)
+        total = queryset.count()
         self.message_user(
             request,
-            _("%(changed)d of %(total)d cluster(s) changed classification.")
-            % {"changed": changed, "total": queryset.count()},
+            ngettext(
+                "%(changed)d of %(total)d cluster changed classification.",
+                "%(changed)d of %(total)d clusters changed classification.",
+                total,
+            )
+            % {"changed": changed, "total": total},
             messages.SUCCESS,
         )
 
@@ -414,7 +420,17 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
                 cluster=cluster, action=workflow.Action.APPROVED, user=request.user
             )
             published += 1
-        self.message_user(request, _("%(n)d cluster(s) published.") % {"n": published})
+        self.message_user(
+            request,
+            ngettext("%(n)d cluster published.", "%(n)d clusters published.", published)
+            % {"n": published},
+        )
+
+
+MERGE_TITLES = {  # one title for each kind of record merged (`noun` of merge_action)
+    "cluster": _("Merge duplicate clusters"),
+    "stakeholder": _("Merge duplicate stakeholders"),
+}
 
 
 def merge_action(model_admin, request, queryset, merge, noun):
@@ -439,7 +455,7 @@ def merge_action(model_admin, request, queryset, merge, noun):
         "admin/merge_confirm.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": _("Merge duplicate %(noun)ss") % {"noun": noun},
+            "title": MERGE_TITLES[noun],
             "records": records,
             "noun": noun,
             "action": request.POST.get("action"),
@@ -524,7 +540,11 @@ class BenchmarkAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         with change_set(user=request.user, reason="benchmark changed"):
             changed = services.benchmark_save(benchmark=obj)
-        self.message_user(request, _("%(n)d cluster(s) reclassified.") % {"n": changed})
+        self.message_user(
+            request,
+            ngettext("%(n)d cluster reclassified.", "%(n)d clusters reclassified.", changed)
+            % {"n": changed},
+        )
 
     def delete_model(self, request, obj):
         with change_set(user=request.user, reason="benchmark deleted"):

@@ -107,3 +107,10 @@ ASSESSMENT_SCALES = {
         _("strong complementary efforts to build on"),
     ),
 }
+
+
+# The sentence for a code that is none of a choice list's (common.forms.CodeChoiceField).
+CLUSTER_TYPE_MESSAGE = _("'%(value)s' is not a cluster type; use one of: %(codes)s.")
+ORIGIN_MESSAGE = _("'%(value)s' is not an origin; use one of: %(codes)s.")
+STRUCTURE_MESSAGE = _("'%(value)s' is not a structure; use one of: %(codes)s.")
+STAGE_MESSAGE = _("'%(value)s' is not a life-cycle stage; use one of: %(codes)s.")

@@ -2,9 +2,13 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from common.fingerprints import FingerprintSpec
 from common.forms import (
+    AMOUNT_MESSAGES,
+    COUNTRY_CODE_MESSAGE,
+    CURRENCY_CODE_MESSAGE,
     MAX_AMOUNT,
     CodeChoiceField,
     CodeField,
@@ -29,7 +33,11 @@ from .accounts import editor_agency_id
 from .bulk import NewCluster, clusters_create_bulk
 from .choices import (
     AMOUNT_MEASURES,
+    CLUSTER_TYPE_MESSAGE,
     MEASURES,
+    ORIGIN_MESSAGE,
+    STAGE_MESSAGE,
+    STRUCTURE_MESSAGE,
     ClusterType,
     Origin,
     PublicationStatus,
@@ -76,22 +84,24 @@ class ClusterImportForm(forms.Form):
     place = forms.CharField(max_length=200)
     district = forms.CharField(max_length=100, required=False)
     state = forms.CharField(max_length=100, required=False)
-    country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
-    cluster_type = CodeChoiceField(choices=ClusterType.choices, noun="cluster type", required=True)
+    country = CodeField(length=2, default="IN", message=COUNTRY_CODE_MESSAGE)
+    cluster_type = CodeChoiceField(
+        choices=ClusterType.choices, message=CLUSTER_TYPE_MESSAGE, required=True
+    )
     sector = forms.CharField(max_length=100, required=False)
     enterprise_count = WholeNumberField()
     loom_count = WholeNumberField()
     artisan_count = WholeNumberField()
     employment = WholeNumberField()
-    annual_turnover = WholeNumberField(maximum=MAX_AMOUNT, noun="amount")
-    annual_exports = WholeNumberField(maximum=MAX_AMOUNT, noun="amount")
-    currency = CodeField(length=3, default="INR", noun="ISO 4217 currency code")
+    annual_turnover = WholeNumberField(maximum=MAX_AMOUNT, messages=AMOUNT_MESSAGES)
+    annual_exports = WholeNumberField(maximum=MAX_AMOUNT, messages=AMOUNT_MESSAGES)
+    currency = CodeField(length=3, default="INR", message=CURRENCY_CODE_MESSAGE)
     figures_year = forms.CharField(max_length=20, required=False)
     estimated = YesNoField()
     source = forms.CharField(max_length=500, required=False)
-    origin = CodeChoiceField(choices=Origin.choices, noun="origin")
-    structure = CodeChoiceField(choices=Structure.choices, noun="structure")
-    stage = CodeChoiceField(choices=Stage.choices, noun="life-cycle stage")
+    origin = CodeChoiceField(choices=Origin.choices, message=ORIGIN_MESSAGE)
+    structure = CodeChoiceField(choices=Structure.choices, message=STRUCTURE_MESSAGE)
+    stage = CodeChoiceField(choices=Stage.choices, message=STAGE_MESSAGE)
     latitude = CoordinateField(limit=90)
     longitude = CoordinateField(limit=180)
     description = forms.CharField(required=False)
@@ -101,9 +111,9 @@ class ClusterImportForm(forms.Form):
         """`lookups` (services.Lookups) memoises the region look-ups of an import."""
         super().__init__(*args, **kwargs)
         self.lookups = lookups
-        self.fields["product"].error_messages["required"] = "the product is missing"
-        self.fields["place"].error_messages["required"] = "the place is missing"
-        self.fields["cluster_type"].error_messages["required"] = "the cluster type is missing"
+        self.fields["product"].error_messages["required"] = _("the product is missing")
+        self.fields["place"].error_messages["required"] = _("the place is missing")
+        self.fields["cluster_type"].error_messages["required"] = _("the cluster type is missing")
 
     def clean_figures_year(self):
         try:
@@ -207,7 +217,7 @@ class ClusterImporter(RowImporter):
         if user is not None and not is_curator(user):
             agency_id = editor_agency_id(user)
             if agency_id is None:
-                raise PermissionDenied("only agency editors and curators may import clusters")
+                raise PermissionDenied(_("only agency editors and curators may import clusters"))
             self.agency = Agency.objects.get(pk=agency_id)
             self.status = PublicationStatus.DRAFT
         self.lookups = services.Lookups()
@@ -313,7 +323,7 @@ class ClusterImporter(RowImporter):
                 continue
             if editable is not None and cluster.pk not in editable:
                 if cluster.pk in visible:
-                    message = (
+                    message = _(
                         "a cluster with this product and place is maintained by another "
                         "agency; you cannot change it"
                     )

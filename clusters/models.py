@@ -289,7 +289,12 @@ class ClusterFigure(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_measure_display()} {self.display_value} ({self.year or 'year unknown'})"
+        if not self.year:
+            return _("%(measure)s %(value)s (year unknown)") % {
+                "measure": self.get_measure_display(),
+                "value": self.display_value,
+            }
+        return f"{self.get_measure_display()} {self.display_value} ({self.year})"
 
     @property
     def display_value(self):
@@ -372,7 +377,10 @@ class MergeRecord(models.Model):
         ordering = ["-created", "-id"]
 
     def __str__(self):
-        return f"{self.merged_label} merged into {self.survivor_label}"
+        return _("%(merged)s merged into %(survivor)s") % {
+            "merged": self.merged_label,
+            "survivor": self.survivor_label,
+        }
 
 
 class ClusterRevision(AbstractRevision):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.history import change_set
 
@@ -22,6 +23,15 @@ TRANSITIONS = {
     Action.RESTORED: ({Status.ARCHIVED}, Status.DRAFT),
 }
 CURATOR_ACTIONS = {Action.APPROVED, Action.REJECTED, Action.ARCHIVED, Action.RESTORED}
+# An action refused from the status the cluster is in: one sentence for each action, the
+# status (its label) the only word put in (%(status)s).
+REFUSALS = {
+    Action.SUBMITTED: gettext_lazy("A %(status)s cluster cannot be submitted for review."),
+    Action.APPROVED: gettext_lazy("A %(status)s cluster cannot be approved and published."),
+    Action.REJECTED: gettext_lazy("A %(status)s cluster cannot be returned to draft."),
+    Action.ARCHIVED: gettext_lazy("A %(status)s cluster cannot be archived."),
+    Action.RESTORED: gettext_lazy("A %(status)s cluster cannot be restored to draft."),
+}
 
 
 def available_actions(cluster):
@@ -42,11 +52,7 @@ def cluster_transition(*, cluster, action, user, comment=""):
     locked = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if locked.status not in sources:
         raise ValidationError(
-            _("A %(status)s cluster cannot be %(action)s.")
-            % {
-                "status": locked.get_status_display().lower(),
-                "action": Action(action).label.lower(),
-            }
+            str(REFUSALS[Action(action)]) % {"status": locked.get_status_display().lower()}
         )
     comment = (comment or "").strip()
     if action == Action.REJECTED and not comment:

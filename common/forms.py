@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.numbers import parse_quantity
 
@@ -14,6 +15,23 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 MAX_COUNT = 100_000_000
 MAX_AMOUNT = 10**17
+
+# Each field's messages are whole sentences (what the value should be is part of the
+# sentence, never a noun put into one), with the named placeholders given below.
+# WholeNumberField: %(value)s.
+COUNT_MESSAGES = {
+    "invalid": gettext_lazy("'%(value)s' is not a count: use a whole number of 0 or more."),
+    "negative": gettext_lazy("%(value)s is negative: a count is 0 or more."),
+    "too_large": gettext_lazy("%(value)s is implausibly large for a count."),
+}
+AMOUNT_MESSAGES = {
+    "invalid": gettext_lazy("'%(value)s' is not an amount: use a whole number of 0 or more."),
+    "negative": gettext_lazy("%(value)s is negative: an amount is 0 or more."),
+    "too_large": gettext_lazy("%(value)s is implausibly large for an amount."),
+}
+# CodeField: %(value)s.
+COUNTRY_CODE_MESSAGE = gettext_lazy("'%(value)s' is not an ISO 3166 alpha-2 country code.")
+CURRENCY_CODE_MESSAGE = gettext_lazy("'%(value)s' is not an ISO 4217 currency code.")
 
 
 def parse_whole_number(text):
@@ -33,11 +51,11 @@ def parse_whole_number(text):
 class WholeNumberField(forms.CharField):
     """A non-negative whole number; blank is unknown (None), never zero."""
 
-    def __init__(self, *, maximum=MAX_COUNT, noun="count", **kwargs):
+    def __init__(self, *, maximum=MAX_COUNT, messages=COUNT_MESSAGES, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.maximum = maximum
-        self.noun = noun
+        self.messages = messages
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -46,24 +64,15 @@ class WholeNumberField(forms.CharField):
         try:
             number = parse_whole_number(value)
         except ValueError:
-            raise ValidationError(
-                _("'%(value)s' is not a %(noun)s: use a whole number of 0 or more.")
-                % {"value": value, "noun": self.noun},
-                code="invalid",
-            ) from None
+            raise self._error("invalid", value) from None
         if number < 0:
-            raise ValidationError(
-                _("%(value)s is negative: a %(noun)s is 0 or more.")
-                % {"value": value, "noun": self.noun},
-                code="negative",
-            )
+            raise self._error("negative", value)
         if number > self.maximum:
-            raise ValidationError(
-                _("%(value)s is implausibly large for a %(noun)s.")
-                % {"value": value, "noun": self.noun},
-                code="too_large",
-            )
+            raise self._error("too_large", value)
         return number
+
+    def _error(self, code, value):
+        return ValidationError(str(self.messages[code]) % {"value": value}, code=code)
 
 
 class YesNoField(forms.CharField):
@@ -85,13 +94,17 @@ class YesNoField(forms.CharField):
 
 
 class CodeChoiceField(forms.CharField):
-    """One of a fixed set of codes (case-insensitive), with the list in the error message."""
+    """One of a fixed set of codes (case-insensitive), with the list in the error message.
 
-    def __init__(self, *, choices, noun, **kwargs):
+    `message` is the whole sentence for a value that is none of them, with the placeholders
+    %(value)s and %(codes)s ("'%(value)s' is not a cluster type; use one of: %(codes)s.").
+    """
+
+    def __init__(self, *, choices, message, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.codes = [value for value, _label in choices]
-        self.noun = noun
+        self.message = message
 
     def to_python(self, value):
         value = (super().to_python(value) or "").strip().lower()
@@ -99,8 +112,7 @@ class CodeChoiceField(forms.CharField):
             return ""
         if value not in self.codes:
             raise ValidationError(
-                _("'%(value)s' is not a %(noun)s; use one of: %(codes)s.")
-                % {"value": value, "noun": self.noun, "codes": ", ".join(self.codes)},
+                str(self.message) % {"value": value, "codes": ", ".join(self.codes)},
                 code="invalid_choice",
             )
         return value
@@ -134,14 +146,18 @@ class CoordinateField(forms.CharField):
 
 
 class CodeField(forms.CharField):
-    """An upper-case code of `length` letters (ISO country or currency), `default` if blank."""
+    """An upper-case code of `length` letters (ISO country or currency), `default` if blank.
 
-    def __init__(self, *, length, default, noun, **kwargs):
+    `message` is the sentence for any other value, with the placeholder %(value)s
+    (COUNTRY_CODE_MESSAGE, CURRENCY_CODE_MESSAGE).
+    """
+
+    def __init__(self, *, length, default, message, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.length = length
         self.default = default
-        self.noun = noun
+        self.message = message
 
     def to_python(self, value):
         value = (super().to_python(value) or "").strip().upper()
@@ -149,7 +165,7 @@ class CodeField(forms.CharField):
             return self.default
         if len(value) != self.length or not value.isalpha() or not value.isascii():
             raise ValidationError(
-                _("'%(value)s' is not an %(noun)s.") % {"value": value, "noun": self.noun},
+                str(self.message) % {"value": value},
                 code="invalid",
             )
         return value

@@ -18,6 +18,7 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.defaults import server_error as default_server_error
 
@@ -67,11 +68,25 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, *args, **kwargs):
-    """handler500: a 503 page when the error is a lost database, Django's 500 page otherwise."""
+    """handler500: a 503 page when the error is a lost database, Django's 500 page otherwise.
+
+    Either is in the request's language (its cookie or Accept-Language), read here again:
+    the error may have been raised before LocaleMiddleware activated it, or after another
+    request's language was left active on this thread.
+    """
     exc = sys.exc_info()[1]
-    if is_database_unavailable(exc):
-        return unavailable_response(exc)
-    return default_server_error(request, *args, **kwargs)
+    with translation.override(request_language(request)):
+        if is_database_unavailable(exc):
+            return unavailable_response(exc)
+        return default_server_error(request, *args, **kwargs)
+
+
+def request_language(request):
+    """Return the language a request asks for, without the database (no session read)."""
+    try:
+        return translation.get_language_from_request(request)
+    except Exception:
+        return translation.get_language()
 
 
 @never_cache

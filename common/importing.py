@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import fingerprints
 from .history import change_set
@@ -33,6 +35,7 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # A row an agency editor's import would change in a published cluster: kept as a proposed
 # revision for a curator instead of written (clusters.revisions).
 PROPOSED = "proposed"
+FILE = "file"  # the column of an error of the whole file (such as its header)
 IDENTITY = "_identity"  # the key of a validated row's cleaned data holding its identity
 # ... and the digests of its cells, identity and record (common.fingerprints)
 FINGERPRINT = "_fingerprint"
@@ -52,7 +55,20 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
+        return row_error_text(row=self.row, column=self.column, message=self.message)
+
+
+def row_error_text(*, row, column, message):
+    """Return an error as one line, "row 4, enterprise_count: ..." (the column is the file's,
+    so it stays as written in any language; the message is in the active one). An error of
+    the whole file is reported under the column "file", which a reader reads as a word."""
+    if column == FILE:
+        return _("row %(row)s, file: %(message)s") % {"row": row, "message": message}
+    return _("row %(row)s, %(column)s: %(message)s") % {
+        "row": row,
+        "column": column,
+        "message": message,
+    }
 
 
 @dataclass
@@ -283,7 +299,11 @@ class RowImporter:
                         RowError(
                             number,
                             self.duplicate_column(),
-                            f"duplicate of row {first}: the same record appears twice in the file",
+                            _(
+                                "duplicate of row %(first)s: the same record appears twice in "
+                                "the file"
+                            )
+                            % {"first": first},
                         )
                     )
                     continue
@@ -365,7 +385,12 @@ class RowImporter:
             with open_table(source, required=self.required, known=self.columns) as stream:
                 if stream.unknown_columns:
                     result.warnings.append(
-                        "ignored unknown column(s): " + ", ".join(stream.unknown_columns)
+                        ngettext(
+                            "ignored unknown column: %(columns)s",
+                            "ignored unknown columns: %(columns)s",
+                            len(stream.unknown_columns),
+                        )
+                        % {"columns": ", ".join(stream.unknown_columns)}
                     )
                 try:
                     with transaction.atomic(), change_set(user=user, reason=reason) as changes:
@@ -377,7 +402,7 @@ class RowImporter:
                     pass
         except TableError as exc:  # the file as a whole: that is the only error reported
             result.clear_errors()
-            result.add_error(RowError(1, "file", str(exc)))
+            result.add_error(RowError(1, FILE, str(exc)))
         if result.error_count:
             result.created = result.updated = result.unchanged = result.row_count = 0
             result.proposed = 0

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 # A workbook part below this size is never called a bomb, whatever its compression.
@@ -105,21 +108,31 @@ def _check_archive(data, limits):
     try:
         parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise TableError(f"the file is not a readable XLSX workbook ({exc})") from exc
+        raise TableError(
+            _("the file is not a readable XLSX workbook (%(reason)s)") % {"reason": exc}
+        ) from exc
     unpacked = sum(part.file_size for part in parts)
     if unpacked > limits.xlsx_unpacked_bytes:
         raise TableError(
-            f"the workbook would unpack to {unpacked / 1e6:,.0f} MB, more than the "
-            f"{limits.xlsx_unpacked_bytes / 1e6:,.0f} MB accepted: split it into smaller "
-            "files or save it as CSV"
+            _(
+                "the workbook would unpack to %(size)s MB, more than the %(limit)s MB "
+                "accepted: split it into smaller files or save it as CSV"
+            )
+            % {
+                "size": f"{unpacked / 1e6:,.0f}",
+                "limit": f"{limits.xlsx_unpacked_bytes / 1e6:,.0f}",
+            }
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > BOMB_CHECK_FROM_BYTES and ratio > limits.xlsx_ratio:
             raise TableError(
-                f"the workbook is compressed {ratio:,.0f} to 1, more than the {limits.xlsx_ratio} "
-                "to 1 of any real spreadsheet, so it is refused unread: save it again from "
-                "your spreadsheet program, or as CSV"
+                _(
+                    "the workbook is compressed %(ratio)s to 1, more than the %(limit)s to 1 "
+                    "of any real spreadsheet, so it is refused unread: save it again from "
+                    "your spreadsheet program, or as CSV"
+                )
+                % {"ratio": f"{ratio:,.0f}", "limit": limits.xlsx_ratio}
             )
 
 
@@ -130,7 +143,9 @@ def _xlsx_records(data, limits):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"the file is not a readable XLSX workbook ({exc})") from exc
+        raise TableError(
+            _("the file is not a readable XLSX workbook (%(reason)s)") % {"reason": exc}
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         # Read the rows the sheet holds, not the size it claims (its "dimension"), which may
@@ -181,13 +196,23 @@ class TableStream:
         self.limits = limits
         header = next(records, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise TableError("the file is empty: the first row must name the columns")
+            raise TableError(_("the file is empty: the first row must name the columns"))
         if any(len(cell) > limits.cell_chars for cell in header):
-            raise TableError(f"a column name is longer than {limits.cell_chars:,} characters")
+            raise TableError(
+                _("a column name is longer than %(limit)s characters")
+                % {"limit": f"{limits.cell_chars:,}"}
+            )
         self.columns = [normalise_header(name) for name in header]
         missing = [name for name in required if name not in self.columns]
         if missing:
-            raise TableError("the header lacks the required column(s): " + ", ".join(missing))
+            raise TableError(
+                ngettext(
+                    "the header lacks the required column: %(columns)s",
+                    "the header lacks the required columns: %(columns)s",
+                    len(missing),
+                )
+                % {"columns": ", ".join(missing)}
+            )
         self.unknown_columns = [
             name for name in self.columns if known and name and name not in known
         ]
@@ -207,14 +232,20 @@ class TableStream:
         for index, record in enumerate(self._records, start=2):
             if index - 1 > limits.rows:
                 raise TableError(
-                    f"the file has more than {limits.rows:,} rows; split it into files of at "
-                    f"most {limits.rows:,} rows each"
+                    _(
+                        "the file has more than %(limit)s rows; split it into files of at "
+                        "most %(limit)s rows each"
+                    )
+                    % {"limit": f"{limits.rows:,}"}
                 )
             cells += len(record)
             if cells > limits.cells:
                 raise TableError(
-                    f"the file has more than {limits.cells:,} cells (rows times columns); "
-                    "split it into smaller files"
+                    _(
+                        "the file has more than %(limit)s cells (rows times columns); "
+                        "split it into smaller files"
+                    )
+                    % {"limit": f"{limits.cells:,}"}
                 )
             joined = "".join(record)
             if not joined.strip():
@@ -242,7 +273,9 @@ class TableStream:
                             cell = record[position].strip()
                             values[name] = restore_cell(cell) if cell[:1] == "'" else cell
             if too_long is not None:
-                message = f"the cell is longer than {limits.cell_chars:,} characters"
+                message = _("the cell is longer than %(limit)s characters") % {
+                    "limit": f"{limits.cell_chars:,}"
+                }
                 yield index, None, (too_long, message)
                 continue
             yield index, values, None
@@ -312,10 +345,12 @@ def _scan_csv(handle):
     while True:
         block = handle.read(SCAN_BYTES)
         if size == 0 and b"\x00" in block[:4096]:
-            raise TableError("the file is neither CSV nor XLSX")
+            raise TableError(_("the file is neither CSV nor XLSX"))
         if b"\x00" in block:  # a database cannot store it; name the line instead of failing
             line = lines + block[: block.index(b"\x00")].count(b"\n") + 1
-            raise TableError(f"line {line} holds a NUL character: the file is damaged")
+            raise TableError(
+                _("line %(line)s holds a NUL character: the file is damaged") % {"line": line}
+            )
         lines += block.count(b"\n")
         size += len(block)
         for name in list(candidates):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusters import services
 from clusters.admin import BenchmarkAdmin
@@ -27,7 +28,11 @@ class JobBenchmarkAdmin(BenchmarkAdmin):
                 ),
             )
         else:
-            self.message_user(request, _("%(n)d cluster(s) reclassified.") % {"n": outcome})
+            self.message_user(
+                request,
+                ngettext("%(n)d cluster reclassified.", "%(n)d clusters reclassified.", outcome)
+                % {"n": outcome},
+            )
 
     def save_model(self, request, obj, form, change):
         reason = "benchmark changed"

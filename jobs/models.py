@@ -5,11 +5,20 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.importing import row_error_text
 from common.models import TimeStampedModel
 
 from .choices import FINISHED_STATES, ExportKind, JobKind, JobState
+
+
+def current_language():
+    """Return the active language ('' for none): a job's messages are written in the
+    language of the page that asked for it, since a worker has no request of its own."""
+    return translation.get_language() or ""
 
 
 class Job(TimeStampedModel):
@@ -61,6 +70,9 @@ class Job(TimeStampedModel):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     message = models.TextField(_("message"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=15, blank=True, default=current_language, editable=False
+    )
 
     class Meta:
         ordering = ["-created"]
@@ -84,11 +96,13 @@ class Job(TimeStampedModel):
         return self.file_format
 
     def summary(self):
-        """Return the outcome line: 'created N, updated N, unchanged N'."""
-        return (
-            f"created {self.created_count}, updated {self.updated_count}, "
-            f"unchanged {self.unchanged_count}"
-        )
+        """Return the outcome line: 'created N, updated N, unchanged N' (in the active
+        language: the job list shows it)."""
+        return gettext("created %(created)s, updated %(updated)s, unchanged %(unchanged)s") % {
+            "created": self.created_count,
+            "updated": self.updated_count,
+            "unchanged": self.unchanged_count,
+        }
 
 
 class JobError(models.Model):
@@ -103,4 +117,4 @@ class JobError(models.Model):
         ordering = ["job", "id"]
 
     def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
+        return row_error_text(row=self.row, column=self.column, message=self.message)

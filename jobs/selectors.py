@@ -86,8 +86,10 @@ def jobs_mark_interrupted(jobs):
             Job.objects.filter(pk__in=free).update(
                 state=JobState.INTERRUPTED,
                 finished=timezone.now(),
-                message="the worker running this job stopped before it finished; "
-                "nothing of it was written",
+                message=_(
+                    "the worker running this job stopped before it finished; "
+                    "nothing of it was written"
+                ),
                 updated=timezone.now(),
             )
     for job in stale:

@@ -21,7 +21,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clusters.permissions import cluster_policy
 from clusters.services import clusters_reclassify
@@ -129,7 +130,9 @@ def job_export_create(*, user, kind=ExportKind.CLUSTERS, filters=""):
     kind = ExportKind(kind)
     query = filter_query(filters)
     if len(query) > MAX_FILTERS_LENGTH:
-        raise ValidationError(f"filters: more than {MAX_FILTERS_LENGTH} characters")
+        raise ValidationError(
+            _("filters: more than %(limit)s characters") % {"limit": MAX_FILTERS_LENGTH}
+        )
     total = export_values(kind, user=user, query=query).count()
     job = Job(
         user=user,
@@ -235,6 +238,12 @@ def job_run(*, job_id):
         logger.warning("job %s is not queued: not run", job_id)
         return
     job = Job.objects.get(pk=job_id)
+    with translation.override(job.language or None):
+        _job_do(job_id, job)
+
+
+def _job_do(job_id, job):
+    """Do a claimed job's work and record its outcome (in the job's language)."""
     try:
         with Progress(job) as progress, transaction.atomic():
             job = Job.objects.select_for_update().get(pk=job_id)
@@ -263,24 +272,26 @@ def job_run(*, job_id):
 
 def _failure_message(exc):
     if isinstance(exc, PermissionDenied):
-        return str(exc) or "you may no longer import files"
-    return f"the job stopped on an unexpected error ({type(exc).__name__}); retry it or ask an administrator"
+        return str(exc) or _("you may no longer import files")
+    return _(
+        "the job stopped on an unexpected error (%(error)s); retry it or ask an administrator"
+    ) % {"error": type(exc).__name__}
 
 
 def _job_user(job):
     """Return the job's user as the database has them now (their rights re-checked)."""
     if job.user_id is None:
-        raise PermissionDenied("the user who asked for this job no longer exists")
+        raise PermissionDenied(_("the user who asked for this job no longer exists"))
     user = get_user_model().objects.get(pk=job.user_id)
     if not user.is_active:
-        raise PermissionDenied("the user who asked for this job is no longer active")
+        raise PermissionDenied(_("the user who asked for this job is no longer active"))
     return user
 
 
 def _run_upload(job, progress):
     user = _job_user(job)
     if not cluster_policy.user_has_permission(user, IMPORT):
-        raise PermissionDenied("only agency editors and curators may import files")
+        raise PermissionDenied(_("only agency editors and curators may import files"))
     importer = importer_for(job.file_format, user=user)
     result = importer.run(
         job.file_path, user=user, reason=job.reason, progress=progress, dry_run=job.dry_run
@@ -312,14 +323,16 @@ def _run_export(job, progress):
     a killed worker leaves no half file (and a failed one removes its part)."""
     user = _job_user(job)
     if not may_export(user):
-        raise PermissionDenied("only agency editors and curators may export")
+        raise PermissionDenied(_("only agency editors and curators may export"))
     try:
         columns, records = export_records(
             job.file_format or ExportKind.CLUSTERS, user=user, query=job.filters
         )
     except ValidationError as exc:  # a filter named what is gone (a cluster deleted)
         job.state = JobState.FAILED
-        job.message = "nothing exported: a filter is no longer valid: " + "; ".join(exc.messages)
+        job.message = _("nothing exported: a filter is no longer valid: %(errors)s") % {
+            "errors": "; ".join(exc.messages)
+        }
         return
     path = export_path(job)
     partial = path.with_suffix(".partial")
@@ -358,7 +371,7 @@ def _run_reclassify(job, progress):
 
     user = _job_user(job) if job.user_id else None
     if user is not None and not is_curator(user):
-        raise PermissionDenied("only curators reclassify every cluster")
+        raise PermissionDenied(_("only curators reclassify every cluster"))
     clusters = Cluster.objects.all()
     if job.file_format:
         clusters = clusters.filter(cluster_type__in=job.file_format.split(","))

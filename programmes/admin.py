@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clusters.choices import PublicationStatus
 from common.admin import HistoryAdmin, PolicyAdminMixin, VersionedAdminForm
@@ -162,7 +163,11 @@ class InitiativeAdmin(InitiativeRowAdmin):
             ):
                 services.initiative_publish(initiative=initiative, user=request.user)
                 published += 1
-        self.message_user(request, _("%(n)d initiative(s) published.") % {"n": published})
+        self.message_user(
+            request,
+            ngettext("%(n)d initiative published.", "%(n)d initiatives published.", published)
+            % {"n": published},
+        )
 
     def has_delete_permission(self, request, obj=None):
         """Only a draft never published is deleted, by anyone (as on the workspace)."""

@@ -100,11 +100,14 @@ class IndicatorImportForm(ClusterReferenceForm):
         indicator = self.catalogue.get(slug)
         if indicator is None:
             close = difflib.get_close_matches(slug, list(self.catalogue), n=1, cutoff=0.5)
-            message = _("'%(slug)s' is not an indicator of the catalogue") % {"slug": slug}
             if close:
-                message += _("; did you mean %(close)s?") % {"close": close[0]}
+                message = _(
+                    "'%(slug)s' is not an indicator of the catalogue; did you mean %(close)s?"
+                ) % {"slug": slug, "close": close[0]}
             else:
-                message += _("; use one of: %(slugs)s") % {"slugs": ", ".join(self.catalogue)}
+                message = _(
+                    "'%(slug)s' is not an indicator of the catalogue; use one of: %(slugs)s"
+                ) % {"slug": slug, "slugs": ", ".join(self.catalogue)}
             raise ValidationError(message)
         if indicator.computed_from:
             raise ValidationError(

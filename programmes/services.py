@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.accounts import editor_agency_id
 from clusters.choices import PublicationStatus as Status
@@ -40,6 +41,15 @@ from .years import format_year, parse_year
 __all__ = ["StaleEdit"]
 
 Action = InitiativeReview.Action
+# An action refused from the status the initiative is in: one sentence for each action, the
+# status (its label) the only word put in (%(status)s).
+REFUSALS = {
+    Action.SUBMITTED: gettext_lazy("A %(status)s initiative cannot be submitted for review."),
+    Action.APPROVED: gettext_lazy("A %(status)s initiative cannot be approved and published."),
+    Action.REJECTED: gettext_lazy("A %(status)s initiative cannot be returned to draft."),
+    Action.ARCHIVED: gettext_lazy("A %(status)s initiative cannot be archived."),
+    Action.RESTORED: gettext_lazy("A %(status)s initiative cannot be restored to draft."),
+}
 
 # The fields of an initiative a form, an import or a revision may set.
 INITIATIVE_FIELDS = (
@@ -250,8 +260,7 @@ def initiative_transition(*, initiative, action, user, comment=""):
     locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
     if locked.status not in sources:
         raise ValidationError(
-            _("A %(status)s initiative cannot be %(action)s.")
-            % {"status": locked.get_status_display().lower(), "action": action.label.lower()}
+            str(REFUSALS[Action(action)]) % {"status": locked.get_status_display().lower()}
         )
     comment = (comment or "").strip()
     if action == Action.REJECTED and not comment:

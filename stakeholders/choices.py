@@ -113,3 +113,41 @@ class NetworkStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     DISSOLVED = "dissolved", _("Dissolved")
+
+
+# The sentence for a code that is none of a choice list's (common.forms.CodeChoiceField).
+KIND_MESSAGE = _("'%(value)s' is not a stakeholder kind; use one of: %(codes)s.")
+ROLE_MESSAGE = _("'%(value)s' is not a role; use one of: %(codes)s.")
+SIZE_CLASS_MESSAGE = _("'%(value)s' is not a size class; use one of: %(codes)s.")
+RELATIONSHIP_TYPE_MESSAGE = _("'%(value)s' is not a relationship type; use one of: %(codes)s.")
+
+# A role that is not one of a kind's, one sentence for each kind: %(role)s, %(allowed)s.
+ROLE_OF_KIND_MESSAGES = {
+    Kind.ENTERPRISE: _("'%(role)s' is not a role of an enterprise; use one of: %(allowed)s."),
+    Kind.SUPPLIER: _("'%(role)s' is not a role of a supplier; use one of: %(allowed)s."),
+    Kind.INSTITUTION: _("'%(role)s' is not a role of an institution; use one of: %(allowed)s."),
+    Kind.ASSOCIATION: _("'%(role)s' is not a role of an association; use one of: %(allowed)s."),
+    Kind.BDS_PROVIDER: _("'%(role)s' is not a role of a BDS provider; use one of: %(allowed)s."),
+}
+
+# A relationship read as one sentence, one for each type (the verb's place and form differ
+# between languages, so no sentence is put together from a verb): %(source)s, %(target)s.
+RELATIONSHIP_SENTENCES = {
+    RelationshipType.SUPPLIES: _("%(source)s supplies %(target)s"),
+    RelationshipType.BUYS_FROM: _("%(source)s buys from %(target)s"),
+    RelationshipType.SUBCONTRACTS_TO: _("%(source)s subcontracts to %(target)s"),
+    RelationshipType.FINANCES: _("%(source)s finances %(target)s"),
+    RelationshipType.TRAINS: _("%(source)s trains %(target)s"),
+    RelationshipType.REGULATES: _("%(source)s regulates %(target)s"),
+    RelationshipType.SERVES: _("%(source)s serves %(target)s"),
+    RelationshipType.MEMBER_OF: _("%(source)s is a member of %(target)s"),
+    RelationshipType.COLLABORATES: _("%(source)s collaborates with %(target)s"),
+}
+
+
+def relationship_sentence(*, kind, source, target):
+    """Return "Tirupur Knits supplies Apex Garments" in the active language."""
+    return str(RELATIONSHIP_SENTENCES[RelationshipType(kind)]) % {
+        "source": source,
+        "target": target,
+    }

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters import revisions as cluster_revisions
 from clusters import services as cluster_services
 from clusters.models import Cluster
 from clusters.permissions import cluster_policy
 from common.fingerprints import FingerprintSpec
-from common.forms import CodeChoiceField, CodeField
+from common.forms import COUNTRY_CODE_MESSAGE, CodeChoiceField, CodeField
 from common.importing import (
     IDENTITY,
     PROPOSED,
@@ -35,7 +37,14 @@ from .bulk import (
     relationships_import_bulk,
     stakeholders_import_bulk,
 )
-from .choices import Kind, RelationshipType, Role
+from .choices import (
+    KIND_MESSAGE,
+    RELATIONSHIP_TYPE_MESSAGE,
+    ROLE_MESSAGE,
+    Kind,
+    RelationshipType,
+    Role,
+)
 from .import_fast import relationship_row_clean, stakeholder_row_clean
 from .models import ClusterMembership, Relationship, Stakeholder
 from .permissions import stakeholder_policy
@@ -77,14 +86,16 @@ def parse_partial_date(text):
     """Return the date in '2015', '2015-06' or '2015-06-30' (first day where partial), or raise."""
     match = _DATE.match(text.strip())
     if not match:
-        raise ValidationError(f"'{text}' is not a date such as 2015 or 2015-06-30.")
+        raise ValidationError(
+            _("'%(text)s' is not a date such as 2015 or 2015-06-30.") % {"text": text}
+        )
     year, month, day = (int(part) if part else 1 for part in match.groups())
     if not 1800 <= year <= 2100:
-        raise ValidationError(f"{text} is not a plausible year.")
+        raise ValidationError(_("%(text)s is not a plausible year.") % {"text": text})
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValidationError(f"'{text}' is not a valid date.") from None
+        raise ValidationError(_("'%(text)s' is not a valid date.") % {"text": text}) from None
 
 
 _read_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # dates repeat
@@ -219,7 +230,7 @@ class ClusterReferenceForm(forms.Form):
     cluster_product = forms.CharField(max_length=200)
     cluster_place = forms.CharField(max_length=200)
     cluster_state = forms.CharField(max_length=100, required=False)
-    cluster_country = CodeField(length=2, default="IN", noun="ISO 3166 alpha-2 country code")
+    cluster_country = CodeField(length=2, default="IN", message=COUNTRY_CODE_MESSAGE)
 
     def __init__(self, *args, lookups=None, cluster_refusal=None, **kwargs):
         """`cluster_refusal(cluster)` returns why the importing user may not add to a
@@ -227,10 +238,12 @@ class ClusterReferenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lookups = lookups or services.ImportLookups()
         self.cluster_refusal = cluster_refusal
-        self.fields["cluster_product"].error_messages["required"] = (
+        self.fields["cluster_product"].error_messages["required"] = _(
             "the cluster's product is missing"
         )
-        self.fields["cluster_place"].error_messages["required"] = "the cluster's place is missing"
+        self.fields["cluster_place"].error_messages["required"] = _(
+            "the cluster's place is missing"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -254,8 +267,8 @@ class ClusterReferenceForm(forms.Form):
             where = ", ".join(filter(None, [cleaned["cluster_place"], cleaned["cluster_state"]]))
             self.add_error(
                 "cluster_product",
-                f"no cluster '{cleaned['cluster_product']}' in {where} is registered: "
-                "import the cluster first",
+                _("no cluster '%(product)s' in %(where)s is registered: import the cluster first")
+                % {"product": cleaned["cluster_product"], "where": where},
             )
         elif self.cluster_refusal is not None:
             # Before anything is looked up in the cluster, so that a row cannot find out
@@ -272,8 +285,8 @@ class StakeholderImportForm(ClusterReferenceForm):
     """Validate one row of a stakeholder file."""
 
     name = forms.CharField(max_length=300)
-    kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
-    role = CodeChoiceField(choices=Role.choices, noun="role")
+    kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
+    role = CodeChoiceField(choices=Role.choices, message=ROLE_MESSAGE)
     cluster_district = forms.CharField(max_length=100, required=False)
     place = forms.CharField(max_length=200, required=False)
     state = forms.CharField(max_length=100, required=False)
@@ -284,8 +297,8 @@ class StakeholderImportForm(ClusterReferenceForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].error_messages["required"] = "the name is missing"
-        self.fields["kind"].error_messages["required"] = "the kind is missing"
+        self.fields["name"].error_messages["required"] = _("the name is missing")
+        self.fields["kind"].error_messages["required"] = _("the kind is missing")
 
     def clean(self):
         cleaned = super().clean()
@@ -388,9 +401,11 @@ class ClusterScopedImporter(RowImporter):
             refusal = None
             if not cluster_policy.user_has_permission_for_instance(self.user, CHANGE, cluster):
                 if cluster_services.cluster_is_visible(user=self.user, cluster=cluster):
-                    refusal = f"you may not change the cluster {cluster}: it is another agency's"
+                    refusal = _(
+                        "you may not change the cluster %(cluster)s: it is another agency's"
+                    ) % {"cluster": cluster}
                 else:
-                    refusal = (
+                    refusal = _(
                         "a cluster with this product and place is maintained by another "
                         "agency; you may not add to it (a curator can help)"
                     )
@@ -528,15 +543,27 @@ class StakeholderImporter(ClusterScopedImporter):
         return PROPOSED
 
 
+# A relationship's end that is not a member of the cluster, one sentence for each kind.
+NOT_A_MEMBER = {
+    Kind.ENTERPRISE: gettext_lazy("no enterprise '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.SUPPLIER: gettext_lazy("no supplier '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.INSTITUTION: gettext_lazy("no institution '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.ASSOCIATION: gettext_lazy("no association '%(name)s' belongs to the cluster %(cluster)s"),
+    Kind.BDS_PROVIDER: gettext_lazy(
+        "no BDS provider '%(name)s' belongs to the cluster %(cluster)s"
+    ),
+}
+
+
 class RelationshipImportForm(ClusterReferenceForm):
     """Validate one row of a relationship file."""
 
     source_name = forms.CharField(max_length=300)
-    source_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    source_kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
     target_name = forms.CharField(max_length=300)
-    target_kind = CodeChoiceField(choices=Kind.choices, noun="stakeholder kind", required=True)
+    target_kind = CodeChoiceField(choices=Kind.choices, message=KIND_MESSAGE, required=True)
     relationship = CodeChoiceField(
-        choices=RelationshipType.choices, noun="relationship type", required=True
+        choices=RelationshipType.choices, message=RELATIONSHIP_TYPE_MESSAGE, required=True
     )
     since = PartialDateField()
     until = PartialDateField()
@@ -553,15 +580,15 @@ class RelationshipImportForm(ClusterReferenceForm):
             if member is None:
                 self.add_error(
                     f"{end}_name",
-                    f"no {Kind(kind).label.lower()} '{name}' belongs to the cluster {cluster}",
+                    str(NOT_A_MEMBER[kind]) % {"name": name, "cluster": cluster},
                 )
             cleaned[f"{end}_stakeholder"] = member
         source, target = cleaned.get("source_stakeholder"), cleaned.get("target_stakeholder")
         if source is not None and source == target:
-            self.add_error("target_name", "a stakeholder cannot have a relationship with itself")
+            self.add_error("target_name", _("a stakeholder cannot have a relationship with itself"))
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "'until' is before 'since'")
+            self.add_error("until", _("'until' is before 'since'"))
         return cleaned
 
     def clean_source(self):

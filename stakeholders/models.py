@@ -9,7 +9,15 @@ from clusters.models import Cluster, Region
 from common.history import RegistryHistory
 from common.models import TimeStampedModel
 
-from .choices import JointAction, Kind, NetworkStatus, RelationshipType, Role, SizeClass
+from .choices import (
+    JointAction,
+    Kind,
+    NetworkStatus,
+    RelationshipType,
+    Role,
+    SizeClass,
+    relationship_sentence,
+)
 
 
 class Stakeholder(TimeStampedModel):
@@ -199,7 +207,7 @@ class Relationship(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.source} {self.get_kind_display()} {self.target}"
+        return relationship_sentence(kind=self.kind, source=self.source, target=self.target)
 
 
 class Network(TimeStampedModel):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from clusters.revisions import RevisionSection, merge_by, register_section
 
 from . import services
+from .choices import relationship_sentence
 from .models import ClusterMembership, Network, Relationship, Stakeholder
 
 KEYS = (
@@ -38,7 +39,6 @@ def member_removed(*, membership):
 
 def relationship_added(*, source, target, kind, since=None, until=None, provenance=""):
     """Return the data of a proposed relationship."""
-    relationship = Relationship(source=source, target=target, kind=kind)
     return {
         "source": source.pk,
         "target": target.pk,
@@ -46,7 +46,7 @@ def relationship_added(*, source, target, kind, since=None, until=None, provenan
         "since": since.isoformat() if since else None,
         "until": until.isoformat() if until else None,
         "provenance": provenance,
-        "label": f"{source} {relationship.get_kind_display().lower()} {target}",
+        "label": relationship_sentence(kind=kind, source=source, target=target),
     }
 
 

@@ -9,7 +9,7 @@ from clusters.services import ACTING_USER, Lookups, acting_user, check_version, 
 from common.permissions import VIEW
 from common.text import collapse_spaces, normalise, normalise_name
 
-from .choices import ROLES_BY_KIND, Kind
+from .choices import ROLE_OF_KIND_MESSAGES, ROLES_BY_KIND, Kind
 from .models import ClusterMembership, Relationship, Stakeholder
 from .network.measures import network_cache_invalidate
 
@@ -38,8 +38,7 @@ def validate_role(*, kind, role):
     if role and role not in ROLES_BY_KIND[Kind(kind)]:
         allowed = ", ".join(ROLES_BY_KIND[Kind(kind)])
         raise ValidationError(
-            _("'%(role)s' is not a role of a %(kind)s; use one of: %(allowed)s.")
-            % {"role": role, "kind": Kind(kind).label.lower(), "allowed": allowed}
+            str(ROLE_OF_KIND_MESSAGES[Kind(kind)]) % {"role": role, "allowed": allowed}
         )
 
 

@@ -3,11 +3,20 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """Leave no language active after a test: a request in Hindi (cookie or Accept-Language)
+    activates it on the thread, and the next test would otherwise run in Hindi."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

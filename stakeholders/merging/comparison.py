@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusters.choices import AMOUNT_MEASURES, Measure
 from clusters.services import current_figure_records
@@ -237,10 +238,14 @@ def cluster_merge_comparison(*, first, second):
     comparison.warnings = cluster_merge_warnings(first=first, second=second)
     if conflicts:
         comparison.warnings.append(
-            _(
-                "%(count)d figure(s) have the same measure, year and source in both records "
+            ngettext(
+                "%(count)d figure has the same measure, year and source in both records "
                 "but different values: both are kept, the merged record's source saying "
-                "where it came from."
+                "where it came from.",
+                "%(count)d figures have the same measure, year and source in both records "
+                "but different values: both are kept, the merged record's source saying "
+                "where it came from.",
+                len(conflicts),
             )
             % {"count": len(conflicts)}
         )

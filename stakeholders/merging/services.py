@@ -73,7 +73,10 @@ def stakeholder_label(stakeholder):
 
 def merge_reason(*, duplicate_label, survivor_label):
     """Return the change set reason of a merge, naming both records."""
-    return f"merged “{duplicate_label}” into “{survivor_label}”"
+    return _("merged “%(duplicate)s” into “%(survivor)s”") % {
+        "duplicate": duplicate_label,
+        "survivor": survivor_label,
+    }
 
 
 def is_blank(record, fields):

@@ -178,7 +178,7 @@ def test_reclassify_action(curator_client, db):
         {"action": "reclassify", "_selected_action": [cluster.pk]},
         follow=True,
     )
-    assert "1 of 1 cluster(s) changed classification" in response.content.decode()
+    assert "1 of 1 cluster changed classification" in response.content.decode()
     cluster.refresh_from_db()
     assert cluster.classification_status == "potential"
 

@@ -178,7 +178,7 @@ def test_unknown_columns_are_warned_about_on_stderr(db, write_file):
 
     out, err = command("import_clusters", str(path))
 
-    assert err.strip() == "warning: ignored unknown column(s): colour"
+    assert err.strip() == "warning: ignored unknown column: colour"
     assert out.strip() == "created 1, updated 0, unchanged 0"
 
 
@@ -331,7 +331,7 @@ def test_importing_the_export_changes_nothing(india_clusters, write_file, row_co
     out, err = round_trip(write_file)
 
     assert out.strip() == "created 0, updated 0, unchanged 15"
-    assert "ignored unknown column(s): slug, classification_status, classification_reason" in err
+    assert "ignored unknown columns: slug, classification_status, classification_reason" in err
     assert row_counts() == before
 
 

@@ -185,11 +185,11 @@ def test_error_rows_are_lines_of_the_file_even_after_blank_lines(db):
         ("country", "ITA", "'ITA' is not an ISO 3166 alpha-2 country code."),
         ("currency", "RUPEES", "'RUPEES' is not an ISO 4217 currency code."),
         ("estimated", "maybe", "'maybe' is not yes or no."),
-        ("origin", "alien", "'alien' is not a origin; use one of: natural, induced."),
+        ("origin", "alien", "'alien' is not an origin; use one of: natural, induced."),
         ("stage", "adolescence", "is not a life-cycle stage; use one of: birth, growth"),
         ("latitude", "95", "95 is outside -90 to 90 degrees."),
         ("longitude", "east", "'east' is not a number of degrees."),
-        ("annual_turnover", "12.5", "'12.5' is not a amount: use a whole number of 0 or more."),
+        ("annual_turnover", "12.5", "'12.5' is not an amount: use a whole number of 0 or more."),
         ("employment", "999999999", "999999999 is implausibly large for a count."),
     ],
 )
@@ -212,7 +212,7 @@ def test_header_without_a_required_column_is_refused(db):
     result = run("product,place,state\nHosiery,Ludhiana,Punjab\n")
 
     assert [str(error) for error in result.errors] == [
-        "row 1, file: the header lacks the required column(s): cluster_type"
+        "row 1, file: the header lacks the required column: cluster_type"
     ]
 
 
@@ -495,7 +495,7 @@ def test_xlsx_workbook(db):
     result = ClusterImporter().run(data)
 
     assert result.ok, result.errors
-    assert result.warnings == ["ignored unknown column(s): year"]
+    assert result.warnings == ["ignored unknown column: year"]
     phulia = cluster("Handloom sarees", "Phulia")
     assert (phulia.loom_count, phulia.enterprise_count) == (3200, None)
     assert phulia.classification_status == "qualifies"
@@ -534,7 +534,7 @@ def test_unknown_columns_are_warned_about_and_ignored(db):
     )
 
     assert result.ok
-    assert result.warnings == ["ignored unknown column(s): colour, slug, classification_status"]
+    assert result.warnings == ["ignored unknown columns: colour, slug, classification_status"]
     ludhiana = cluster("Hosiery", "Ludhiana")
     assert ludhiana.slug == "hosiery-ludhiana"
     assert ludhiana.classification_status == "insufficient_data"

@@ -154,7 +154,7 @@ def test_unknown_columns_are_warned_and_ignored(editor_client):
     preview = upload(
         editor_client, "product,place,cluster_type,colour\nLocks,Aligarh,industrial,red\n"
     )
-    assert "ignored unknown column(s): colour" in preview.content.decode()
+    assert "ignored unknown column: colour" in preview.content.decode()
 
 
 def test_missing_required_column_is_refused(editor_client):

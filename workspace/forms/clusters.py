@@ -6,7 +6,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters import services
-from clusters.choices import ClusterType, Measure, Origin, PublicationStatus, Stage, Structure
+from clusters.choices import (
+    CLUSTER_TYPE_MESSAGE,
+    ORIGIN_MESSAGE,
+    STAGE_MESSAGE,
+    STRUCTURE_MESSAGE,
+    ClusterType,
+    Measure,
+    Origin,
+    PublicationStatus,
+    Stage,
+    Structure,
+)
 from clusters.imports import ClusterImportForm, row_figures, row_provenance
 from clusters.models import DESCRIPTOR_FIELDS, Agency
 from common.forms import CodeChoiceField, YesNoField
@@ -26,23 +37,23 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
 
     cluster_type = CodeChoiceField(
         choices=ClusterType.choices,
-        noun="cluster type",
+        message=CLUSTER_TYPE_MESSAGE,
         required=True,
         widget=forms.Select(choices=blank_first(ClusterType.choices, _("Choose a type"))),
     )
     origin = CodeChoiceField(
         choices=Origin.choices,
-        noun="origin",
+        message=ORIGIN_MESSAGE,
         widget=forms.Select(choices=blank_first(Origin.choices, _("Not known"))),
     )
     structure = CodeChoiceField(
         choices=Structure.choices,
-        noun="structure",
+        message=STRUCTURE_MESSAGE,
         widget=forms.Select(choices=blank_first(Structure.choices, _("Not known"))),
     )
     stage = CodeChoiceField(
         choices=Stage.choices,
-        noun="life-cycle stage",
+        message=STAGE_MESSAGE,
         widget=forms.Select(choices=blank_first(Stage.choices, _("Not known"))),
     )
     exporting = YesNoField(widget=forms.Select(choices=YES_NO))

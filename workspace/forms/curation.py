@@ -56,6 +56,19 @@ class AddressOrSlugField(forms.CharField):
         return value
 
 
+# One sentence for each kind of record merged (never a noun put into a sentence).
+MERGED_INTO = {
+    "cluster": _("The cluster “%(slug)s” was merged into “%(successor)s”: name that one instead."),
+    "stakeholder": _(
+        "The stakeholder “%(slug)s” was merged into “%(successor)s”: name that one instead."
+    ),
+}
+NO_SUCH_SLUG = {
+    "cluster": _("No cluster has the slug “%(slug)s”."),
+    "stakeholder": _("No stakeholder has the slug “%(slug)s”."),
+}
+
+
 class MergePickForm(forms.Form):
     """Name two duplicate records: found by the search (the autocomplete), or by their slugs
     or their addresses pasted."""
@@ -71,13 +84,13 @@ class MergePickForm(forms.Form):
         help_text=_("Search by name, product or place; or paste its address or its slug."),
     )
 
-    def __init__(self, *args, candidates, noun, search_url="", successor=None, **kwargs):
+    def __init__(self, *args, candidates, kind, search_url="", successor=None, **kwargs):
         """`candidates` is the queryset of records the user may merge; `search_url` the
         autocomplete's JSON endpoint; `successor(value=slug)` the slug of the record that
         absorbed a merged one (to say so when an old slug is given)."""
         super().__init__(*args, **kwargs)
         self.candidates = candidates
-        self.noun = noun
+        self.kind = kind  # "cluster" or "stakeholder": which of the sentences below
         self.successor = successor
         for name, other in (("first", "second"), ("second", "first")):
             self.fields[name].widget.attrs.update(
@@ -96,16 +109,10 @@ class MergePickForm(forms.Form):
             successor = self.successor(value=slug)
             if successor is not None:
                 raise ValidationError(
-                    gettext(
-                        "The %(noun)s “%(slug)s” was merged into “%(successor)s”: name that "
-                        "one instead."
-                    )
-                    % {"noun": self.noun, "slug": slug, "successor": successor}
+                    str(MERGED_INTO[self.kind]) % {"slug": slug, "successor": successor}
                 )
         if record is None:
-            raise ValidationError(
-                gettext("No %(noun)s has the slug “%(slug)s”.") % {"noun": self.noun, "slug": slug}
-            )
+            raise ValidationError(str(NO_SUCH_SLUG[self.kind]) % {"slug": slug})
         return record
 
     def clean_first(self):

@@ -7,10 +7,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters import services
-from common.forms import CodeChoiceField, CodeField
+from common.forms import COUNTRY_CODE_MESSAGE, CodeChoiceField, CodeField
 from common.text import collapse_spaces
 from stakeholders import services as stakeholder_services
-from stakeholders.choices import ROLES_BY_KIND, Kind, RelationshipType, Role, SizeClass
+from stakeholders.choices import (
+    KIND_MESSAGE,
+    RELATIONSHIP_TYPE_MESSAGE,
+    ROLE_MESSAGE,
+    ROLES_BY_KIND,
+    SIZE_CLASS_MESSAGE,
+    Kind,
+    RelationshipType,
+    Role,
+    SizeClass,
+)
 from stakeholders.imports import PartialDateField
 from stakeholders.permissions import stakeholder_policy
 from workspace.forms.shared import GroupedFieldsMixin, blank_first
@@ -23,7 +33,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=300)
     kind = CodeChoiceField(
         choices=Kind.choices,
-        noun="stakeholder kind",
+        message=KIND_MESSAGE,
         required=True,
         label=_("Kind"),
         widget=forms.Select(choices=blank_first(Kind.choices, _("Choose a kind"))),
@@ -34,7 +44,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
     )
     role = CodeChoiceField(
         choices=Role.choices,
-        noun="role",
+        message=ROLE_MESSAGE,
         label=_("Role"),
         widget=forms.Select(
             choices=blank_first(
@@ -54,9 +64,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
         required=False,
         help_text=_("With the name and kind, tells two stakeholders of the same name apart."),
     )
-    country = CodeField(
-        length=2, default="IN", noun="ISO 3166 alpha-2 country code", label=_("Country")
-    )
+    country = CodeField(length=2, default="IN", message=COUNTRY_CODE_MESSAGE, label=_("Country"))
     website = forms.URLField(
         label=_("Website"), max_length=500, required=False, assume_scheme="https"
     )
@@ -64,7 +72,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
     size_class = CodeChoiceField(
         choices=SizeClass.choices,
-        noun="size class",
+        message=SIZE_CLASS_MESSAGE,
         label=_("Size class"),
         widget=forms.Select(choices=blank_first(SizeClass.choices, _("Not known"))),
         help_text=_("For enterprises."),
@@ -233,7 +241,7 @@ class RelationshipForm(forms.Form):
     )
     kind = CodeChoiceField(
         choices=RelationshipType.choices,
-        noun="relationship type",
+        message=RELATIONSHIP_TYPE_MESSAGE,
         required=True,
         label=_("Relationship"),
         widget=forms.Select(

@@ -8,7 +8,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -113,7 +112,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
 
     template_name = "workspace/merge.html"
     action = MERGE
-    noun = ""
+    kind = ""  # "cluster" or "stakeholder": the template and the form pick their sentences
     merge = None
     compare = None
     search_url_name = ""
@@ -126,7 +125,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
         return MergePickForm(
             data,
             candidates=self.candidates().select_related(*self.related),
-            noun=self.noun,
+            kind=self.kind,
             search_url=reverse(self.search_url_name),
             successor=self.successor,
         )
@@ -147,7 +146,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
             records=(
                 (confirm.comparison.first, confirm.comparison.second) if confirm is not None else ()
             ),
-            noun=self.noun,
+            kind=self.kind,
         )
         return context
 
@@ -175,7 +174,7 @@ class MergeView(PolicyRequiredMixin, TemplateView):
 
 class ClusterMergeView(MergeView):
     policy = cluster_policy
-    noun = gettext_lazy("cluster")
+    kind = "cluster"
     related = ("region", "sector", "agency")
     search_url_name = "editing:cluster_merge_search"
     successor = staticmethod(cluster_successor_slug)
@@ -194,7 +193,7 @@ class ClusterMergeView(MergeView):
 
 class StakeholderMergeView(MergeView):
     policy = stakeholder_policy
-    noun = gettext_lazy("stakeholder")
+    kind = "stakeholder"
     related = ("region",)
     search_url_name = "editing:stakeholder_merge_search"
     successor = staticmethod(stakeholder_successor_slug)

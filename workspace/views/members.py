@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -174,7 +175,11 @@ class MembershipRemoveView(ClusterStakeholdersView):
             removed = stakeholder_services.membership_delete(membership=membership)
         messages.success(
             request,
-            _("%(name)s is no longer a member (%(n)s relationship(s) removed with it).")
+            ngettext(
+                "%(name)s is no longer a member (%(n)s relationship removed with it).",
+                "%(name)s is no longer a member (%(n)s relationships removed with it).",
+                removed,
+            )
             % {"name": membership.stakeholder, "n": removed},
         )
         return self.back()
