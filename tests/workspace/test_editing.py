@@ -8,6 +8,8 @@ from clusters import services, workflow
 from clusters.choices import PublicationStatus
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterReview, MergeRecord
+from common.partial_dates import parse_partial_date
+from stakeholders import services as stakeholder_services
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from tests import factories
 from tests.accounts.people import make_people
@@ -575,6 +577,18 @@ def test_history_shows_who_when_why_and_the_differences(editor_client, draft, pe
     assert "Member: Stakeholder" in body and "Relationship: Stakeholder" in body
     assert "Figure: enterprises 80" in body
     assert people.own_editor.username in body
+
+
+def test_history_shows_a_relationship_date_as_typed(editor_client, draft):
+    """A date retyped from 2018 to March 2018 is one change, "Since: 2018 → March 2018",
+    not a first day and a precision apart."""
+    relationship = factories.RelationshipFactory(cluster=draft, since="2018")
+    stakeholder_services.relationship_update(
+        relationship=relationship, data={"since": parse_partial_date("2018-03")}
+    )
+    body = page(editor_client.get(url("cluster_history", draft)))
+    assert "Since:</span> <del>2018</del>" in body and "<ins>March 2018</ins>" in body
+    assert "precision" not in body and "2018-01-01" not in body
 
 
 def test_history_shows_an_import_change_set(editor_client, draft):
