@@ -2,6 +2,7 @@
 object and are written as text (a string in requests, an object in responses), and fields
 that take a JSON value only of the type the schema gives them (FIELD_MAPPING)."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,6 +14,7 @@ from rest_framework.utils import html
 
 from clusters import services
 from clusters.models import Region
+from common.partial_dates import parse_partial_date
 from common.text import collapse_spaces
 
 REFERENCE_SCHEMA = {
@@ -202,6 +204,31 @@ FIELD_MAPPING = {
 }
 
 
+class PartialDateField(serializers.Field):
+    """A relationship date as it was typed (common.partial_dates): "2018", "2018-03" or
+    "2018-03-05" both ways; the model's `<name>_precision` says which. Written only in
+    these three forms (PATTERN), which the schema states."""
+
+    PATTERN = r"^(1[89][0-9]{2}|20[0-9]{2}|2100)(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    default_error_messages = {
+        "invalid": _("Give the date as 2015, 2015-06 or 2015-06-30."),
+    }
+
+    def get_attribute(self, instance):
+        return getattr(instance, f"{self.source}_partial")
+
+    def to_representation(self, value):
+        return value.iso()
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.match(self.PATTERN, data):
+            self.fail("invalid")
+        try:
+            return parse_partial_date(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
 class CurrencyField(TextField):
     """An ISO 4217 code where one applies: a count has none and reads as null (not "",
     which the code's pattern does not allow)."""
@@ -226,6 +253,23 @@ class TextFieldExtension(OpenApiSerializerFieldExtension):
             and "pattern" not in schema
         ):
             schema["pattern"] = NOT_ONLY_SPACES
+        return schema
+
+
+class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
+    """Describe a PartialDateField: a year, year-month or date as text, or null."""
+
+    target_class = PartialDateField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {
+            "type": "string",
+            "pattern": PartialDateField.PATTERN,
+            "description": "2015, 2015-06 or 2015-06-30: as precise as it is known",
+            "example": "2015-06",
+        }
+        if self.target.allow_null:
+            schema["nullable"] = True
         return schema
 
 

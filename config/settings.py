@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "WorkflowActionEnum": "clusters.models.ClusterReview.Action",
         "StakeholderKindEnum": "stakeholders.choices.Kind",
         "RelationshipTypeEnum": "stakeholders.choices.RelationshipType",
+        "DatePrecisionEnum": "common.partial_dates.Precision",
         "RegionKindEnum": "clusters.models.Region.Kind",
         "ClusterStageEnum": "clusters.choices.Stage",
         "InitiativeStageEnum": "programmes.choices.InitiativeStage",

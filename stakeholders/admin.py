@@ -25,9 +25,11 @@ from common.admin import (
     VersionedAdminForm,
 )
 from common.history import change_set
+from common.partial_dates import partial_date_fields
 from common.permissions import is_curator
 
 from . import merging, networks, revisions, services
+from .imports import PartialDateField
 from .models import ClusterMembership, Network, Relationship, Stakeholder
 from .network.measures import network_cache_invalidate
 from .permissions import (
@@ -36,6 +38,8 @@ from .permissions import (
     relationship_policy,
     stakeholder_policy,
 )
+
+DATED = ("since", "until")  # a relationship's partial dates (common.partial_dates)
 
 
 class InvalidateNetworkMixin:
@@ -149,16 +153,32 @@ class MembershipInline(PublishedClusterInlineMixin, PolicyChoicesMixin, admin.Ta
 
 
 class RelationshipForm(forms.ModelForm):
-    """Check membership of both ends, self-links and duplicates as the services do."""
+    """Check membership of both ends, self-links and duplicates as the services do; take
+    and re-show the dates as typed (2018, 2018-03 or 2018-03-05)."""
+
+    since = PartialDateField(label=_("since"), help_text=_("2015, 2015-06 or 2015-06-30."))
+    until = PartialDateField(label=_("until"), help_text=_("2015, 2015-06 or 2015-06-30."))
 
     class Meta:
         model = Relationship
         fields = ("cluster", "source", "target", "kind", "since", "until", "provenance")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in DATED:
+            if name in self.fields:
+                self.initial[name] = getattr(self.instance, f"{name}_partial")
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        # The model keeps a date's first day and its precision (common.partial_dates).
+        for name in DATED:
+            if name in self.fields:
+                stored = partial_date_fields(name, cleaned.get(name))
+                cleaned[name] = stored[name]
+                setattr(self.instance, f"{name}_precision", stored[f"{name}_precision"])
         # On a stakeholder's page the inline leaves out its own end (source or target): the
         # formset has set that on the instance.
         candidate = copy(self.instance)
@@ -364,7 +384,7 @@ class ClusterMembershipAdmin(
 class RelationshipAdmin(ProposedRowsMixin, InvalidateNetworkMixin, PolicyAdminMixin, HistoryAdmin):
     policy = relationship_policy
     form = RelationshipForm
-    list_display = ("source", "kind", "target", "cluster", "since", "until")
+    list_display = ("source", "kind", "target", "cluster", "since_as_typed", "until_as_typed")
     list_filter = ("kind", "source__kind", "target__kind")
     search_fields = ("source__name", "target__name", "cluster__product", "cluster__place")
     autocomplete_fields = ("cluster", "source", "target")
@@ -380,8 +400,8 @@ class RelationshipAdmin(ProposedRowsMixin, InvalidateNetworkMixin, PolicyAdminMi
                     source=obj.source,
                     target=obj.target,
                     kind=obj.kind,
-                    since=obj.since,
-                    until=obj.until,
+                    since=obj.since_partial,
+                    until=obj.until_partial,
                     provenance=obj.provenance,
                 )
             ]
@@ -393,6 +413,14 @@ class RelationshipAdmin(ProposedRowsMixin, InvalidateNetworkMixin, PolicyAdminMi
 
     def removed_changes(self, obj):
         return {"relationships_removed": [revisions.relationship_removed(relationship=obj)]}
+
+    @admin.display(description=_("since"), ordering="since")
+    def since_as_typed(self, obj):
+        return obj.since_partial.display() if obj.since else "-"
+
+    @admin.display(description=_("until"), ordering="until")
+    def until_as_typed(self, obj):
+        return obj.until_partial.display() if obj.until else "-"
 
 
 class NetworkAdminForm(forms.ModelForm):

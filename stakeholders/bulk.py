@@ -15,6 +15,7 @@ from clusters.services import assign_unique_slugs
 from common.bulk import insert_rows, select_where_in
 from common.history import bulk_history_insert
 from common.importing import CREATED, UNCHANGED, UPDATED
+from common.partial_dates import partial_date, partial_date_fields
 
 from .models import ClusterMembership, Relationship, Stakeholder
 from .network.measures import network_caches_invalidate
@@ -187,7 +188,7 @@ def _write(created, changed, new_links):
 @dataclass
 class RelationshipRow:
     """One validated relationship row: both ends are members of the cluster (`source` and
-    `target` need only their `pk`)."""
+    `target` need only their `pk`); `since` and `until` are PartialDates or None."""
 
     cluster: object
     source: object
@@ -204,21 +205,33 @@ def relationships_import_bulk(rows, *, invalidated=None):
 
     A relationship is identified by cluster, ends and type; a row for an existing one
     updates its dates where the row gives them (blank leaves them alone). Existing ones are
-    read as plain values and compared with the rows: an unchanged row costs no write.
+    read as plain values and compared with the rows, precision included: an unchanged row
+    costs no write.
     """
     clusters = {row.cluster.pk for row in rows}
-    existing = {}  # identity -> [pk, since, until] (pk None: new in this file)
+    existing = {}  # identity -> [pk, since, until] (PartialDates; pk None: new in this file)
     # Only the relationships the rows could name (by cluster and source), never every
     # relationship of the clusters: a cluster may hold tens of thousands.
     sources = sorted({row.source.pk for row in rows})
     stored = select_where_in(
         Relationship,
-        ("cluster_id", "source_id", "target_id", "kind", "pk", "since", "until"),
+        (
+            "cluster_id",
+            "source_id",
+            "target_id",
+            "kind",
+            "pk",
+            "since",
+            "since_precision",
+            "until",
+            "until_precision",
+        ),
         "source_id",
         sources,
     )
-    for cluster_id, source_id, target_id, kind, pk, since, until in stored:
+    for cluster_id, source_id, target_id, kind, pk, *dates in stored:
         if cluster_id in clusters:
+            since, until = partial_date(*dates[:2]), partial_date(*dates[2:])
             existing[cluster_id, source_id, target_id, kind] = [pk, since, until]
     created, outcomes, touched = [], [], set()
     for row in rows:
@@ -226,7 +239,14 @@ def relationships_import_bulk(rows, *, invalidated=None):
         stored = existing.get(key)
         if stored is None:
             existing[key] = [None, row.since, row.until]
-            created.append((*key, row.since, row.until, row.provenance))
+            created.append(
+                (
+                    *key,
+                    *partial_date_fields("since", row.since).values(),
+                    *partial_date_fields("until", row.until).values(),
+                    row.provenance,
+                )
+            )
             outcomes.append(CREATED)
             continue
         pk, since, until = stored
@@ -240,14 +260,24 @@ def relationships_import_bulk(rows, *, invalidated=None):
             continue
         relationship = Relationship.objects.get(pk=pk)
         if relationship_update(relationship=relationship, data=dates):
-            stored[1:] = [relationship.since, relationship.until]
+            stored[1:] = [relationship.since_partial, relationship.until_partial]
             touched.add(row.cluster.pk)
             outcomes.append(UPDATED)
         else:
             outcomes.append(UNCHANGED)
     # The row form checked the ends (members, not the same), the type and the dates; the
     # database constraints stand behind it.
-    names = ("cluster_id", "source_id", "target_id", "kind", "since", "until", "provenance")
+    names = (
+        "cluster_id",
+        "source_id",
+        "target_id",
+        "kind",
+        "since",
+        "since_precision",
+        "until",
+        "until_precision",
+        "provenance",
+    )
     bulk_history_insert(Relationship, insert_rows(Relationship, names, created))
     _invalidate({values[0] for values in created} - touched, invalidated)
     return outcomes

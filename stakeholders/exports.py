@@ -2,10 +2,11 @@
 
 from django.db import connection
 from django.db.models import Case, CharField, F, Func, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from clusters.choices import PublicationStatus
 from common import csv_sql
+from common.partial_dates import Precision
 
 from .imports import RELATIONSHIP_COLUMNS, STAKEHOLDER_COLUMNS
 from .models import ClusterMembership, Relationship
@@ -74,13 +75,20 @@ def stakeholder_export_rows(stakeholders, chunk_size=5000):
 
 
 def _iso_date(name):
-    # The date as date.isoformat() writes it, "" when unknown.
-    return Coalesce(
+    # The date as it was typed (common.partial_dates): 2018, 2018-03 or 2018-03-05 by its
+    # precision, "" when unknown.
+    iso = (
         Func(F(name), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
         if connection.vendor == "postgresql"
-        else Cast(name, CharField()),
-        Value(""),
+        else Cast(name, CharField())
     )
+    typed = Case(
+        When(**{f"{name}_precision": Precision.YEAR}, then=Substr(iso, 1, 4)),
+        When(**{f"{name}_precision": Precision.MONTH}, then=Substr(iso, 1, 7)),
+        default=iso,
+        output_field=CharField(),
+    )
+    return Coalesce(typed, Value(""))
 
 
 def relationship_export_values(relationships):

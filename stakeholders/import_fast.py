@@ -6,6 +6,7 @@ give; None for any other row, which the form then reads (and names its errors).
 from django.core.exceptions import ValidationError
 
 from common.fast_cells import Unclear, checked, code, collapsed, email, letters, text, url
+from common.partial_dates import ends_before
 
 from .choices import ROLES_BY_KIND, Kind, RelationshipType, Role
 
@@ -87,7 +88,7 @@ def relationship_row_clean(values, *, lookups, cluster_refusal=None, read_date):
         since, until = text(values, "since"), text(values, "until")
         since = checked(read_date, since) if since else None
         until = checked(read_date, until) if until else None
-        if since and until and until < since:
+        if ends_before(until, since):
             return None
         cleaned = cluster_reference(values, lookups=lookups, cluster_refusal=cluster_refusal)
         cluster = cleaned["cluster"]

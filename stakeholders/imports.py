@@ -1,8 +1,6 @@
 """Import stakeholders (with their cluster memberships) and relationships (docs/formats.md)."""
 
-import datetime
 import functools
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -25,6 +23,7 @@ from common.importing import (
     RowImporter,
     identity_digest,
 )
+from common.partial_dates import PartialDate, ends_before, parse_partial_date
 from common.permissions import CHANGE
 from common.text import collapse_spaces
 
@@ -79,30 +78,11 @@ RELATIONSHIP_COLUMNS = (
     "until",
     "source",
 )
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def parse_partial_date(text):
-    """Return the date in '2015', '2015-06' or '2015-06-30' (first day where partial), or raise."""
-    match = _DATE.match(text.strip())
-    if not match:
-        raise ValidationError(
-            _("'%(text)s' is not a date such as 2015 or 2015-06-30.") % {"text": text}
-        )
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    if not 1800 <= year <= 2100:
-        raise ValidationError(_("%(text)s is not a plausible year.") % {"text": text})
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise ValidationError(_("'%(text)s' is not a valid date.") % {"text": text}) from None
-
-
 _read_date = functools.lru_cache(maxsize=4096)(parse_partial_date)  # dates repeat
 
 
 class PartialDateField(forms.CharField):
-    """A year, year-month or full date; blank is None."""
+    """A year, year-month or full date, as a PartialDate; blank is None."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -111,6 +91,10 @@ class PartialDateField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return parse_partial_date(value) if value else None
+
+    def prepare_value(self, value):
+        # A stored PartialDate is re-shown as typed (2018, 2018-03), not as its first day.
+        return value.iso() if isinstance(value, PartialDate) else value
 
 
 @dataclass(frozen=True)
@@ -587,8 +571,12 @@ class RelationshipImportForm(ClusterReferenceForm):
         if source is not None and source == target:
             self.add_error("target_name", _("a stakeholder cannot have a relationship with itself"))
         since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and until < since:
-            self.add_error("until", _("'until' is before 'since'"))
+        if ends_before(until, since):
+            self.add_error(
+                "until",
+                _("'until' %(until)s is before 'since' %(since)s")
+                % {"until": until, "since": since},
+            )
         return cleaned
 
     def clean_source(self):
@@ -676,9 +664,12 @@ class RelationshipImporter(ClusterScopedImporter):
         existing = Relationship.objects.filter(
             cluster=cluster, source=source, target=target, kind=cleaned["relationship"]
         ).first()
-        if existing is not None and all(
-            getattr(existing, name) == value for name, value in wanted.items()
-        ):
+        stored = existing and {
+            "since": existing.since_partial,
+            "until": existing.until_partial,
+            "provenance": existing.provenance,
+        }
+        if existing is not None and stored == wanted:
             return UNCHANGED
         changes = {
             "relationships_added": [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import Cluster, Region
 from common.history import RegistryHistory
 from common.models import TimeStampedModel
+from common.partial_dates import Precision, partial_date, until_not_before_since
 
 from .choices import (
     JointAction,
@@ -169,8 +170,24 @@ class Relationship(TimeStampedModel):
         db_index=False,
     )
     kind = models.CharField(_("relationship"), max_length=20, choices=RelationshipType)
+    # A date typed as 2018 or 2018-03 is kept as its first day plus its precision
+    # (common.partial_dates), and shown and exported as typed.
     since = models.DateField(_("since"), null=True, blank=True)
+    since_precision = models.CharField(
+        _("since: precision"),
+        max_length=5,
+        choices=Precision,
+        default=Precision.DAY,
+        db_default=Precision.DAY,
+    )
     until = models.DateField(_("until"), null=True, blank=True)
+    until_precision = models.CharField(
+        _("until: precision"),
+        max_length=5,
+        choices=Precision,
+        default=Precision.DAY,
+        db_default=Precision.DAY,
+    )
     provenance = models.CharField(_("source"), max_length=500, blank=True)
     history = RegistryHistory()
 
@@ -188,7 +205,7 @@ class Relationship(TimeStampedModel):
                 violation_error_message=_("This relationship is recorded already."),
             ),
             models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                condition=until_not_before_since(),
                 name="relationship_until_after_since",
                 violation_error_message=_("'Until' must not be before 'since'."),
             ),
@@ -208,6 +225,16 @@ class Relationship(TimeStampedModel):
 
     def __str__(self):
         return relationship_sentence(kind=self.kind, source=self.source, target=self.target)
+
+    @property
+    def since_partial(self):
+        """Return `since` at the precision it was typed with (a PartialDate), or None."""
+        return partial_date(self.since, self.since_precision)
+
+    @property
+    def until_partial(self):
+        """Return `until` at the precision it was typed with (a PartialDate), or None."""
+        return partial_date(self.until, self.until_precision)
 
 
 class Network(TimeStampedModel):

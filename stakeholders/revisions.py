@@ -43,8 +43,9 @@ def relationship_added(*, source, target, kind, since=None, until=None, provenan
         "source": source.pk,
         "target": target.pk,
         "kind": kind,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
+        # As typed: "2018", "2018-03" or "2018-03-05" (a PartialDate or a plain date).
+        "since": str(since) if since else None,
+        "until": str(until) if until else None,
         "provenance": provenance,
         "label": relationship_sentence(kind=kind, source=source, target=target),
     }
@@ -157,8 +158,8 @@ def apply(*, cluster, changes):
             source=Stakeholder.objects.get(pk=entry["source"]),
             target=Stakeholder.objects.get(pk=entry["target"]),
             kind=entry["kind"],
-            since=_date(entry.get("since")),
-            until=_date(entry.get("until")),
+            since=entry.get("since"),  # read at its precision by relationship_create
+            until=entry.get("until"),
             provenance=entry.get("provenance", ""),
         )
 

@@ -312,7 +312,9 @@ def _relationships_in_order(cluster):
         .only(
             "kind",
             "since",
+            "since_precision",
             "until",
+            "until_precision",
             "source__name",
             "source__slug",
             "target__name",

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from clusters.services import ACTING_USER, Lookups, acting_user, check_version, unique_slug
+from common.partial_dates import partial_date_fields
 from common.permissions import VIEW
 from common.text import collapse_spaces, normalise, normalise_name
 
@@ -207,15 +208,17 @@ def _validate_relationship(relationship):
 
 @transaction.atomic
 def relationship_create(*, cluster, source, target, kind, since=None, until=None, provenance=""):
-    """Record that `source` `kind` `target` in `cluster`; both must belong to it."""
+    """Record that `source` `kind` `target` in `cluster`; both must belong to it.
+
+    `since` and `until` are PartialDates (kept at their precision), plain dates or None."""
     relationship = Relationship(
         cluster=cluster,
         source=source,
         target=target,
         kind=kind,
-        since=since,
-        until=until,
         provenance=provenance,
+        **partial_date_fields("since", since),
+        **partial_date_fields("until", until),
     )
     _validate_relationship(relationship)
     relationship.save()
@@ -225,7 +228,10 @@ def relationship_create(*, cluster, source, target, kind, since=None, until=None
 
 @transaction.atomic
 def relationship_update(*, relationship, data):
-    """Set the fields in `data` on `relationship`; return whether anything changed."""
+    """Set the fields in `data` on `relationship`; return whether anything changed.
+
+    `since` and `until` in `data` may be PartialDates: their precision is set with them."""
+    data = _with_precisions(data)
     changed = [name for name, value in data.items() if getattr(relationship, name) != value]
     if not changed:
         return False
@@ -238,6 +244,16 @@ def relationship_update(*, relationship, data):
     if relationship.cluster_id != previous_cluster_id:
         network_cache_invalidate(relationship.cluster_id)
     return True
+
+
+def _with_precisions(data):
+    expanded = {}
+    for name, value in data.items():
+        expanded.update(partial_date_fields(name, value) if name in DATED else {name: value})
+    return expanded
+
+
+DATED = ("since", "until")
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Agency, Cluster, ClusterFigure, Region, Sector
 from common.numbers import format_amount, format_count
+from common.partial_dates import partial_date
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -80,6 +81,32 @@ def _display(model, field_name, value, names):
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)
+
+
+# A relationship's date and its precision read as one value: "Since: 2018 → March 2018".
+PARTIAL_DATES = {"since_precision": "since", "until_precision": "until"}
+
+
+def _field_changes(model, record, before, names):
+    """Return the FieldChanges from `before` to `record` (two historical records of a row)."""
+    changed = [change.field for change in record.diff_against(before).changes]
+    if model is Relationship:
+        changed = list(dict.fromkeys(PARTIAL_DATES.get(name, name) for name in changed))
+    return [
+        FieldChange(
+            label=capfirst(str(model._meta.get_field(name).verbose_name)),
+            old=_value(model, name, before, names),
+            new=_value(model, name, record, names),
+        )
+        for name in changed
+    ]
+
+
+def _value(model, name, record, names):
+    if model is Relationship and name in PARTIAL_DATES.values():
+        value = partial_date(getattr(record, name), getattr(record, f"{name}_precision"))
+        return value.display() if value else _("(blank)")
+    return _display(model, name, getattr(record, model._meta.get_field(name).attname), names)
 
 
 def _figure_value(record):
@@ -159,15 +186,7 @@ def cluster_history(cluster):
                 # The row came here from elsewhere (a merge moved it): compare with its past.
                 before = record.prev_record
             if before is not None and record.history_type == "~":
-                delta = record.diff_against(before)
-                entry.changes = [
-                    FieldChange(
-                        label=capfirst(str(model._meta.get_field(change.field).verbose_name)),
-                        old=_display(model, change.field, change.old, names),
-                        new=_display(model, change.field, change.new, names),
-                    )
-                    for change in delta.changes
-                ]
+                entry.changes = _field_changes(model, record, before, names)
             previous[record.id] = record
             entries.append(entry)
     return sorted(entries, key=lambda entry: entry.order, reverse=True)

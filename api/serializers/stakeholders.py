@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import IntegerField, SlugRelatedField, StateField, TextField, resolve_state
+from api.fields import (
+    IntegerField,
+    PartialDateField,
+    SlugRelatedField,
+    StateField,
+    TextField,
+    resolve_state,
+)
 from api.serializers.clusters import (
     COUNTRY_CODE,
     RegistryModelSerializer,
@@ -152,6 +159,8 @@ class RelationshipSerializer(RegistryModelSerializer):
     target = SlugRelatedField(slug_field="slug", queryset=Stakeholder.objects.none())
     source_name = TextField(source="source.name", read_only=True)
     target_name = TextField(source="target.name", read_only=True)
+    since = PartialDateField(allow_null=True, required=False)
+    until = PartialDateField(allow_null=True, required=False)
 
     class Meta:
         model = Relationship
@@ -164,12 +173,14 @@ class RelationshipSerializer(RegistryModelSerializer):
             "target",
             "target_name",
             "since",
+            "since_precision",
             "until",
+            "until_precision",
             "provenance",
             "created",
             "updated",
         ]
-        read_only_fields = ["created", "updated"]
+        read_only_fields = ["since_precision", "until_precision", "created", "updated"]
         validators = []
 
     def __init__(self, *args, **kwargs):

@@ -285,9 +285,13 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regi
                 }
             )
 
+        def stored(name):
+            # A date as typed (a PartialDate), so that a revision keeps its precision.
+            return getattr(relationship, f"{name}_partial" if name in services.DATED else name)
+
         def changes():
             wanted = {
-                name: data.get(name, getattr(relationship, name))
+                name: data.get(name, stored(name))
                 for name in ("source", "target", "kind", "since", "until", "provenance")
             }
             return {
@@ -297,7 +301,7 @@ class RelationshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Regi
                 "relationships_added": [relationship_data(wanted)],
             }
 
-        unchanged = all(getattr(relationship, name) == value for name, value in data.items())
+        unchanged = all(stored(name) == value for name, value in data.items())
         accepted = None if unchanged else self.proposed(relationship.cluster, changes)
         if accepted is not None:
             return accepted

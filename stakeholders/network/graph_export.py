@@ -13,6 +13,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
+from common.partial_dates import PartialDate
+
 from .measures import member_rows, relationship_rows
 
 NODE_FIELDS = ("id", "name", "slug", "kind", "role")
@@ -20,7 +22,10 @@ ORDER = ("source_name", "source_kind", "relationship", "target_name", "target_ki
 
 
 def _plain(value):
-    """Return `value` as GraphML and JSON can hold it: dates as ISO strings."""
+    """Return `value` as GraphML and JSON can hold it: dates as ISO strings, as precise as
+    they were typed (2018, 2018-03 or 2018-03-05)."""
+    if isinstance(value, PartialDate):
+        return value.iso()
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
@@ -141,7 +146,7 @@ def _member_rows(cluster):
 
 
 def _relationship_rows(cluster):
-    return relationship_rows(cluster).iterator(chunk_size=CHUNK)
+    return relationship_rows(cluster, chunk_size=CHUNK)
 
 
 def _data(key, value):

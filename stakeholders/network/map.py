@@ -8,7 +8,6 @@ network (stakeholders.network.measures.network_cache_version), which every servi
 members, relationships or networks bumps: a map is laid out again only after a write.
 """
 
-import datetime
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from clusters.permissions import cluster_policy
+from common.partial_dates import PartialDate, partial_date
 from common.permissions import VIEW
 
 from ..choices import Kind, RelationshipType
@@ -63,18 +63,14 @@ def cluster_networks(cluster):
     )
 
 
-def partial_date(value):
-    """Return a relationship date as it was entered: '2015' for 1 January 2015, '2015-06' for
-    1 June 2015 (the importer reads partial dates as the first day), else the ISO date."""
-    if value is None:
+def shown_date(value):
+    """Return a relationship date as a reader sees it, at the precision it was typed with
+    (2015, June 2015, 30 June 2015, in the active language); "" when unknown."""
+    if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        value = datetime.date.fromisoformat(value)
-    if value.month == 1 and value.day == 1:
-        return str(value.year)
-    if value.day == 1:
-        return value.strftime("%Y-%m")
-    return value.isoformat()
+    if not isinstance(value, PartialDate):
+        value = partial_date(value)
+    return value.display()
 
 
 @dataclass(frozen=True)
@@ -364,8 +360,8 @@ def draw_cluster_map(cluster, graph, *, kinds=(), types=(), networks=()):
             target_name=node_data[edge.target]["name"],
             target_url=urls[edge.target],
             target_kind=node_data[edge.target]["kind"],
-            since=partial_date(edge.since),
-            until=partial_date(edge.until),
+            since=shown_date(edge.since),
+            until=shown_date(edge.until),
         )
         for edge in edges[:table_max]
     ]

@@ -27,6 +27,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from common.partial_dates import partial_date
+
 from ..choices import Kind, RelationshipType
 from ..models import ClusterMembership, Relationship
 
@@ -165,14 +167,34 @@ def member_rows(cluster):
     )
 
 
-def relationship_rows(cluster):
-    """Return (source, target, kind, since, until, provenance) of each relationship of
-    `cluster`, by id: the edges of its graph."""
-    return (
+def relationship_rows(cluster, *, chunk_size=None):
+    """Yield (source, target, kind, since, until, provenance) of each relationship of
+    `cluster`, by id: the edges of its graph. The dates are PartialDates (at the precision
+    typed) or None; `chunk_size` streams the rows from the database that many at a time."""
+    rows = (
         Relationship.objects.filter(cluster_id=cluster.pk)
         .order_by("pk")
-        .values_list("source_id", "target_id", "kind", "since", "until", "provenance")
+        .values_list(
+            "source_id",
+            "target_id",
+            "kind",
+            "since",
+            "since_precision",
+            "until",
+            "until_precision",
+            "provenance",
+        )
     )
+    if chunk_size is not None:
+        rows = rows.iterator(chunk_size=chunk_size)
+    dates = {}  # dates repeat: one PartialDate each
+    for source, target, kind, since, since_precision, until, until_precision, provenance in rows:
+        since_key, until_key = (since, since_precision), (until, until_precision)
+        if since_key not in dates:
+            dates[since_key] = partial_date(since, since_precision)
+        if until_key not in dates:
+            dates[until_key] = partial_date(until, until_precision)
+        yield source, target, kind, dates[since_key], dates[until_key], provenance
 
 
 def cluster_graph(cluster):
@@ -180,7 +202,7 @@ def cluster_graph(cluster):
 
     Every member is a node keyed by its id, isolated ones included, with the attributes id,
     name, slug, kind and role; every relationship of the cluster is an edge keyed by its
-    type, with the attributes kind, since, until (dates or None) and provenance.
+    type, with the attributes kind, since, until (PartialDates or None) and provenance.
     """
     graph = nx.MultiDiGraph(cluster_id=cluster.pk, cluster_slug=cluster.slug, name=str(cluster))
     members = member_rows(cluster)

@@ -138,11 +138,16 @@ def node_title(node):
     return f"{node.name} — {', '.join(str(part) for part in parts)} — {links}"
 
 
+def _year(value):
+    # A PartialDate (common.partial_dates) or a plain date.
+    return getattr(value, "date", value).year
+
+
 def _period(since, until):
     if not since and not until:
         return ""
-    start = str(since.year) if since else "…"
-    end = str(until.year) if until else _("now")
+    start = str(_year(since)) if since else "…"
+    end = str(_year(until)) if until else _("now")
     return f" ({start}–{end})"
 
 

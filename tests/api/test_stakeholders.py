@@ -401,3 +401,39 @@ def test_html_lists_and_exports_report_an_id_filter_beyond_bigint(client, db, ur
     if status == 200:
         assert response.context["filter_errors"]
         assert not response.context["results"]
+
+
+# Dates at the precision typed (issue 16) ---------------------------------------------------
+
+
+def test_relationship_dates_are_read_and_written_as_typed():
+    """ "2018" goes in and comes back as "2018" (precision year), not "2018-01-01"; a month
+    until within since's year is fine; an impossible month is refused by field."""
+    user = editor()
+    cluster = own_cluster(user, status="draft")
+    source, target = member(cluster), member(cluster)
+    api = token_client(user)
+    body = {"cluster": cluster.slug, "source": source.slug, "target": target.slug}
+
+    created = api.post(
+        "/api/relationships/", {**body, "kind": "supplies", "since": "2018-06", "until": "2018"}
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert (data["since"], data["since_precision"]) == ("2018-06", "month")
+    assert (data["until"], data["until_precision"]) == ("2018", "year")
+    url = f"/api/relationships/{data['id']}/"
+    assert api.get(url).json()["since"] == "2018-06"
+
+    changed = api.patch(url, {"since": "2018-03-05"})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["since"], changed.json()["since_precision"]) == ("2018-03-05", "day")
+    assert Relationship.objects.get().since_partial.iso() == "2018-03-05"
+
+    bad_month = api.post("/api/relationships/", {**body, "kind": "trains", "since": "2018-13"})
+    assert bad_month.status_code == 400 and "since" in bad_month.json()
+    early = api.post(
+        "/api/relationships/", {**body, "kind": "trains", "since": "2018-06", "until": "2018-05"}
+    )
+    assert early.status_code == 400 and early.json()["non_field_errors"]
+    assert Relationship.objects.count() == 1

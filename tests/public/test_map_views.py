@@ -114,7 +114,7 @@ def test_the_map_draws_every_member_and_relationship_with_legend_and_table(clien
     assert "6 relationships drawn on the map, by source" in html
     assert '<th scope="col">Since</th>' in html
     assert "State Bank</a> <small>Institution</small></td><td>finances</td>" in html
-    assert "<td>2012-04</td><td>2019-03-31</td>" in html  # since 1 Apr 2012, until 31 Mar 2019
+    assert "<td>1 April 2012</td><td>31 March 2019</td>" in html  # stored as those days
 
 
 def test_the_map_page_and_files_of_a_draft_are_not_found_for_the_public(client, db):

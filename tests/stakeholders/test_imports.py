@@ -334,8 +334,8 @@ BAD_RELATIONSHIP_ERRORS = [
     "row 3, target_name: a stakeholder cannot have a relationship with itself",
     "row 4, relationship: 'hates' is not a relationship type; use one of: supplies, buys_from,",
     f"row 5, target_name: no enterprise '{REA}' belongs to the cluster Aluminium castings, Rajkot",
-    "row 6, until: 'until' is before 'since'",
-    "row 7, since: '2015-13' is not a valid date.",
+    "row 6, until: 'until' 2015 is before 'since' 2016",
+    "row 7, since: '2015-13' has no month 13: months run from 01 to 12.",
     "row 8, cluster_product: no cluster 'Silk sarees' in Kanchipuram, Tamil Nadu is registered",
     "row 10, source_name: duplicate of row 9: the same record appears twice in the file",
 ]
@@ -443,3 +443,60 @@ def test_relationships_in_chunks_give_what_one_chunk_gives(india_stakeholders):
     assert Relationship.objects.count() == whole.created
     again = SmallRelationshipChunks().run(RELATIONSHIPS.encode())
     assert again.created == 0 and again.updated == 0
+
+
+# Dates at the precision typed (issue 16) ---------------------------------------------------
+
+
+def test_relationship_dates_are_kept_at_the_precision_typed(india_stakeholders):
+    """'2010' is kept as the year 2010, '2015-06' as June 2015, a full date as that day."""
+    import_relationships(RELATIONSHIPS)
+
+    typed = {
+        kind: (r.since_partial.iso(), r.since_precision)
+        for kind, r in ((r.kind, r) for r in Relationship.objects.all())
+    }
+    assert typed == {
+        "member_of": ("2010", "year"),
+        "trains": ("2015-06", "month"),
+        "buys_from": ("2012-04-01", "day"),
+    }
+    buys = Relationship.objects.get(kind="buys_from")
+    assert (buys.until_partial.iso(), buys.until_precision) == ("2019-03-31", "day")
+
+
+def test_a_date_retyped_at_another_precision_is_an_update(india_stakeholders, row_counts):
+    """'2010-01' is not '2010' although both start on 1 January: the row is updated once,
+    then unchanged."""
+    import_relationships(RELATIONSHIPS)
+    retyped = RELATIONSHIPS.replace("Gujarat,2010,,", "Gujarat,2010-01,,")
+
+    assert import_relationships(retyped).summary() == "created 0, updated 1, unchanged 2"
+    member_of = Relationship.objects.get(kind="member_of")
+    assert (member_of.since_partial.iso(), member_of.since_precision) == ("2010-01", "month")
+    before = row_counts()
+    assert import_relationships(retyped).summary() == "created 0, updated 0, unchanged 3"
+    assert row_counts() == before
+
+
+def test_until_in_the_period_of_since_is_accepted_and_before_it_refused(india_stakeholders):
+    """until=2018 with since=2018-06 is fine (the year 2018 does not end before June);
+    until=2018-05 with since=2018-06 is refused by row and field, and nothing is written."""
+    row = (
+        "Godrej,enterprise,Atul Auto Ltd,enterprise,{kind},Aluminium castings,Rajkot,Gujarat,"
+        "{since},{until},\n"
+    )
+    fine = import_relationships(
+        RELATIONSHIP_HEADER + row.format(kind="supplies", since="2018-06", until="2018")
+    )
+    assert fine.summary() == "created 1, updated 0, unchanged 0", fine.errors
+    supplies = Relationship.objects.get(kind="supplies")
+    assert (supplies.since_partial.iso(), supplies.until_partial.iso()) == ("2018-06", "2018")
+
+    refused = import_relationships(
+        RELATIONSHIP_HEADER + row.format(kind="buys_from", since="2018-06", until="2018-05")
+    )
+    assert [str(error) for error in refused.errors] == [
+        "row 2, until: 'until' 2018-05 is before 'since' 2018-06"
+    ]
+    assert not Relationship.objects.filter(kind="buys_from").exists()

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from django.core.cache import cache
 
+from common.partial_dates import PartialDate
 from stakeholders import services
 from stakeholders.choices import Kind, RelationshipType, Role
 from stakeholders.models import ClusterMembership, Relationship
@@ -104,8 +105,8 @@ def test_graph_has_this_clusters_relationships_only_each_with_type_and_dates(kni
     bank, beta = members["bank"].pk, members["beta"].pk
     assert graph.edges[bank, beta, "finances"] == {
         "kind": "finances",
-        "since": datetime.date(2012, 4, 1),
-        "until": datetime.date(2019, 3, 31),
+        "since": PartialDate(datetime.date(2012, 4, 1)),
+        "until": PartialDate(datetime.date(2019, 3, 31)),
         "provenance": "",
     }
     alpha, delta = members["alpha"].pk, members["delta"].pk

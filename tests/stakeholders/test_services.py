@@ -398,3 +398,32 @@ def test_history_rows_carry_the_change_sets_user_and_reason(curator):
     assert {row.history_change_reason for row in rows} == {f"diagnostic study #{changes.id}"}
     assert source.history.latest().role == "buyer"
     assert source.history.latest().history_type == "~"
+
+
+def test_the_database_compares_until_and_since_by_their_periods(db):
+    """The constraint behind the services compares periods: until=2018 with since=2018-06
+    is stored, until=2018-05 with since=2018-06 is refused."""
+    cluster = ClusterFactory()
+    ends = [StakeholderFactory() for _ in range(2)]
+    for stakeholder in ends:
+        services.stakeholder_link_to_cluster(stakeholder=stakeholder, cluster=cluster)
+    kept = services.relationship_create(
+        cluster=cluster,
+        source=ends[0],
+        target=ends[1],
+        kind="supplies",
+        since="2018-06",
+        until="2018",
+    )
+    assert (kept.since, kept.until) == (datetime.date(2018, 6, 1), datetime.date(2018, 1, 1))
+    with pytest.raises(ValidationError, match="'Until' must not be before 'since'."):
+        services.relationship_create(
+            cluster=cluster,
+            source=ends[0],
+            target=ends[1],
+            kind="trains",
+            since="2018-06",
+            until="2018-05",
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database's own check
+        Relationship.objects.filter(pk=kept.pk).update(until_precision="month")

@@ -8,6 +8,8 @@ from clusters import services, workflow
 from clusters.choices import PublicationStatus
 from clusters.imports import ClusterImporter
 from clusters.models import Cluster, ClusterReview, MergeRecord
+from common.partial_dates import parse_partial_date
+from stakeholders import services as stakeholder_services
 from stakeholders.models import ClusterMembership, Relationship, Stakeholder
 from tests import factories
 from tests.accounts.people import make_people
@@ -435,7 +437,7 @@ def test_recording_and_removing_a_relationship(editor_client, draft, members):
         "finances",
         maker,
     )
-    assert str(relationship.since) == "2015-01-01"
+    assert (relationship.since_partial.iso(), relationship.since_precision) == ("2015", "year")
     assert "Bank" in page(editor_client.get(url("cluster_relationships", draft)))
     editor_client.post(url("relationship_remove", draft, pk=relationship.pk))
     assert not Relationship.objects.filter(cluster=draft).exists()
@@ -577,6 +579,18 @@ def test_history_shows_who_when_why_and_the_differences(editor_client, draft, pe
     assert people.own_editor.username in body
 
 
+def test_history_shows_a_relationship_date_as_typed(editor_client, draft):
+    """A date retyped from 2018 to March 2018 is one change, "Since: 2018 → March 2018",
+    not a first day and a precision apart."""
+    relationship = factories.RelationshipFactory(cluster=draft, since="2018")
+    stakeholder_services.relationship_update(
+        relationship=relationship, data={"since": parse_partial_date("2018-03")}
+    )
+    body = page(editor_client.get(url("cluster_history", draft)))
+    assert "Since:</span> <del>2018</del>" in body and "<ins>March 2018</ins>" in body
+    assert "precision" not in body and "2018-01-01" not in body
+
+
 def test_history_shows_an_import_change_set(editor_client, draft):
     """An import's rows carry its change set: file name and id."""
     csv = (
@@ -701,3 +715,27 @@ def test_review_records_are_kept(draft, people):
     """Each workflow step is a ClusterReview with its user."""
     workflow.cluster_transition(cluster=draft, action="submitted", user=people.own_editor)
     assert ClusterReview.objects.get(cluster=draft).user == people.own_editor
+
+
+def test_a_relationship_date_is_taken_and_shown_as_typed(editor_client, draft, members):
+    """ "2018-03" is recorded as March 2018 and listed so; a form sent back keeps what was
+    typed, and until=2018-02 before since=2018-03 is refused on the until field."""
+    bank, maker = members
+    post = url("cluster_relationships", draft)
+    data = {"source": bank.pk, "kind": "finances", "target": maker.pk, "since": "2018-03"}
+
+    assert editor_client.post(post, data).status_code == 302
+    relationship = Relationship.objects.get(cluster=draft)
+    assert (relationship.since_partial.iso(), relationship.since_precision) == (
+        "2018-03",
+        "month",
+    )
+    listed = page(editor_client.get(post))
+    assert "March 2018" in listed and "2018-03-01" not in listed
+
+    refused = page(editor_client.post(post, {**data, "kind": "trains", "until": "2018-02"}))
+    assert "must not be before" in refused
+    assert 'value="2018-03"' in refused and 'value="2018-02"' in refused
+    bad = page(editor_client.post(post, {**data, "kind": "trains", "since": "2018-13"}))
+    assert "has no month 13" in bad and 'value="2018-13"' in bad
+    assert Relationship.objects.filter(cluster=draft).count() == 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters import services
 from common.forms import COUNTRY_CODE_MESSAGE, CodeChoiceField, CodeField
+from common.partial_dates import ends_before
 from common.text import collapse_spaces
 from stakeholders import services as stakeholder_services
 from stakeholders.choices import (
@@ -267,6 +268,12 @@ class RelationshipForm(forms.Form):
         self.fields["source"].error_messages["required"] = _("Choose who the link starts from.")
         self.fields["target"].error_messages["required"] = _("Choose who the link goes to.")
         self.fields["kind"].error_messages["required"] = _("Choose the kind of relationship.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if ends_before(cleaned.get("until"), cleaned.get("since")):
+            self.add_error("until", _("'Until' must not be before 'since'."))
+        return cleaned
 
     def clean_provenance(self):
         return collapse_spaces(self.cleaned_data["provenance"])
