@@ -188,6 +188,7 @@ class ClusterAdminForm(VersionedAdminForm):
         fields = (
             "product",
             "place",
+            "local_names",
             "district",
             "region",
             "country",
@@ -278,6 +279,7 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
                 "fields": (
                     "product",
                     "place",
+                    "local_names",
                     "district",
                     "region",
                     "country",
@@ -560,6 +562,7 @@ class AgencyEditorInline(admin.TabularInline):
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "slug", "website", "email")
+    fields = ("name", "local_names", "slug", "website", "email")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (AgencyEditorInline,)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.history import change_set
+from common.local_names import language_name
 from common.permissions import is_curator
 
 from . import services
@@ -321,6 +322,8 @@ def _display_field(cluster, name, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if name == "local_names":
+        return "; ".join(f"{language_name(code)}: {text}" for code, text in value.items()) or "—"
     return str(value)
 
 

@@ -205,6 +205,7 @@ class StakeholderAdminForm(VersionedAdminForm):
         model = Stakeholder
         fields = (
             "name",
+            "local_names",
             "kind",
             "role",
             "place",

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import IntegerField, SlugRelatedField, StateField, TextField, resolve_state
+from api.fields import (
+    IntegerField,
+    LocalNamesField,
+    SlugRelatedField,
+    StateField,
+    TextField,
+    resolve_state,
+)
 from api.serializers.clusters import (
     COUNTRY_CODE,
     RegistryModelSerializer,
@@ -41,6 +48,7 @@ class StakeholderSerializer(RegistryModelSerializer):
         view_name="api:stakeholder-detail", lookup_field="slug"
     )
     profile_url = TextField(source="get_absolute_url", read_only=True)
+    local_names = LocalNamesField()
     state = StateField(source="region", required=False, allow_null=True)
     country = TextField(required=False, validators=[COUNTRY_CODE], trim_whitespace=False)
     clusters = serializers.SerializerMethodField()
@@ -61,6 +69,7 @@ class StakeholderSerializer(RegistryModelSerializer):
             "profile_url",
             "slug",
             "name",
+            "local_names",
             "kind",
             "role",
             "place",

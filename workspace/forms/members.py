@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters import services
 from common.forms import CodeChoiceField, CodeField
+from common.local_names import LocalNamesField
 from common.text import collapse_spaces
 from stakeholders import services as stakeholder_services
 from stakeholders.choices import ROLES_BY_KIND, Kind, RelationshipType, Role, SizeClass
@@ -84,10 +85,11 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
         required=False,
         help_text=_("Where you learnt of this stakeholder, e.g. a diagnostic study."),
     )
+    local_names = LocalNamesField()
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     groups = (
-        (_("Who"), "", ("name", "kind", "role")),
+        (_("Who"), "", ("name", "local_names", "kind", "role")),
         (_("Where"), "", ("place", "state", "country")),
         (
             _("Details"),
@@ -105,6 +107,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
     )
     DATA_FIELDS = (
         "name",
+        "local_names",
         "kind",
         "role",
         "place",
