@@ -40,6 +40,7 @@ LATIN_ALLOWED = {
     "faq", "q", "nhdp", "chcds", "kvic", "sidbi", "bee", "teri", "sameeeksha", "sidhiee",
     "in", "rs", "gst", "pan", "ngo", "shg", "cfc", "utc", "ist", "excel", "mit",
     "i", "ii", "iii", "iv", "v", "vi",  # the numbers of FAQ Q43's parameters
+    "n",  # a sample's size under a chart's column ("n=12")
 }  # fmt: skip
 
 
