@@ -42,7 +42,7 @@ def other_language_codes():
 
 
 def language_name(code):
-    """Return the name of language `code` in that language ("हिन्दी" for "hi")."""
+    """Return the name of language `code` in that language ("हिंदी" for "hi")."""
     return get_language_info(code)["name_local"]
 
 

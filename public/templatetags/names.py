@@ -27,6 +27,8 @@ register = template.Library()
 def record_name(record, english=None):
     """Return the record's name marked as data: its name in the reader's language (when it
     has one) with the English name beside it, or the English name alone."""
+    if record is None or record == "":
+        return ""
     english = str(record) if english is None else english
     local, code = reader_name(getattr(record, "local_names", None))
     if local:

@@ -16,6 +16,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from clusters.models import Cluster
+from stakeholders.demo_names import demo_local_names_load
 from tests.accounts.people import PASSWORD, make_people
 from tests.e2e.reference_data import reference_data_left_behind  # noqa: F401
 from tests.e2e.test_accessibility import demo  # noqa: F401  (the demo data, used below)
@@ -135,6 +136,7 @@ def test_every_public_page_in_hindi_has_no_english_outside_data(live_server, new
     rest must be Hindi, except the codes and acronyms of LATIN_ALLOWED. So an untranslated
     "and" or "of" fails, and so does a record's name that lost its marking.
     """
+    demo_local_names_load()  # the demo's Hindi names, shown beside the English ones
     page = new_page(extra_http_headers={"Accept-Language": "hi"})
     base = live_server.url
     queue = ["/", "/clusters/", "/stakeholders/", "/stats/", "/about/data/"]
