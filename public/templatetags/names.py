@@ -23,6 +23,15 @@ from common.local_names import reader_name
 register = template.Library()
 
 
+def _local_names(record):
+    """Return the record's local names, or None when it has none or they were not loaded (a
+    list's selector chose its columns: reading them would cost a query per row)."""
+    deferred = getattr(record, "get_deferred_fields", None)
+    if deferred is None or "local_names" in deferred():
+        return None
+    return record.local_names
+
+
 @register.simple_tag
 def record_name(record, english=None):
     """Return the record's name marked as data: its name in the reader's language (when it
@@ -30,7 +39,7 @@ def record_name(record, english=None):
     if record is None or record == "":
         return ""
     english = str(record) if english is None else english
-    local, code = reader_name(getattr(record, "local_names", None))
+    local, code = reader_name(_local_names(record))
     if local:
         return format_html(
             '<span translate="no" lang="{}">{}</span> · <span translate="no" lang="en">{}</span>',
@@ -45,7 +54,7 @@ def record_name(record, english=None):
 def record_local_name(record):
     """Return only the record's name in the reader's language, marked, or "" without one
     (for a page whose heading keeps the English name in its own parts)."""
-    local, code = reader_name(getattr(record, "local_names", None))
+    local, code = reader_name(_local_names(record))
     if not local:
         return ""
     return format_html('<span translate="no" lang="{}">{}</span>', code, local)
