@@ -70,3 +70,13 @@ def test_the_stakeholder_api_shows_the_names():
     factories.MembershipFactory(cluster=cluster, stakeholder=stakeholder)
     body = APIClient().get(f"/api/stakeholders/{stakeholder.slug}/").json()
     assert body["local_names"] == {"hi": "निटवियर क्लब"}
+
+
+def test_the_demo_gives_a_few_clusters_a_hindi_name():
+    from stakeholders.demo_names import demo_local_names_load
+
+    cluster = factories.ClusterFactory(product="Hosiery", place="Ludhiana")
+    assert cluster.slug == "hosiery-ludhiana"
+    assert demo_local_names_load() == 1
+    cluster.refresh_from_db()
+    assert cluster.local_names == {"hi": "लुधियाना का होज़री क्लस्टर"}
