@@ -14,6 +14,7 @@ from rest_framework.utils import html
 
 from clusters import services
 from clusters.models import Region
+from common.local_names import clean_local_names
 from common.partial_dates import parse_partial_date
 from common.text import collapse_spaces
 
@@ -303,3 +304,28 @@ class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
 
 class StateFieldExtension(ReferenceFieldExtension):
     target_class = StateField
+
+
+class LocalNamesField(serializers.DictField):
+    """A record's names in the site's other languages, {language code: name}; a blank name
+    is dropped, an unknown language refused (common.local_names)."""
+
+    child = serializers.CharField(allow_blank=True, trim_whitespace=True)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The name in each of the site's other languages, keyed by language code "
+                '(e.g. {"hi": "…"}); the English name stays in its own field.'
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return clean_local_names(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc

@@ -189,6 +189,7 @@ class ClusterAdminForm(VersionedAdminForm):
         fields = (
             "product",
             "place",
+            "local_names",
             "district",
             "region",
             "country",
@@ -279,6 +280,7 @@ class ClusterAdmin(ProposalAdminMixin, PolicyAdminMixin, HistoryAdmin):
                 "fields": (
                     "product",
                     "place",
+                    "local_names",
                     "district",
                     "region",
                     "country",
@@ -580,6 +582,7 @@ class AgencyEditorInline(admin.TabularInline):
 @admin.register(Agency)
 class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "slug", "website", "email")
+    fields = ("name", "local_names", "slug", "website", "email")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (AgencyEditorInline,)

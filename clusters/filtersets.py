@@ -10,6 +10,7 @@ from django_filters import fields as filter_fields
 from django_filters.constants import EMPTY_VALUES
 
 from common.forms import QuantityField
+from common.local_names import local_names_matching
 
 from .choices import (
     ARTISAN_TYPES,
@@ -157,10 +158,10 @@ class ClusterOrderingFilter(filters.OrderingFilter):
 
 
 def clusters_matching(word):
-    """Return the condition "the product, place, district, state, sector or description
-    contains `word`". The few states and sectors so named are looked up first: the
-    condition is then on the cluster's own columns (their trigram indexes, and the state's
-    and sector's), with no join to test on every cluster."""
+    """Return the condition "the product, place, district, state, sector, description or a
+    name in another language contains `word`". The few states and sectors so named are
+    looked up first: the condition is then on the cluster's own columns (their trigram
+    indexes, and the state's and sector's), with no join to test on every cluster."""
     regions = list(Region.objects.filter(name__icontains=word).values_list("pk", flat=True))
     sectors = list(Sector.objects.filter(name__icontains=word).values_list("pk", flat=True))
     condition = (
@@ -168,6 +169,7 @@ def clusters_matching(word):
         | Q(place__icontains=word)
         | Q(district__icontains=word)
         | Q(description__icontains=word)
+        | local_names_matching(word)
     )
     if regions:
         condition |= Q(region__in=regions)

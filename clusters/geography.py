@@ -228,6 +228,7 @@ def cluster_points(queryset, *, by_employment=False, limit):
             "slug",
             "product",
             "place",
+            "local_names",
             "classification_status",
             "employment",
             "enterprise_count",

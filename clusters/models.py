@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.history import RegistryHistory, RevisionHistory
+from common.local_names import LocalNamesModelField
 from common.models import TimeStampedModel
 from common.numbers import format_amount, format_count
 from common.revision_models import AbstractReview, AbstractRevision
@@ -77,6 +78,7 @@ class Agency(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    local_names = LocalNamesModelField()
     history = RegistryHistory()
 
     class Meta:
@@ -128,6 +130,8 @@ class Cluster(TimeStampedModel):
     product = models.CharField(_("product"), max_length=200)
     place = models.CharField(_("place"), max_length=200, help_text=_("Town or locality"))
     district = models.CharField(_("district"), max_length=100, blank=True)
+    # Its name in the site's other languages, {"hi": "..."}: shown beside the English one.
+    local_names = LocalNamesModelField()
     region = models.ForeignKey(
         Region,
         verbose_name=_("state / region"),

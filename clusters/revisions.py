@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common import revisions as lifecycle
+from common.local_names import language_name
 from common.permissions import is_curator
 from common.revisions import is_stale, merge_by
 
@@ -210,6 +211,8 @@ def pending_revisions():
 
 
 def _display_field(cluster, name, value):
+    if name == "local_names" and value:
+        return "; ".join(f"{language_name(code)}: {text}" for code, text in value.items())
     return lifecycle.display_value(Cluster._meta.get_field(name), value)
 
 

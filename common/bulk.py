@@ -8,8 +8,9 @@ values: text, numbers, booleans, dates); elsewhere (SQLite for `make run`) bulk_
 
 import csv
 import io
+import json
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.utils import timezone
 
 
@@ -64,7 +65,7 @@ def insert_objects(model, objects, *, batch_size=2000):
             # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.
             writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
             for obj in objects[start : start + batch_size * 10]:
-                writer.writerow([getattr(obj, name) for name in attnames])
+                writer.writerow([_cell(getattr(obj, name)) for name in attnames])
             buffer.seek(0)
             cursor.cursor.copy_expert(
                 f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
@@ -73,6 +74,11 @@ def insert_objects(model, objects, *, batch_size=2000):
         obj._state.adding = False
         obj._state.db = using
     return objects
+
+
+def _cell(value):
+    """Return `value` as COPY reads it: a JSON field's dict or list as JSON text."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
 def insert_rows(model, names, rows, *, batch_size=20000):
@@ -96,7 +102,12 @@ def insert_rows(model, names, rows, *, batch_size=20000):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             fixed[field.attname] = now
         elif field.has_default() and callable(field.default):
-            raise ValueError(f"{model.__name__}.{field.name} has a callable default")
+            # A fresh empty container (a JSONField's `default=dict`) is one value for every
+            # row; any other callable default (a uuid, a time) would differ row to row.
+            value = field.get_default()
+            if not (isinstance(field, models.JSONField) and value in ({}, [])):
+                raise ValueError(f"{model.__name__}.{field.name} has a callable default")
+            fixed[field.attname] = value
         else:
             fixed[field.attname] = field.get_default()
     if connection.vendor != "postgresql":
@@ -108,7 +119,7 @@ def insert_rows(model, names, rows, *, batch_size=20000):
     order = [*names, *fixed]
     column_of = {field.attname: field.column for field in fields}
     columns = ", ".join(quote(name) for name in [pk.column, *(column_of[n] for n in order)])
-    tail = tuple(fixed.values())
+    tail = tuple(_cell(value) for value in fixed.values())
     with connection.cursor() as cursor:
         ids = draw_ids(cursor, table, pk.column, len(rows))
         for start in range(0, len(rows), batch_size):

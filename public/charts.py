@@ -31,6 +31,9 @@ class Bar:
     value_label: str = ""
     # More for the bar's tooltip ("known for 12 of 40 clusters").
     note: str = ""
+    # Whether the label is a record's own text (a state's or a sector's name): data, kept
+    # as entered in every language and marked translate="no".
+    is_data: bool = False
 
     @property
     def shown(self):
@@ -59,6 +62,7 @@ class StackedBar:
 
     label: str
     segments: tuple
+    is_data: bool = False
 
     @property
     def total(self):
@@ -92,12 +96,13 @@ def _join(parts):
     return mark_safe("".join(conditional_escape(part) for part in parts))
 
 
-def _label(y, label):
+def _label(y, label, is_data=False):
     return format_html(
-        '<text class="chart__label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle">'
-        "<title>{}</title>{}</text>",
+        '<text class="chart__label" x="{}" y="{}" text-anchor="end" dominant-baseline="middle"'
+        "{}><title>{}</title>{}</text>",
         LABEL_WIDTH - 8,
         y,
+        mark_safe(' translate="no"') if is_data else "",
         label,
         _short(label),
     )
@@ -120,7 +125,7 @@ def bar_chart(*, chart_id, title, description, bars, empty_text="No data"):
         top = GAP + index * (BAR_HEIGHT + GAP)
         middle = top + BAR_HEIGHT / 2
         width = round(bar.value * scale, 1)
-        parts.append(_label(middle, bar.label))
+        parts.append(_label(middle, bar.label, bar.is_data))
         parts.append(
             format_html(
                 '<rect class="chart__bar {}" x="{}" y="{}" width="{}" height="{}" rx="2">'
@@ -160,7 +165,7 @@ def stacked_bar_chart(*, chart_id, title, description, bars):
     for index, bar in enumerate(bars):
         top = GAP + index * (BAR_HEIGHT + GAP)
         middle = top + BAR_HEIGHT / 2
-        parts.append(_label(middle, bar.label))
+        parts.append(_label(middle, bar.label, bar.is_data))
         x = LABEL_WIDTH
         for segment in bar.segments:
             if not segment.value:

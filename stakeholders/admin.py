@@ -225,6 +225,7 @@ class StakeholderAdminForm(VersionedAdminForm):
         model = Stakeholder
         fields = (
             "name",
+            "local_names",
             "kind",
             "role",
             "place",

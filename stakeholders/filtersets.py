@@ -10,6 +10,7 @@ from clusters.choices import PublicationStatus
 from clusters.filtersets import IdFilter
 from clusters.models import Cluster, Region
 from common.counts import capped_count, planner_estimate
+from common.local_names import local_names_matching
 from common.page_cache import kept_until_public_change
 
 from .choices import Kind, RelationshipType, Role
@@ -53,8 +54,8 @@ RARE_ELSEWHERE = 5_000
 
 
 def stakeholders_matching(word):
-    """Return the condition "the name, place, services offered or description contains
-    `word`", in the shape PostgreSQL runs fastest for that word.
+    """Return the condition "the name, place, services offered, description or a name in
+    another language contains `word`", in the shape PostgreSQL runs fastest for that word.
 
     A word in few rows is found through the columns' trigram indexes (a union of their
     matches). A word in many names but few other columns (`textile`) is tested on the names
@@ -68,6 +69,7 @@ def stakeholders_matching(word):
         Q(place__icontains=word)
         | Q(services_offered__icontains=word)
         | Q(description__icontains=word)
+        | local_names_matching(word)
     )
     named = planner_estimate(Stakeholder.objects.filter(in_name))
     if named is None or named <= COMMON_IN_NAMES:

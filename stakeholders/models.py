@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Region
 from common.history import RegistryHistory
+from common.local_names import LocalNamesModelField
 from common.models import TimeStampedModel
 from common.partial_dates import Precision, partial_date, until_not_before_since
 
@@ -30,6 +31,8 @@ class Stakeholder(TimeStampedModel):
     """
 
     name = models.CharField(_("name"), max_length=300)
+    # Its name in the site's other languages, {"hi": "..."}: shown beside the English one.
+    local_names = LocalNamesModelField()
     # Indexed with the list orderings (Meta.indexes), not alone.
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     role = models.CharField(_("role"), max_length=30, choices=Role, blank=True)

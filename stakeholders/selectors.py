@@ -56,7 +56,12 @@ def _membership_prefetch(*, listed=False):
     memberships = published_memberships().order_by("cluster__product", "cluster__place", "pk")
     if listed:
         memberships = memberships.select_related("cluster").only(
-            "cluster_id", "stakeholder_id", "cluster__slug", "cluster__product", "cluster__place"
+            "cluster_id",
+            "stakeholder_id",
+            "cluster__slug",
+            "cluster__product",
+            "cluster__place",
+            "cluster__local_names",
         )
     else:
         memberships = memberships.select_related("cluster__region", "cluster__sector")
@@ -300,7 +305,7 @@ def _first_members_by_role(cluster, per_role):
             in_group=Window(Count("pk"), partition_by=group),
         )
         .filter(rank_in_group__lte=per_role)
-        .only("name", "slug", "kind", "role")
+        .only("name", "local_names", "slug", "kind", "role")
         .order_by("kind", "role", "name", "pk")
     )
 
@@ -316,8 +321,10 @@ def _relationships_in_order(cluster):
             "until",
             "until_precision",
             "source__name",
+            "source__local_names",
             "source__slug",
             "target__name",
+            "target__local_names",
             "target__slug",
         )
         .order_by("source__name", "kind", "target__name", "pk")

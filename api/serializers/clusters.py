@@ -10,6 +10,7 @@ from api.fields import (
     BooleanField,
     CurrencyField,
     IntegerField,
+    LocalNamesField,
     NamedRefField,
     SlugRelatedField,
     StateField,
@@ -91,6 +92,7 @@ class ClusterSerializer(RegistryModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name="api:cluster-detail", lookup_field="slug")
     profile_url = TextField(source="get_absolute_url", read_only=True)
+    local_names = LocalNamesField()
     state = StateField(source="region", required=False, allow_null=True)
     country = TextField(required=False, validators=[COUNTRY_CODE], trim_whitespace=False)
     sector = NamedRefField(model=Sector, required=False, allow_null=True)
@@ -126,6 +128,7 @@ class ClusterSerializer(RegistryModelSerializer):
             "profile_url",
             "slug",
             "product",
+            "local_names",
             "place",
             "district",
             "state",

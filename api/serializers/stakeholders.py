@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from api.fields import (
     IntegerField,
+    LocalNamesField,
     PartialDateField,
     SlugRelatedField,
     StateField,
@@ -48,6 +49,7 @@ class StakeholderSerializer(RegistryModelSerializer):
         view_name="api:stakeholder-detail", lookup_field="slug"
     )
     profile_url = TextField(source="get_absolute_url", read_only=True)
+    local_names = LocalNamesField()
     state = StateField(source="region", required=False, allow_null=True)
     country = TextField(required=False, validators=[COUNTRY_CODE], trim_whitespace=False)
     clusters = serializers.SerializerMethodField()
@@ -68,6 +70,7 @@ class StakeholderSerializer(RegistryModelSerializer):
             "profile_url",
             "slug",
             "name",
+            "local_names",
             "kind",
             "role",
             "place",

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from clusters import geography, selectors
 from clusters.choices import ClassificationStatus
 from clusters.filtersets import ClusterFilterSet
+from common.local_names import reader_name
 from common.numbers import format_count
 from common.page_cache import kept_until_public_change
 from public.views.lists import (
@@ -457,6 +458,9 @@ class ClusterGeoMapView(TemplateView):
                 radius, known, figure = 3.5, True, ""
             status = point["classification_status"]
             name = f"{point['product']}, {point['place']}"
+            local, _code = reader_name(point.get("local_names"))
+            if local:
+                name = f"{local} · {name}"
             details = ", ".join(filter(None, [str(status_labels.get(status, status)), figure]))
             dots.append(
                 {

@@ -59,6 +59,8 @@ class StatsRow:
     label: str
     url: str
     cells: list
+    # Whether the label is a record's own text (a state's or a sector's name).
+    is_data: bool = False
 
 
 @dataclass
@@ -151,6 +153,7 @@ def _states_chart():
             label=_state_label(item),
             url=_list_url(state=item.slug) if item.slug else "",
             cells=[Cell(item.count)],
+            is_data=bool(item.name),
         )
         for item in states
     ]
@@ -165,7 +168,10 @@ def _states_chart():
         chart_id="chart-top-states",
         title=title,
         description=_("One bar per state; the table below gives the numbers."),
-        bars=[charts.Bar(label=row.label, value=row.cells[0].value) for row in rows],
+        bars=[
+            charts.Bar(label=row.label, value=row.cells[0].value, is_data=row.is_data)
+            for row in rows
+        ],
     )
     return chart
 
@@ -178,6 +184,7 @@ def _potential_chart():
             label=_state_label(item),
             url=_list_url(state=item.slug, classification_status="potential") if item.slug else "",
             cells=[Cell(item.count)],
+            is_data=bool(item.name),
         )
         for item in states
     ]
@@ -195,7 +202,12 @@ def _potential_chart():
         title=title,
         description=_("One bar per state; the table below gives the numbers."),
         bars=[
-            charts.Bar(label=row.label, value=row.cells[0].value, css_class="fill--potential")
+            charts.Bar(
+                label=row.label,
+                value=row.cells[0].value,
+                css_class="fill--potential",
+                is_data=row.is_data,
+            )
             for row in rows
         ],
     )
@@ -247,6 +259,11 @@ def _group_label(dimension, group):
     if group.name:
         return group.name
     return _("State not recorded") if dimension == "state" else _("Sector not recorded")
+
+
+def _group_is_data(dimension, group):
+    """Return whether a group's label is a record's name (a state, a sector), not ours."""
+    return dimension != "type" and bool(group.name)
 
 
 def _group_url(dimension, group):
@@ -301,6 +318,7 @@ def _economy_chart(dimension, measure_slug, groups=None):
                 label=_group_label(dimension, group),
                 url=_group_url(dimension, group),
                 cells=cells,
+                is_data=_group_is_data(dimension, group),
             )
         )
     known = [group for group in groups if group.total is not None]
@@ -347,6 +365,7 @@ def _economy_chart(dimension, measure_slug, groups=None):
                 value=group.total,
                 value_label=_shown(measure, group.total),
                 note=_known_note(group.known, group.clusters),
+                is_data=_group_is_data(dimension, group),
             )
             for group in drawn
         ],

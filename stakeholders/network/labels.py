@@ -334,15 +334,16 @@ def place_labels(items, obstacles, bounds):
 
 
 def label_markup(css_class, anchor, x, y, lines):
-    """Return the <text> of a name in `lines`, anchored at (x, y) (the first baseline)."""
+    """Return the <text> of a name in `lines`, anchored at (x, y) (the first baseline),
+    marked translate="no": a stakeholder's name is data, kept as entered."""
     anchor_attribute = "" if anchor == "start" else f' text-anchor="{anchor}"'
     if len(lines) == 1:
-        return f'<text class="{css_class}" x="{coordinate(x)}" y="{coordinate(y)}"{anchor_attribute}>{escape(lines[0])}</text>'
+        return f'<text class="{css_class}" translate="no" x="{coordinate(x)}" y="{coordinate(y)}"{anchor_attribute}>{escape(lines[0])}</text>'
     spans = "".join(
         f'<tspan x="{coordinate(x)}" dy="{0 if number == 0 else LINE_HEIGHT:g}">{escape(line)}</tspan>'
         for number, line in enumerate(lines)
     )
-    return f'<text class="{css_class}" x="{coordinate(x)}" y="{coordinate(y)}"{anchor_attribute}>{spans}</text>'
+    return f'<text class="{css_class}" translate="no" x="{coordinate(x)}" y="{coordinate(y)}"{anchor_attribute}>{spans}</text>'
 
 
 def truncate(text, limit):

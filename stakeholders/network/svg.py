@@ -457,7 +457,7 @@ def draw_map(*, nodes, edges, groups, layout, title, description, unlinked_headi
             f'<g class="map-hull map-hull--{css_token(group.status)}">'
             f'<path class="map-hull__shape" d="M{path}Z"/>'
             f'<text class="map-hull__label" x="{_f(label_x)}" y="{_f(label_y)}" '
-            f'text-anchor="middle">{escape(hull_name)}</text></g>'
+            f'text-anchor="middle" translate="no">{escape(hull_name)}</text></g>'
         )
 
     # Names: the strip's stand beside their shapes; the others, the best-linked first, go

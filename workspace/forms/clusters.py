@@ -21,6 +21,7 @@ from clusters.choices import (
 from clusters.imports import ClusterImportForm, row_figures, row_provenance
 from clusters.models import DESCRIPTOR_FIELDS, Agency
 from common.forms import CodeChoiceField, YesNoField
+from common.local_names import LocalNamesField
 from workspace.forms.shared import GroupedFieldsMixin, blank_first
 
 YES_NO = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
@@ -59,6 +60,7 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
     exporting = YesNoField(widget=forms.Select(choices=YES_NO))
     estimated = forms.BooleanField(required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    local_names = LocalNamesField()
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     labels = {
@@ -118,7 +120,11 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
         "cluster_type": _("Choose the type of cluster."),
     }
     groups = (
-        (_("The cluster"), "", ("product", "place", "district", "state", "country")),
+        (
+            _("The cluster"),
+            "",
+            ("product", "place", "local_names", "district", "state", "country"),
+        ),
         (_("Type"), "", ("cluster_type", "sector", "agency")),
         (
             _("New figures"),
@@ -176,6 +182,7 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
         return {
             "product": cluster.product,
             "place": cluster.place,
+            "local_names": cluster.local_names,
             "district": cluster.district,
             "state": cluster.region.name if cluster.region_id else "",
             "country": cluster.country,
@@ -232,7 +239,14 @@ class ClusterForm(GroupedFieldsMixin, ClusterImportForm):
         cleaned = self.cleaned_data
         data = {
             name: cleaned[name]
-            for name in ("product", "place", "country", "cluster_type", *DESCRIPTOR_FIELDS)
+            for name in (
+                "product",
+                "place",
+                "local_names",
+                "country",
+                "cluster_type",
+                *DESCRIPTOR_FIELDS,
+            )
         }
         data.update(region=region, sector=sector)
         if "agency" in self.fields:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters import services
 from common.forms import COUNTRY_CODE_MESSAGE, CodeChoiceField, CodeField
+from common.local_names import LocalNamesField
 from common.partial_dates import ends_before
 from common.text import collapse_spaces
 from stakeholders import services as stakeholder_services
@@ -93,10 +94,11 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
         required=False,
         help_text=_("Where you learnt of this stakeholder, e.g. a diagnostic study."),
     )
+    local_names = LocalNamesField()
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     groups = (
-        (_("Who"), "", ("name", "kind", "role")),
+        (_("Who"), "", ("name", "local_names", "kind", "role")),
         (_("Where"), "", ("place", "state", "country")),
         (
             _("Details"),
@@ -114,6 +116,7 @@ class StakeholderForm(GroupedFieldsMixin, forms.Form):
     )
     DATA_FIELDS = (
         "name",
+        "local_names",
         "kind",
         "role",
         "place",

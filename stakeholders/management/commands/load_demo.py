@@ -15,6 +15,7 @@ from clusters.choices import PublicationStatus
 from clusters.imports import ClusterImporter
 from clusters.models import Agency
 from common.history import change_set
+from stakeholders.demo_names import demo_local_names_load
 from stakeholders.imports import RelationshipImporter, StakeholderImporter
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -78,6 +79,7 @@ class Command(BaseCommand):
                     f"{name}: " + "; ".join(str(error) for error in result.errors[:5])
                 )
             self.stdout.write(f"{name}: {result.summary()}")
+        self.stdout.write(f"demo_local_names.json: named {demo_local_names_load()}")
         users = get_user_model().objects
         admin_name, admin_password, _role = DEMO_ACCOUNTS[0]
         users.create_superuser(admin_name, f"{admin_name}@example.org", admin_password)
