@@ -101,31 +101,22 @@ def assessment_judge(
     # clusters.revisions registers this module's section as it loads, so it is read here.
     from . import revisions
 
+    judgement = {
+        "parameter": parameter,
+        "rating": rating,
+        "source": source,
+        "assessed_on": assessed_on,
+        "note": note,
+    }
     if revisions.review_needed(user=user, cluster=cluster):
-        entry = assessment_change(
-            parameter=parameter,
-            rating=rating,
-            source=source,
-            assessed_on=assessed_on,
-            note=note,
-            user=user,
-        )
+        entry = assessment_change(**judgement, user=user)
         with change_set(user=user, reason=f"{via}: proposed cluster assessment"):
             revision = revisions.revision_propose(
                 user=user, cluster=cluster, changes={REVISION_KEYS[0]: [entry]}
             )
         return JudgementOutcome(revision=revision)
     with change_set(user=user, reason=f"{via}: cluster assessment"):
-        recorded = assessment_record(
-            cluster=cluster,
-            parameter=parameter,
-            rating=rating,
-            source=source,
-            assessed_on=assessed_on,
-            note=note,
-            user=user,
-            assessment=assessment,
-        )
+        recorded = assessment_record(cluster=cluster, **judgement, user=user, assessment=assessment)
     return JudgementOutcome(assessment=recorded)
 
 
