@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import translation
 
-from common.bulk import insert_rows
+from common.bulk import insert_rows, new_ids
 from common.history import bulk_history_insert
 from common.text import collapse_spaces
 
@@ -119,7 +119,20 @@ def clusters_create_bulk(new_clusters, *, rules):
     slug = _COLUMNS.index("slug")
     for record in records:
         record.values[slug] = record.slug
-    ids = insert_rows(Cluster, _COLUMNS, [record.values for record in records])
+    # The keys are drawn first where the database allows it, so that each cluster is
+    # written with its newest figure (the last of its row's figures, all of one year)
+    # instead of being updated after its figures: an UPDATE rewrites every index entry.
+    ids = new_ids(Cluster, len(records))
+    figure_ids = new_ids(ClusterFigure, sum(len(spec.figures) for spec in new_clusters))
+    if figure_ids is not None:
+        newest, position = [], 0
+        for spec in new_clusters:
+            position += len(spec.figures)
+            newest.append(figure_ids[position - 1] if spec.figures else None)
+        for record, figure_id in zip(records, newest, strict=True):
+            record.values.append(figure_id)
+    columns = (*_COLUMNS, "newest_figure_id") if figure_ids is not None else _COLUMNS
+    ids = insert_rows(Cluster, columns, [record.values for record in records], ids=ids)
     bulk_history_insert(Cluster, ids)
     figures = [
         (
@@ -134,7 +147,8 @@ def clusters_create_bulk(new_clusters, *, rules):
         for pk, spec in zip(ids, new_clusters, strict=True)
         for measure, value in spec.figures.items()
     ]
-    bulk_history_insert(ClusterFigure, insert_rows(ClusterFigure, _FIGURE_COLUMNS, figures))
-    if figures:
+    figure_ids = insert_rows(ClusterFigure, _FIGURE_COLUMNS, figures, ids=figure_ids)
+    bulk_history_insert(ClusterFigure, figure_ids)
+    if figures and columns is _COLUMNS:
         newest_figures_refresh(cluster_ids=ids)
     return ids

@@ -81,9 +81,21 @@ def _cell(value):
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def insert_rows(model, names, rows, *, batch_size=20000):
+def new_ids(model, count):
+    """Return `count` primary keys for new rows of `model`, drawn ahead of their insert
+    (so rows that point at one another can be written with their keys), or None where
+    the database draws none ahead (not PostgreSQL): insert_rows then gives them."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not count:
+        return None
+    with connection.cursor() as cursor:
+        return draw_ids(cursor, model._meta.db_table, model._meta.pk.column, count)
+
+
+def insert_rows(model, names, rows, *, batch_size=20000, ids=None):
     """Insert `rows` of `model` (tuples of the values of the fields `names`, by attname)
-    without building a model instance per row; return their new primary keys, in order.
+    without building a model instance per row; return their new primary keys, in order
+    (`ids` when given: keys drawn by new_ids).
 
     The other fields take their (constant) defaults, created/updated stamps now.
     """
@@ -121,7 +133,8 @@ def insert_rows(model, names, rows, *, batch_size=20000):
     columns = ", ".join(quote(name) for name in [pk.column, *(column_of[n] for n in order)])
     tail = tuple(_cell(value) for value in fixed.values())
     with connection.cursor() as cursor:
-        ids = draw_ids(cursor, table, pk.column, len(rows))
+        if ids is None:
+            ids = draw_ids(cursor, table, pk.column, len(rows))
         for start in range(0, len(rows), batch_size):
             buffer = io.StringIO()
             # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.
