@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -170,6 +170,39 @@ def identity_digest(key):
     """Return a short fingerprint of a row's identity, to find duplicates across chunks
     without keeping every identity (16 bytes: a collision is beyond practical odds)."""
     return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+
+
+SHORT_TEXT = 64  # a text column at most this long is cheap to sample
+
+
+def lookup_columns(model):
+    """Return the columns of `model` an import finds rows by, for `_analyze`: its key,
+    foreign keys, unique fields and the fields of its unique constraints, and the fields of
+    its plain indexes but long text (a list's ordering index on names serves pages, and
+    sampling long text is most of what a full ANALYZE of a wide table costs; autovacuum
+    analyzes the rest in its time)."""
+    opts = model._meta
+    # A composite primary key (models.CompositePrimaryKey) is its fields.
+    names = [field.name for field in getattr(opts.pk, "fields", None) or [opts.pk]]
+    for model_field in opts.concrete_fields:
+        if model_field.is_relation or model_field.unique:
+            names.append(model_field.name)
+    for constraint in opts.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names.extend(constraint.fields)
+    for index in opts.indexes:
+        if type(index) is models.Index and not index.opclasses:
+            names.extend(
+                name for name in index.fields if not _long_text(opts.get_field(name.lstrip("-")))
+            )
+    columns = [opts.get_field(name.lstrip("-")).column for name in names]
+    return list(dict.fromkeys(columns))
+
+
+def _long_text(field):
+    if isinstance(field, models.TextField):
+        return True
+    return isinstance(field, models.CharField) and (field.max_length or 0) > SHORT_TEXT
 
 
 class RowImporter:
@@ -425,7 +458,11 @@ class RowImporter:
         connection = transaction.get_connection()
         if connection.vendor != "postgresql" or connection.in_atomic_block or not models:
             return
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        quote = connection.ops.quote_name
+        tables = ", ".join(
+            f"{quote(m._meta.db_table)} ({', '.join(quote(c) for c in lookup_columns(m))})"
+            for m in models
+        )
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {tables}")
 

@@ -35,3 +35,16 @@ def test_a_big_import_analyzes_what_it_wrote_and_a_small_one_does_not(committed_
     assert after is not None and after != before
     assert analyzed("clusters_clusterfigure") is not None
     assert analyzed("common_importfingerprint") is not None
+
+
+def test_the_statistics_refreshed_are_those_of_the_look_up_columns():
+    from clusters.models import Cluster
+    from common.fingerprints import ImportFingerprint
+
+    columns = importing.lookup_columns(Cluster)
+    # What an import finds clusters by, and their foreign keys...
+    assert {"id", "identity_key", "slug", "region_id", "sector_id", "agency_id"} <= set(columns)
+    # ...not the long texts a full ANALYZE spends most of its time sampling.
+    assert not {"product", "place", "description"} & set(columns)
+    # A composite key is its fields.
+    assert {"importer", "identity", "cells"} <= set(importing.lookup_columns(ImportFingerprint))
