@@ -221,26 +221,8 @@ def indicator_series(*, targets, measurements, country="IN", computed=None):
                 by_indicator.get(indicator.pk, []),
                 country=country,
                 computed=computed.get(indicator.slug),
-                baseline=Point(
-                    kind=BASELINE,
-                    year=target.baseline_year,
-                    year_label=format_year(target.baseline_year, target.baseline_fiscal),
-                    value=target.baseline_value,
-                    estimated=target.estimated,
-                    source=target.source,
-                )
-                if target.baseline_value is not None and target.baseline_year
-                else None,
-                target=Point(
-                    kind=TARGET,
-                    year=target.target_year,
-                    year_label=format_year(target.target_year, target.target_fiscal),
-                    value=target.target_value,
-                    estimated=target.estimated,
-                    source=target.source,
-                )
-                if target.target_value is not None and target.target_year
-                else None,
+                baseline=_target_point(target, BASELINE, "baseline"),
+                target=_target_point(target, TARGET, "target"),
             )
         )
     others = {}
@@ -343,4 +325,20 @@ def initiative_page_layout(initiative, *, measurements, computed):
         steps=timeline(initiative, study),
         plan=plan_groups(list(initiative.activities.all())),
         charts=charts(series, prefix=f"indicator-{initiative.pk}"),
+    )
+
+
+def _target_point(target, kind, end):
+    """Return the `end` ("baseline" or "target") of an IndicatorTarget as a chart Point,
+    or None when its value or year is not recorded."""
+    value, year = getattr(target, f"{end}_value"), getattr(target, f"{end}_year")
+    if value is None or not year:
+        return None
+    return Point(
+        kind=kind,
+        year=year,
+        year_label=format_year(year, getattr(target, f"{end}_fiscal")),
+        value=value,
+        estimated=target.estimated,
+        source=target.source,
     )
