@@ -186,8 +186,7 @@ def row_provenance(cleaned):
 CLUSTER_FINGERPRINTS = FingerprintSpec(
     importer="clusters",
     keys=("text",),
-    join="JOIN clusters_cluster c ON c.identity_key = t.k1",
-    record_id="c.id",
+    record="SELECT c.id FROM clusters_cluster c WHERE c.identity_key = t.k1",
     state=(
         "SELECT md5(x.xmin::text || x.updated::text || x.version || coalesce(z.name, ''))"
         " FROM clusters_cluster x LEFT JOIN clusters_sector z ON z.id = x.sector_id"

@@ -312,8 +312,7 @@ class StakeholderImportForm(ClusterReferenceForm):
 STAKEHOLDER_FINGERPRINTS = FingerprintSpec(
     importer="stakeholders",
     keys=("text", "bigint"),
-    join="JOIN stakeholders_stakeholder s ON s.identity_key = t.k1",
-    record_id="s.id",
+    record="SELECT s.id FROM stakeholders_stakeholder s WHERE s.identity_key = t.k1",
     scope_id="t.k2",
     state=(
         "SELECT md5(x.xmin::text || x.updated::text || x.version || c.identity_key)"
@@ -329,11 +328,10 @@ STAKEHOLDER_FINGERPRINTS = FingerprintSpec(
 RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
     importer="relationships",
     keys=("bigint", "bigint", "bigint", "text"),
-    join=(
-        "JOIN stakeholders_relationship r ON r.cluster_id = t.k1 AND r.source_id = t.k2"
-        " AND r.target_id = t.k3 AND r.kind = t.k4"
+    record=(
+        "SELECT r.id FROM stakeholders_relationship r WHERE r.cluster_id = t.k1"
+        " AND r.source_id = t.k2 AND r.target_id = t.k3 AND r.kind = t.k4"
     ),
-    record_id="r.id",
     state=(
         "SELECT md5(x.xmin::text || x.updated::text || c.identity_key || a.identity_key"
         " || b.identity_key)"
@@ -341,11 +339,14 @@ RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
         " JOIN stakeholders_stakeholder a ON a.id = x.source_id"
         " JOIN stakeholders_stakeholder b ON b.id = x.target_id"
         " WHERE x.id = {record_id}"
-        # Both ends members (one per cluster and stakeholder): a scalar count, two index
-        # probes, which the planner cannot turn into a scan of the cluster's members.
+        # Both ends members: one index probe each, as scalar subqueries, which the planner
+        # keeps as such (a count over `stakeholder_id IN (source, target)`, or two EXISTS
+        # made semi-joins, were planned as a scan of the cluster's members: 0.05-0.1 ms a
+        # row at 500 members, more in the biggest clusters).
         " AND (SELECT count(*) FROM stakeholders_clustermembership m"
-        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id IN (x.source_id, x.target_id))"
-        " = 2"
+        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.source_id)"
+        " + (SELECT count(*) FROM stakeholders_clustermembership m"
+        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.target_id) = 2"
     ),
 )
 
