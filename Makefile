@@ -57,6 +57,7 @@ bench: $(STAMP)
 # The server is sized as a national registry's would be (shared_buffers a quarter of memory).
 BENCH_PG_OPTIONS ?= -c shared_buffers=2GB -c work_mem=64MB -c maintenance_work_mem=1GB -c effective_cache_size=12GB
 bench-scale: $(STAMP)
+	scripts/ensure-wrk
 	PG_EXTRA_OPTIONS="$(BENCH_PG_OPTIONS)" scripts/with-postgres $(PY) bench/scale_bench.py
 
 # schemathesis with every check against the API served with the demo data on a throwaway
