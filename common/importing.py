@@ -44,6 +44,12 @@ KEPT_ERRORS = 100_000  # errors kept in memory; the rest wait in a temporary fil
 KEPT_ROWS = 1000  # row outcomes kept for a preview (the upload page shows 200)
 PROGRESS_ROWS = 1000  # rows validated between two calls of a progress callback
 ANALYZE_ROWS = 10_000  # rows written from which an import refreshes the planner's statistics
+# The sample of that refresh (PostgreSQL's statistics target: 300 rows sampled per unit): its
+# row counts and key distinctness are what the look-ups are planned by. Analyzing a list of
+# columns leaves autovacuum's count of changes alone, so it still analyzes the tables whole,
+# with the full target, in its time. (10 takes 50 ms where the default 100 took 400-700 ms
+# on 170,000 clusters.)
+ANALYZE_STATISTICS_TARGET = 10
 
 
 @dataclass(frozen=True)
@@ -463,7 +469,8 @@ class RowImporter:
             f"{quote(m._meta.db_table)} ({', '.join(quote(c) for c in lookup_columns(m))})"
             for m in models
         )
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL default_statistics_target = {ANALYZE_STATISTICS_TARGET}")
             cursor.execute(f"ANALYZE {tables}")
 
     def _import(self, stream, result):
