@@ -188,9 +188,11 @@ CLUSTER_FINGERPRINTS = FingerprintSpec(
     keys=("text",),
     record="SELECT c.id FROM clusters_cluster c WHERE c.identity_key = t.k1",
     state=(
-        "SELECT md5(x.xmin::text || x.updated::text || x.version || coalesce(z.name, ''))"
-        " FROM clusters_cluster x LEFT JOIN clusters_sector z ON z.id = x.sector_id"
-        " WHERE x.id = {record_id}"
+        # (The sector's name by a scalar subquery, one probe: as a LEFT JOIN it was hashed
+        # anew for every row.)
+        "SELECT md5(x.xmin::text || x.updated::text || x.version || coalesce("
+        "(SELECT z.name FROM clusters_sector z WHERE z.id = x.sector_id), ''))"
+        " FROM clusters_cluster x WHERE x.id = {record_id}"
     ),
 )
 
