@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -50,6 +50,8 @@ ANALYZE_ROWS = 10_000  # rows written from which an import refreshes the planner
 # with the full target, in its time. (10 takes 50 ms where the default 100 took 400-700 ms
 # on 170,000 clusters.)
 ANALYZE_STATISTICS_TARGET = 10
+ANALYZE_LOCK_WAIT_MS = 100  # the longest that refresh waits for a table's lock
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's error code of a lock_timeout
 
 
 @dataclass(frozen=True)
@@ -455,7 +457,11 @@ class RowImporter:
         """Refresh PostgreSQL's statistics of the tables a big import wrote (ANALYZE, as
         PostgreSQL advises after a bulk load): planned with the counts of before, the next
         import's look-ups hashed whole tables or scanned them per row (ten times slower)
-        until autovacuum came by. Below ANALYZE_ROWS written rows nothing is done."""
+        until autovacuum came by. Below ANALYZE_ROWS written rows nothing is done.
+
+        A table autovacuum is working on is left to it: waiting for its lock cost the import
+        PostgreSQL's deadlock_timeout (1 s) and then cancelled autovacuum's work, which on a
+        big table may then never finish."""
         if result.created + result.updated < ANALYZE_ROWS:
             return
         models = list(self.written_models)
@@ -465,13 +471,18 @@ class RowImporter:
         if connection.vendor != "postgresql" or connection.in_atomic_block or not models:
             return
         quote = connection.ops.quote_name
-        tables = ", ".join(
-            f"{quote(m._meta.db_table)} ({', '.join(quote(c) for c in lookup_columns(m))})"
-            for m in models
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL default_statistics_target = {ANALYZE_STATISTICS_TARGET}")
-            cursor.execute(f"ANALYZE {tables}")
+        for model in models:
+            columns = ", ".join(quote(column) for column in lookup_columns(model))
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SET LOCAL default_statistics_target = {ANALYZE_STATISTICS_TARGET}"
+                    )
+                    cursor.execute(f"SET LOCAL lock_timeout = '{ANALYZE_LOCK_WAIT_MS}ms'")
+                    cursor.execute(f"ANALYZE {quote(model._meta.db_table)} ({columns})")
+            except OperationalError as exc:
+                if getattr(exc.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+                    raise
 
     def _import(self, stream, result):
         """Validate every row of `stream` chunk by chunk, writing while all are valid."""

@@ -48,3 +48,27 @@ def test_the_statistics_refreshed_are_those_of_the_look_up_columns():
     assert not {"product", "place", "description"} & set(columns)
     # A composite key is its fields.
     assert {"importer", "identity", "cells"} <= set(importing.lookup_columns(ImportFingerprint))
+
+
+def test_a_table_another_session_is_analyzing_is_left_to_it(committed_db, monkeypatch):
+    # Autovacuum holds a table's SHARE UPDATE EXCLUSIVE lock while it works; the refresh
+    # does not wait for it (which cancelled autovacuum after deadlock_timeout) but still
+    # analyzes the other tables.
+    import psycopg2
+
+    monkeypatch.setattr(importing, "ANALYZE_ROWS", 2)
+    before = analyzed("clusters_cluster"), analyzed("clusters_clusterfigure")
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("LOCK TABLE clusters_cluster IN SHARE UPDATE EXCLUSIVE MODE")
+        with connection.cursor() as cursor:  # waiting for the lock fails, not hangs
+            cursor.execute("SET statement_timeout = '10s'")
+        assert ClusterImporter().run(CLUSTERS.encode()).ok
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    assert analyzed("clusters_cluster") == before[0]
+    assert analyzed("clusters_clusterfigure") not in (None, before[1])
