@@ -1,8 +1,7 @@
 """Keeping the fingerprints of a written chunk finds each row's record by index probes, as
 the plan PostgreSQL chooses shows: joined instead, the records of a chunk were found by
 hashing the whole record table (150-210 ms a chunk at 280,000 stakeholders or 480,000
-relationships, growing with the registry), and a relationship's ends were checked by
-scanning its cluster's members."""
+relationships), and a relationship's ends were checked by scanning its cluster's members."""
 
 import json
 
