@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from common.bulk import select_where_in
 from common.fingerprints import FingerprintSpec
 from common.forms import (
     AMOUNT_MESSAGES,
@@ -257,14 +258,19 @@ class ClusterImporter(RowImporter):
         """
         rules = services.benchmark_rules()
         keys = [cleaned[IDENTITY] for _number, cleaned in valid]
+        # Which rows name an existing cluster, by one array look-up (a file of new clusters
+        # reads nothing more); then those clusters whole, by key.
+        found = [
+            pk
+            for _key, pk in select_where_in(Cluster, ("identity_key", "pk"), "identity_key", keys)
+        ]
         existing = {}
-        for start in range(0, len(keys), 2000):
-            chunk = keys[start : start + 2000]
+        for start in range(0, len(found), 2000):
             existing.update(
                 (cluster.identity_key, cluster)
-                for cluster in Cluster.objects.filter(identity_key__in=chunk).select_related(
-                    "region", "sector"
-                )
+                for cluster in Cluster.objects.filter(
+                    pk__in=found[start : start + 2000]
+                ).select_related("region", "sector")
             )
         figures = {}
         for start in range(0, len(existing), 2000):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common.bulk import select_where_in
 from common.history import current_change_set
 from common.page_cache import bump_public_version
 from common.permissions import VIEW
@@ -100,10 +101,7 @@ def assign_unique_slugs(model, objects, texts, *, max_length=200):
         for text in texts
     ]
     taken = set(reserved_slugs(model))
-    unique_bases = list(set(bases))
-    for start in range(0, len(unique_bases), 2000):
-        chunk = unique_bases[start : start + 2000]
-        taken.update(model.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+    taken.update(slug for (slug,) in select_where_in(model, ("slug",), "slug", set(bases)))
     for obj, base in zip(objects, bases, strict=True):
         slug, number = base, 2
         while slug in taken or (slug != base and model.objects.filter(slug=slug).exists()):
