@@ -215,17 +215,7 @@ def relationships_import_bulk(rows, *, invalidated=None):
     sources = sorted({row.source.pk for row in rows})
     stored = select_where_in(
         Relationship,
-        (
-            "cluster_id",
-            "source_id",
-            "target_id",
-            "kind",
-            "pk",
-            "since",
-            "since_precision",
-            "until",
-            "until_precision",
-        ),
+        ("cluster_id", "source_id", "target_id", "kind", "pk", *Relationship.DATE_COLUMNS),
         "source_id",
         sources,
     )
@@ -272,10 +262,7 @@ def relationships_import_bulk(rows, *, invalidated=None):
         "source_id",
         "target_id",
         "kind",
-        "since",
-        "since_precision",
-        "until",
-        "until_precision",
+        *Relationship.DATE_COLUMNS,
         "provenance",
     )
     bulk_history_insert(Relationship, insert_rows(Relationship, names, created))

@@ -46,6 +46,7 @@ from .choices import (
 )
 from .import_fast import relationship_row_clean, stakeholder_row_clean
 from .models import ClusterMembership, Relationship, Stakeholder
+from .network.summary import ends_are_members_sql
 from .permissions import stakeholder_policy
 
 STAKEHOLDER_COLUMNS = (
@@ -339,14 +340,7 @@ RELATIONSHIP_FINGERPRINTS = FingerprintSpec(
         " JOIN stakeholders_stakeholder a ON a.id = x.source_id"
         " JOIN stakeholders_stakeholder b ON b.id = x.target_id"
         " WHERE x.id = {record_id}"
-        # Both ends members: one index probe each, as scalar subqueries, which the planner
-        # keeps as such (a count over `stakeholder_id IN (source, target)`, or two EXISTS
-        # made semi-joins, were planned as a scan of the cluster's members: 0.05-0.1 ms a
-        # row at 500 members, more in the biggest clusters).
-        " AND (SELECT count(*) FROM stakeholders_clustermembership m"
-        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.source_id)"
-        " + (SELECT count(*) FROM stakeholders_clustermembership m"
-        " WHERE m.cluster_id = x.cluster_id AND m.stakeholder_id = x.target_id) = 2"
+        f" AND {ends_are_members_sql('x')}"
     ),
 )
 

@@ -155,6 +155,10 @@ class ClusterMembership(TimeStampedModel):
 class Relationship(TimeStampedModel):
     """A typed, directed, optionally dated link between two stakeholders of a cluster."""
 
+    # The columns of its two partial dates (a date and the precision it was typed at, each),
+    # as the bulk paths read and write them.
+    DATE_COLUMNS = ("since", "since_precision", "until", "until_precision")
+
     # Each key leads an index of Meta (relationship_cluster_kind_idx, relationship_source_order_idx,
     # relationship_target_idx), which serves it alone too.
     cluster = models.ForeignKey(

@@ -174,16 +174,7 @@ def relationship_rows(cluster, *, chunk_size=None):
     rows = (
         Relationship.objects.filter(cluster_id=cluster.pk)
         .order_by("pk")
-        .values_list(
-            "source_id",
-            "target_id",
-            "kind",
-            "since",
-            "since_precision",
-            "until",
-            "until_precision",
-            "provenance",
-        )
+        .values_list("source_id", "target_id", "kind", *Relationship.DATE_COLUMNS, "provenance")
     )
     if chunk_size is not None:
         rows = rows.iterator(chunk_size=chunk_size)

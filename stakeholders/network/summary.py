@@ -139,16 +139,25 @@ def _summary_sql(cluster_ids):
             "member_join": "",
             "member_where": "m.cluster_id = ANY(%(ids)s)",
             "edge_join": "",
-            # Both ends members (never the same stakeholder; one membership per cluster
-            # and stakeholder): a count of two index probes.
-            "edge_where": (
-                "r.cluster_id = ANY(%(ids)s) AND (SELECT count(*) FROM "
-                "stakeholders_clustermembership e WHERE e.cluster_id = r.cluster_id "
-                "AND e.stakeholder_id IN (r.source_id, r.target_id)) = 2"
-            ),
+            "edge_where": f"r.cluster_id = ANY(%(ids)s) AND {ends_are_members_sql('r')}",
             "cluster_where": "c.id = ANY(%(ids)s)",
         }
     return SUMMARY_SQL.format(**parts), params
+
+
+def ends_are_members_sql(relationship):
+    """Return SQL true when both ends of the relationship row `relationship` (an alias)
+    are members of its cluster: one index probe each, as scalar subqueries, which the
+    planner keeps as such. (A count over `stakeholder_id IN (source, target)`, or two
+    EXISTS made semi-joins, were planned as a walk of the cluster's members: 0.05-0.1 ms a
+    relationship at 500 members, more in the biggest clusters.)"""
+    probe = (
+        "(SELECT count(*) FROM stakeholders_clustermembership e "
+        f"WHERE e.cluster_id = {relationship}.cluster_id AND e.stakeholder_id = {{end}})"
+    )
+    source = probe.format(end=f"{relationship}.source_id")
+    target = probe.format(end=f"{relationship}.target_id")
+    return f"{source} + {target} = 2"
 
 
 # Both ends of a relationship members of its cluster, as joins (a whole rebuild).
