@@ -146,7 +146,9 @@ def write_relationships(path, rows, clusters):
 # The command timed in its own process from when Django is set up (its start-up, about a
 # second, is the same for a file of ten rows: it is reported apart), and the process's
 # high-water mark (VmHWM, in KiB): not getrusage's ru_maxrss, which Linux carries over exec
-# from the parent (a big benchmark process would be reported instead).
+# from the parent (a big benchmark process would be reported instead). Also the CPU seconds
+# of the command's Python and, when PostgreSQL runs on this machine (its /proc readable), of
+# the server process serving its connection: how the time splits between the two.
 TIMED = (
     "import os, re, sys, time\n"
     "started = time.perf_counter()\n"
@@ -154,29 +156,61 @@ TIMED = (
     "import django\n"
     "django.setup()\n"
     "from django.core.management import call_command\n"
+    "from django.db import connection\n"
+    "def server_cpu():\n"
+    "    try:\n"
+    "        fields = open(f'/proc/{server}/stat').read().rsplit(')', 1)[1].split()\n"
+    "    except (OSError, TypeError):\n"
+    "        return None\n"
+    "    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')\n"
+    "server = None\n"
+    "if connection.vendor == 'postgresql':\n"
+    "    with connection.cursor() as cursor:\n"
+    "        cursor.execute('SELECT pg_backend_pid()')\n"
+    "        server = cursor.fetchone()[0]\n"
+    "server_before, python_before = server_cpu(), time.process_time()\n"
     "ready = time.perf_counter()\n"
     "try:\n    call_command(*sys.argv[1:])\n"
     "finally:\n"
     "    done = time.perf_counter()\n"
+    "    server_after = server_cpu()\n"
     "    status = open('/proc/self/status').read()\n"
     "    print('PEAK', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
     "    print('TIME', done - ready, ready - started, file=sys.stderr)\n"
+    "    print('PYTHON', time.process_time() - python_before, file=sys.stderr)\n"
+    "    if server_before is not None and server_after is not None:\n"
+    "        print('SERVER', server_after - server_before, file=sys.stderr)\n"
 )
 
 
 @dataclass
 class Timed:
-    """One import command's run: its own seconds, Django's start-up, summary, peak MiB."""
+    """One import command's run: its own seconds, Django's start-up, summary, peak MiB, and
+    the CPU seconds of its Python and of its PostgreSQL server process (None: unknown)."""
 
     seconds: float
     startup: float
     summary: str
     peak: float
+    python_cpu: float = None
+    server_cpu: float = None
 
     def line(self, rows):
         return (
             f"{rows:,} rows in {self.seconds:.2f} s = {rows / self.seconds:,.0f} rows/s "
             f"(+ {self.startup:.1f} s start-up), peak {self.peak:.0f} MiB ({self.summary})"
+            f"{self.cpu_split(rows)}"
+        )
+
+    def cpu_split(self, rows):
+        """Return ', CPU: Python N s, PostgreSQL N s (N rows/s of PostgreSQL's alone)', or
+        '' when the server's share is unknown."""
+        if self.server_cpu is None:
+            return ""
+        alone = f"{rows / self.server_cpu:,.0f}" if self.server_cpu else "-"
+        return (
+            f", CPU: Python {self.python_cpu:.2f} s, PostgreSQL {self.server_cpu:.2f} s "
+            f"({alone} rows/s of PostgreSQL's alone)"
         )
 
 
@@ -194,7 +228,15 @@ def time_command(command, path, rows, env):
         sys.exit(f"{command} failed:\n{done.stderr[-3000:]}")
     found = {line.split()[0]: line.split()[1:] for line in done.stderr.splitlines()}
     seconds, startup = (float(value) for value in found["TIME"])
-    return Timed(seconds, startup, done.stdout.strip(), int(found["PEAK"][0]) / 1024)
+    server = found.get("SERVER")
+    return Timed(
+        seconds,
+        startup,
+        done.stdout.strip(),
+        int(found["PEAK"][0]) / 1024,
+        python_cpu=float(found["PYTHON"][0]),
+        server_cpu=None if server is None else float(server[0]),
+    )
 
 
 def main():

@@ -289,7 +289,7 @@ def time_import():
                     "",
                     "",
                     f"{rows / timed.seconds:,.0f} rows/s (start-up {timed.startup:.1f} s apart), "
-                    f"peak {timed.peak:,.0f} MiB ({timed.summary})",
+                    f"peak {timed.peak:,.0f} MiB ({timed.summary}){timed.cpu_split(rows)}",
                 )
 
 

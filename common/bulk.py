@@ -8,6 +8,7 @@ values: text, numbers, booleans, dates); elsewhere (SQLite for `make run`) bulk_
 
 import csv
 import io
+import itertools
 import json
 
 from django.db import connections, models, router
@@ -35,6 +36,45 @@ def draw_ids(cursor, table, column, count):
     return list(range(first, last + 1))
 
 
+COPY_BLOCK_ROWS = 1000  # rows rendered as CSV text each time COPY asks for more
+
+
+class CopySource:
+    """A file for psycopg2's copy_expert that renders `rows` (sequences of cell values)
+    as CSV text a block at a time, as COPY reads it.
+
+    So PostgreSQL inserts one block while Python renders the next (the server works in its
+    own process, and the text of 20,000 rows is never held at once): written in full before
+    the COPY, the two took turns. Quoted text is text (an empty string stays one); an
+    unquoted empty field is NULL (COPY's CSV format).
+    """
+
+    def __init__(self, rows, *, block_rows=COPY_BLOCK_ROWS):
+        self._rows = iter(rows)
+        self._block_rows = block_rows
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, quoting=csv.QUOTE_NOTNULL)
+
+    def read(self, size=-1):
+        """Return the CSV text of the next block of rows ('' once all are read); psycopg2
+        sends whatever length comes back, so `size` is not kept to."""
+        block = list(itertools.islice(self._rows, self._block_rows))
+        if not block:
+            return ""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(block)
+        return self._buffer.getvalue()
+
+
+def copy_rows(cursor, table, columns, rows):
+    """COPY `rows` into `table` (quoted) `columns` (quoted, joined) through `cursor` (a
+    Django cursor on PostgreSQL)."""
+    cursor.cursor.copy_expert(
+        f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", CopySource(rows)
+    )
+
+
 def insert_objects(model, objects, *, batch_size=2000):
     """Insert the unsaved `objects` of `model` and set their primary keys."""
     objects = list(objects)
@@ -60,16 +100,12 @@ def insert_objects(model, objects, *, batch_size=2000):
             obj.pk = pk_value
         attnames = [pk.attname, *(field.attname for field in fields)]
         columns = ", ".join(quote(name) for name in [pk.column, *(f.column for f in fields)])
-        for start in range(0, len(objects), batch_size * 10):
-            buffer = io.StringIO()
-            # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.
-            writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
-            for obj in objects[start : start + batch_size * 10]:
-                writer.writerow([_cell(getattr(obj, name)) for name in attnames])
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
-            )
+        copy_rows(
+            cursor,
+            quote(table),
+            columns,
+            ([_cell(getattr(obj, name)) for name in attnames] for obj in objects),
+        )
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
@@ -92,7 +128,7 @@ def new_ids(model, count):
         return draw_ids(cursor, model._meta.db_table, model._meta.pk.column, count)
 
 
-def insert_rows(model, names, rows, *, batch_size=20000, ids=None):
+def insert_rows(model, names, rows, *, ids=None):
     """Insert `rows` of `model` (tuples of the values of the fields `names`, by attname)
     without building a model instance per row; return their new primary keys, in order
     (`ids` when given: keys drawn by new_ids).
@@ -135,20 +171,12 @@ def insert_rows(model, names, rows, *, batch_size=20000, ids=None):
     with connection.cursor() as cursor:
         if ids is None:
             ids = draw_ids(cursor, table, pk.column, len(rows))
-        for start in range(0, len(rows), batch_size):
-            buffer = io.StringIO()
-            # Quoted text is text (an empty string stays one); an unquoted empty field is NULL.
-            writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
-            writer.writerows(
-                (pk_value, *row, *tail)
-                for pk_value, row in zip(
-                    ids[start : start + batch_size], rows[start : start + batch_size], strict=True
-                )
-            )
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {quote(table)} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
-            )
+        copy_rows(
+            cursor,
+            quote(table),
+            columns,
+            ((pk_value, *row, *tail) for pk_value, row in zip(ids, rows, strict=True)),
+        )
     return ids
 
 
