@@ -18,20 +18,24 @@ from django.db import migrations
 KEY_COLLATION = "C"
 
 
-def key_collation(*, table, columns):
-    """Return a migration operation giving `columns` ({name: its varchar length}) of
-    `table` the `C` collation (reversed: the database's default) on PostgreSQL; nothing
-    elsewhere. Their indexes are rebuilt; the table is not rewritten."""
+def key_collation(model, *fields):
+    """Return a migration operation giving the varchar columns of `fields` of `model`
+    ("app_label.Model", as the migration's state has it) the `C` collation (reversed: the
+    database's default) on PostgreSQL; nothing elsewhere. Their indexes are rebuilt; the
+    table is not rewritten."""
 
     def alter(collation):
         def run(apps, schema_editor):
             if schema_editor.connection.vendor != "postgresql":
                 return
+            opts = apps.get_model(model)._meta
+            quote = schema_editor.quote_name
             changes = ", ".join(
-                f'ALTER COLUMN {column} TYPE varchar({length}) COLLATE "{collation}"'
-                for column, length in columns.items()
+                f"ALTER COLUMN {quote(field.column)} TYPE varchar({field.max_length}) "
+                f'COLLATE "{collation}"'
+                for field in map(opts.get_field, fields)
             )
-            schema_editor.execute(f"ALTER TABLE {table} {changes}")
+            schema_editor.execute(f"ALTER TABLE {quote(opts.db_table)} {changes}")
 
         return run
 

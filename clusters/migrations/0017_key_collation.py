@@ -10,6 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [("clusters", "0016_local_names")]
 
     operations = [
-        key_collation(table="clusters_cluster", columns={"identity_key": 500, "slug": 220}),
-        key_collation(table="clusters_retiredclusterslug", columns={"slug": 220}),
+        key_collation("clusters.Cluster", "identity_key", "slug"),
+        key_collation("clusters.RetiredClusterSlug", "slug"),
     ]

@@ -9,4 +9,4 @@ from common.key_collation import key_collation
 class Migration(migrations.Migration):
     dependencies = [("common", "0001_import_fingerprint")]
 
-    operations = [key_collation(table="common_importfingerprint", columns={"importer": 40})]
+    operations = [key_collation("common.ImportFingerprint", "importer")]

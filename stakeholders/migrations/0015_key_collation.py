@@ -10,8 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [("stakeholders", "0014_local_names")]
 
     operations = [
-        key_collation(
-            table="stakeholders_stakeholder", columns={"identity_key": 400, "slug": 220}
-        ),
-        key_collation(table="stakeholders_retiredstakeholderslug", columns={"slug": 220}),
+        key_collation("stakeholders.Stakeholder", "identity_key", "slug"),
+        key_collation("stakeholders.RetiredStakeholderSlug", "slug"),
     ]
