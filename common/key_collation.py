@@ -40,16 +40,3 @@ def key_collation(model, *fields):
         return run
 
     return migrations.RunPython(alter(KEY_COLLATION), alter("default"))
-
-
-def column_collations(connection, table):
-    """Return {column: collation name} of `table`'s columns with an explicit collation
-    (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT a.attname, c.collname FROM pg_attribute a "
-            "JOIN pg_collation c ON c.oid = a.attcollation "
-            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
-            [table],
-        )
-        return dict(cursor.fetchall())

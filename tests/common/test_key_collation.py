@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from clusters.models import Cluster, RetiredClusterSlug
-from common.key_collation import KEY_COLLATION, column_collations
+from common.key_collation import KEY_COLLATION
 from common.models import ImportFingerprint
 from stakeholders.models import RetiredStakeholderSlug, Stakeholder
 from tests.factories import ClusterFactory, StakeholderFactory
@@ -24,9 +24,21 @@ KEYS = {
 }
 
 
+def column_collations(table):
+    """Return {column: collation name} of `table`'s columns with an explicit collation."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname, c.collname FROM pg_attribute a "
+            "JOIN pg_collation c ON c.oid = a.attcollation "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [table],
+        )
+        return dict(cursor.fetchall())
+
+
 @pytest.mark.parametrize("model", KEYS, ids=lambda model: model.__name__)
 def test_the_machine_keys_have_the_c_collation(db, model):
-    collations = column_collations(connection, model._meta.db_table)
+    collations = column_collations(model._meta.db_table)
     for field in KEYS[model]:
         column = model._meta.get_field(field).column
         assert collations[column] == KEY_COLLATION, (model.__name__, column)
